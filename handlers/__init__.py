@@ -1,0 +1,1 @@
+"""One module per operation: each exposes `ENDPOINT` (its metadata) and `handle(request)`."""

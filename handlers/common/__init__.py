@@ -1,0 +1,1 @@
+"""What handlers share: auth, errors, validation, responses, database calls and task pieces."""

@@ -1,0 +1,54 @@
+"""Who is calling: the bearer token, the `{user_id}` path check, and the user row behind it."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from handlers.common.errors import ApiError, unauthorized
+from handlers.common.services import services_of
+from handlers.common.tokens import Principal
+from models import User, utc_now
+
+
+async def authenticate(request: Request) -> Principal:
+    """The caller's principal: 401 without a valid bearer token, 403 for another `{user_id}`."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized()
+    principal = await services_of(request).tokens.verify(token.strip())
+    path_user = request.path_params.get("user_id")
+    if path_user is not None and path_user != principal.subject:
+        raise ApiError(403, "The user in the path is not the token's user")
+    return principal
+
+
+def current_user(principal: Principal) -> User:
+    """The user row (run inside a database call).
+
+    A subject first seen in another issuer's token gets a row; a deleted user, or a token
+    issued before the user's last password change, is 401.
+    """
+    user = User.get_or_none(User.id == principal.subject)
+    if user is None:
+        if principal.version is not None:  # one of our tokens: the account is gone
+            raise unauthorized("User no longer exists")
+        return create_external_user(principal)
+    if principal.version is not None and principal.version != user.token_version:
+        raise unauthorized("Token was revoked by a password change")
+    return user
+
+
+def create_external_user(principal: Principal) -> User:
+    """Insert-or-ignore, so two first requests at once both succeed; the email is kept only
+    when no other account here has it."""
+    for email in (principal.email, None):
+        row = {
+            "id": principal.subject,
+            "email": email,
+            "name": principal.name,
+            "created_at": utc_now(),
+        }
+        User.insert(row).on_conflict_ignore().execute()
+        if user := User.get_or_none(User.id == principal.subject):
+            return user
+    raise unauthorized("Invalid token")

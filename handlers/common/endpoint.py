@@ -1,0 +1,31 @@
+"""The metadata each handler module declares: its routes, and what OpenAPI says about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One operation. `paths` are full paths; the router mounts the handler on each."""
+
+    method: str
+    paths: tuple[str, ...]
+    summary: str
+    operation_id: str
+    tag: str
+    status: int = 200
+    # A pydantic model, `list[Model]`, or None when the response has no JSON body.
+    response: Any = None
+    body: type[BaseModel] | None = None
+    body_required: bool = True
+    form: type[BaseModel] | None = None  # also accepted as application/x-www-form-urlencoded
+    query: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
+    auth: bool = True
+    response_headers: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    media_type: str = "application/json"

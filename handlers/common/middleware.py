@@ -1,0 +1,143 @@
+"""The pure-ASGI layers around the router: request ids, errors as JSON, proxy headers.
+
+`ErrorMiddleware` is the one place an exception becomes a response: `ApiError` with its
+status, Starlette's 404/405 with the contract's body, anything else a logged 500 that shows
+the caller only its request id.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from handlers.common.errors import CODES_BY_STATUS, ApiError
+from handlers.common.responses import JSONResponse, error_body
+
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,128}")
+HOST_PATTERN = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?")
+SECURITY_HEADERS = (
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+)
+
+logger = logging.getLogger("todo_api.errors")
+
+
+class ErrorMiddleware:
+    def __init__(self, app: ASGIApp, router: ASGIApp) -> None:
+        self.app = app
+        self.router = router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = incoming_request_id(scope) or uuid.uuid4().hex
+        scope["app"] = self.router  # makes Starlette raise 404/405 instead of answering in text
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers["x-request-id"] = request_id
+                for name, value in SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            if started:
+                raise
+            response = error_response(exc, request_id, scope)
+            await response(scope, receive, send_with_headers)
+
+
+def incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            return candidate if REQUEST_ID_PATTERN.fullmatch(candidate) else None
+    return None
+
+
+def error_response(exc: Exception, request_id: str, scope: Scope) -> JSONResponse:
+    if isinstance(exc, ApiError):
+        status, detail, code, headers = exc.status, exc.detail, exc.code, exc.headers
+        if status >= 500:
+            logger.error("%s %s -> %s [request %s]", scope["method"], scope["path"], status, request_id)
+    elif isinstance(exc, HTTPException):
+        status, detail, headers = exc.status_code, exc.detail, dict(exc.headers or {})
+        code = CODES_BY_STATUS.get(status, "bad_request")
+    else:
+        logger.exception("unhandled error in %s %s [request %s]", scope["method"], scope["path"], request_id)
+        status, code, headers = 500, "internal_error", {}
+        detail = f"Internal server error (request id {request_id})"
+    return JSONResponse(error_body(code, detail), status_code=status, headers=headers)
+
+
+class ForwardedHeadersMiddleware:
+    """`X-Forwarded-For/-Proto/-Host` applied when the peer is a trusted proxy.
+
+    Like uvicorn's `--proxy-headers`, plus the host, so a task's `url` is the address the
+    client used. Trusted: `FORWARDED_ALLOW_IPS` (addresses or networks, `*` for any).
+    """
+
+    def __init__(self, app: ASGIApp, trusted: tuple[str, ...]) -> None:
+        self.app = app
+        self.trust_all = "*" in trusted
+        self.networks = [ipaddress.ip_network(item, strict=False) for item in trusted if is_network(item)]
+
+    def is_trusted(self, host: str | None) -> bool:
+        if self.trust_all:
+            return True
+        try:
+            address = ipaddress.ip_address(host or "")
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] == "http" and self.is_trusted(client[0] if client else None):
+            self.apply(scope)
+        await self.app(scope, receive, send)
+
+    def apply(self, scope: Scope) -> None:
+        headers = dict(scope["headers"])
+        if (proto := last_value(headers.get(b"x-forwarded-proto"))) and proto in ("http", "https"):
+            scope["scheme"] = proto
+        host = last_value(headers.get(b"x-forwarded-host"))
+        if host and HOST_PATTERN.fullmatch(host):
+            scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"host"]
+            scope["headers"].append((b"host", host.encode()))
+        if chain := headers.get(b"x-forwarded-for"):
+            scope["client"] = (self.client_from(chain), 0)
+
+    def client_from(self, chain: bytes) -> str:
+        """The nearest address that is not a trusted proxy, read from the right of the chain."""
+        addresses = [item.strip() for item in chain.decode("latin-1").split(",") if item.strip()]
+        for address in reversed(addresses):
+            if not self.is_trusted(address):
+                return address
+        return addresses[0] if addresses else ""
+
+
+def is_network(item: str) -> bool:
+    try:
+        ipaddress.ip_network(item, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def last_value(raw: bytes | None) -> str | None:
+    return raw.decode("latin-1").split(",")[-1].strip() if raw else None

@@ -1,0 +1,41 @@
+"""JSON responses in the contract's media type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from starlette.responses import JSONResponse as StarletteJSONResponse
+from starlette.responses import Response
+
+
+class JSONResponse(StarletteJSONResponse):
+    media_type = "application/json; charset=utf-8"
+
+
+def json_response(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(content, status_code=status, headers=headers)
+
+
+def no_content() -> Response:
+    return Response(status_code=204)
+
+
+def error_body(status_code: str, detail: Any) -> dict[str, Any]:
+    return {"detail": detail, "code": status_code}
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """A naive UTC datetime as ISO 8601 with `Z`."""
+    return None if value is None else value.isoformat() + "Z"
+
+
+# HTML may be framed by the Hugging Face Space page only; scripts and styles come from us.
+HTML_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'self' https://huggingface.co https://*.hf.space"
+    ),
+    "Cache-Control": "no-cache",
+}

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate, current_user
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import json_response
+from handlers.common.schemas import TaskCreate, TaskOut
+from handlers.common.services import services_of
+from handlers.common.tasks import add_tags, apply_changes, base_url, new_task, task_json, task_paths
+from handlers.common.tokens import Principal
+from handlers.common.validation import parse_body
+from models import Task, utc_now
+
+ENDPOINT = Endpoint(
+    method="POST",
+    paths=task_paths(),
+    summary="Create a task",
+    operation_id="create_task",
+    tag="tasks",
+    status=201,
+    response=TaskOut,
+    body=TaskCreate,
+    errors=(400, 403, 413, 415, 422),
+    response_headers={"Location": "the new task's URL"},
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request)
+    fields = await parse_body(request, TaskCreate, services_of(request).settings.max_body_bytes)
+    task, tags = await db.write(request, create, principal, fields)
+    body = task_json(task, tags, base_url(request))
+    return json_response(body, status=201, headers={"Location": body["url"]})
+
+
+def create(principal: Principal, fields: TaskCreate) -> tuple[Task, list[str]]:
+    task = new_task(current_user(principal).id)
+    tags = apply_changes(task, fields, utc_now()) or []
+    task.save(force_insert=True)
+    add_tags(task.id, tags)
+    return task, tags

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Literal
+
+import anyio.to_thread
+import peewee
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import json_response
+from handlers.common.services import services_of
+from settings import mask_password
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "error"]
+    database: str
+    version: str
+
+
+ENDPOINT = Endpoint(
+    method="GET",
+    paths=("/health",),
+    summary="Liveness and database check",
+    operation_id="health",
+    tag="service",
+    response=HealthOut,
+    errors=(503,),
+    auth=False,
+)
+
+
+async def handle(request: Request) -> Response:
+    services = services_of(request)
+    database = await anyio.to_thread.run_sync(probe, services.db, limiter=services.db_limiter)
+    status = "ok" if database == "ok" else "error"
+    body = {"status": status, "database": database, "version": services.version}
+    return json_response(body, status=200 if status == "ok" else 503)
+
+
+def probe(db: peewee.Database) -> str:
+    """ "ok", or what failed: the driver's first line, which names no password."""
+    try:
+        with db.connection_context():
+            db.execute_sql("SELECT 1")
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return mask_password(f"unreachable: {type(exc).__name__}: {reason}".rstrip(": "))
+    return "ok"

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import HTML_SECURITY_HEADERS
+
+PAGE = Path(__file__).resolve().parent.parent / "static" / "index.html"
+
+ENDPOINT = Endpoint(
+    method="GET",
+    paths=("/",),
+    summary="The todo web page (HEAD answers too, as a Space's health probe needs)",
+    operation_id="home",
+    tag="service",
+    auth=False,
+    media_type="text/html",
+)
+
+
+async def handle(request: Request) -> Response:
+    return FileResponse(PAGE, media_type="text/html; charset=utf-8", headers=HTML_SECURITY_HEADERS)

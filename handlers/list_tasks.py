@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Literal
+
+import peewee
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate, current_user
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import json_response
+from handlers.common.schemas import DueDate, Priority, Tag, TaskOut
+from handlers.common.tasks import base_url, tags_by_task, task_json, task_paths
+from handlers.common.tokens import Principal
+from handlers.common.validation import parse_query
+from models import PRIORITY_RANKS, Task, TaskTag
+from models.database import binary_collation
+
+SortKey = Literal[
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "due_date",
+    "-due_date",
+    "priority",
+    "-priority",
+    "title",
+    "-title",
+    "order",
+    "-order",
+]
+
+
+class TaskListQuery(BaseModel):
+    completed: bool | None = None
+    status: Literal["all", "pending", "completed"] = "all"
+    q: str | None = Field(
+        default=None, max_length=200, description="case-insensitive, in title or description"
+    )
+    priority: Priority | None = None
+    tag: Tag | None = None
+    due_before: DueDate = None
+    due_after: DueDate = None
+    sort: SortKey = "-created_at"
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0, le=2**62)
+
+
+ENDPOINT = Endpoint(
+    method="GET",
+    paths=task_paths(),
+    summary="List, filter, sort and page the caller's tasks",
+    operation_id="list_tasks",
+    tag="tasks",
+    response=list[TaskOut],
+    query=TaskListQuery,
+    errors=(403, 422),
+    response_headers={"X-Total-Count": "tasks matching the filters", "Link": "next/prev pages"},
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request)
+    query = parse_query(request, TaskListQuery)
+    total, tasks, tags = await db.read(request, list_page, principal, query)
+    root = base_url(request)
+    body = [task_json(task, tags.get(task.id, []), root) for task in tasks]
+    headers = {"X-Total-Count": str(total)}
+    if link := page_links(request, query, total):
+        headers["Link"] = link
+    return json_response(body, headers=headers)
+
+
+def list_page(principal: Principal, query: TaskListQuery) -> tuple[int, list[Task], dict[int, list[str]]]:
+    """Three queries whatever the page size: count, page, and the page's tags."""
+    user = current_user(principal)
+    selected = Task.select().where(*filters(user.id, query))
+    total = selected.count()
+    page = list(selected.order_by(*ordering(query.sort)).limit(query.limit).offset(query.offset))
+    return total, page, tags_by_task(task.id for task in page)
+
+
+def filters(user_id: str, query: TaskListQuery) -> list[peewee.Expression]:
+    conditions = [Task.user == user_id]
+    if query.completed is not None:
+        conditions.append(Task.completed == query.completed)
+    if query.status != "all":
+        conditions.append(Task.completed == (query.status == "completed"))
+    if query.q:
+        conditions.append(Task.search_text.contains(query.q.lower()))
+    if query.priority:
+        conditions.append(Task.priority == PRIORITY_RANKS[query.priority])
+    if query.tag:
+        tagged = TaskTag.select(TaskTag.task).where((TaskTag.task == Task.id) & (TaskTag.name == query.tag))
+        conditions.append(peewee.fn.EXISTS(tagged))
+    if query.due_before:
+        conditions.append(Task.due_date < query.due_before)
+    if query.due_after:
+        conditions.append(Task.due_date > query.due_after)
+    return conditions
+
+
+SORT_COLUMNS = {
+    "created_at": Task.created_at,
+    "updated_at": Task.updated_at,
+    "due_date": Task.due_date,
+    "priority": Task.priority,  # the rank: low < medium < high
+    "title": Task.search_text,  # starts with the lower-cased title: case-insensitive
+    "order": Task.position,
+}
+
+
+def ordering(sort: str) -> list[peewee.Ordering]:
+    """The sort column (nulls last either way), then the id in the same direction."""
+    direction = peewee.Desc if sort.startswith("-") else peewee.Asc
+    name = sort.lstrip("-")
+    column = SORT_COLUMNS[name]
+    collation = binary_collation(Task._meta.database.obj) if name == "title" else None
+    nulls = "LAST" if column.null else None
+    return [direction(column, collation=collation, nulls=nulls), direction(Task.id)]
+
+
+def page_links(request: Request, query: TaskListQuery, total: int) -> str:
+    links = []
+    if query.offset + query.limit < total:
+        links.append((query.offset + query.limit, "next"))
+    if query.offset > 0:
+        links.append((max(query.offset - query.limit, 0), "prev"))
+    return ", ".join(
+        f'<{request.url.include_query_params(offset=offset, limit=query.limit)}>; rel="{rel}"'
+        for offset, rel in links
+    )

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.endpoint import Endpoint
+from handlers.common.errors import ApiError, unauthorized
+from handlers.common.responses import json_response
+from handlers.common.schemas import TokenOut
+from handlers.common.services import services_of
+from handlers.common.users import token_json
+from handlers.common.validation import decode_json, is_json_media_type, read_body, validate
+from models import User
+
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class LoginForm(BaseModel):
+    """OAuth2 password flow, as FastAPI's OAuth2PasswordRequestForm: the email is `username`."""
+
+    username: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+ENDPOINT = Endpoint(
+    method="POST",
+    paths=("/api/auth/login",),
+    summary="Log in with email and password and get a token",
+    operation_id="login",
+    tag="auth",
+    response=TokenOut,
+    body=LoginIn,
+    form=LoginForm,
+    errors=(400, 413, 415, 422, 429),
+    auth=False,
+    description="Failure is one 401 whether the email exists or not.",
+)
+
+
+async def handle(request: Request) -> Response:
+    services = services_of(request)
+    email, password = await read_credentials(request, services.settings.max_body_bytes)
+    user = await db.read(request, User.get_or_none, User.email == email)
+    hashed = user.password_hash if user is not None else None
+    if not await services.passwords.verify(password, hashed):
+        raise unauthorized("Incorrect email or password")
+    return json_response(token_json(services.tokens, user))
+
+
+async def read_credentials(request: Request, limit: int) -> tuple[str, str]:
+    """(email, password) from a JSON body or an OAuth2 password-flow form."""
+    body = await read_body(request, limit)
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() == FORM_MEDIA_TYPE:
+        try:
+            fields = dict(parse_qsl(body.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise ApiError(400, "Request body is not valid UTF-8") from None
+        form = validate(LoginForm, fields, "body")
+        return form.username.strip().lower(), form.password
+    if not body.strip():
+        validate(LoginIn, None, "body")  # 422: body required
+    if not is_json_media_type(content_type):
+        raise ApiError(415, "Request body must be JSON or an OAuth2 password form")
+    credentials = validate(LoginIn, decode_json(body), "body")
+    return credentials.email.strip().lower(), credentials.password

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common.endpoint import Endpoint
+from handlers.common.openapi import build_document
+from handlers.common.responses import json_response
+from handlers.common.services import services_of
+
+ENDPOINT = Endpoint(
+    method="GET",
+    paths=("/openapi.json",),
+    summary="This OpenAPI 3.1 document",
+    operation_id="openapi",
+    tag="service",
+    auth=False,
+)
+
+
+async def handle(request: Request) -> Response:
+    services = services_of(request)
+    if services.openapi is None:  # built on first use, from every registered endpoint
+        services.openapi = build_document(services.endpoints, services.version)
+    return json_response(services.openapi)

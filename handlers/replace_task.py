@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import json_response
+from handlers.common.schemas import TaskOut, TaskReplace
+from handlers.common.services import services_of
+from handlers.common.tasks import base_url, task_id_from_path, task_json, task_paths, update_task
+from handlers.common.validation import parse_body
+
+ENDPOINT = Endpoint(
+    method="PUT",
+    paths=task_paths("/{task_id}"),
+    summary="Update a task; title required, fields not sent keep their value",
+    operation_id="replace_task",
+    tag="tasks",
+    response=TaskOut,
+    body=TaskReplace,
+    errors=(400, 403, 404, 413, 415, 422),
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request)
+    task_id = task_id_from_path(request)
+    fields = await parse_body(request, TaskReplace, services_of(request).settings.max_body_bytes)
+    task, tags = await db.write(request, update_task, principal, task_id, fields)
+    return json_response(task_json(task, tags, base_url(request)))

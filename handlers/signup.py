@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import peewee
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.endpoint import Endpoint
+from handlers.common.errors import ApiError
+from handlers.common.responses import json_response
+from handlers.common.schemas import Email, Password, TokenOut
+from handlers.common.services import services_of
+from handlers.common.users import token_json
+from handlers.common.validation import parse_body
+from models import User, utc_now
+
+
+class SignupIn(BaseModel):
+    email: Email
+    password: Password
+    name: str | None = Field(default=None, max_length=100)
+
+
+ENDPOINT = Endpoint(
+    method="POST",
+    paths=("/api/auth/signup",),
+    summary="Create an account and get a token",
+    operation_id="signup",
+    tag="auth",
+    status=201,
+    response=TokenOut,
+    body=SignupIn,
+    errors=(400, 409, 413, 415, 422),
+    auth=False,
+)
+
+
+async def handle(request: Request) -> Response:
+    services = services_of(request)
+    form = await parse_body(request, SignupIn, services.settings.max_body_bytes)
+    password_hash = await services.passwords.hash(form.password)
+    user = await db.write(request, create_user, form, password_hash)
+    return json_response(token_json(services.tokens, user), status=201)
+
+
+def create_user(form: SignupIn, password_hash: str) -> User:
+    name = (form.name or "").strip() or None
+    if User.select().where(User.email == form.email).exists():
+        raise ApiError(409, "Email already registered")
+    try:
+        return User.create(email=form.email, name=name, password_hash=password_hash, created_at=utc_now())
+    except peewee.IntegrityError:  # the same address signed up a moment ago
+        raise ApiError(409, "Email already registered") from None

@@ -1,0 +1,1 @@
+"""Schema migrations (peewee-migrate), their runner and the Alembic-style schema scripts."""

@@ -1,0 +1,76 @@
+"""`python -m migrations status|upgrade|downgrade|create NAME|sql --dialect D`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+
+from migrations import runner, schema
+from models import MODELS, open_database
+from settings import SettingsError, load_settings
+
+NAME_PATTERN = re.compile(r"[a-z0-9_]{1,28}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.command == "sql":
+        sys.stdout.write(schema.render(args.dialect))
+        return 0
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
+    print(f"database: {settings.database.masked}")
+    if args.command == "status":
+        done, pending = runner.status(db)
+        for name in done:
+            print(f"applied  {name}")
+        for name in pending:
+            print(f"pending  {name}")
+    elif args.command == "upgrade":
+        applied = runner.upgrade(db)
+        print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    elif args.command == "downgrade":
+        undone = runner.downgrade(db, args.steps)
+        print(f"rolled back {len(undone)} migration(s)" + (f": {', '.join(undone)}" if undone else ""))
+    else:
+        return create(db, args.name)
+    return 0
+
+
+def create(db, name: str) -> int:
+    """Write a new migration: the difference between the models and the migrations so far."""
+    if not NAME_PATTERN.fullmatch(name):
+        print("create: NAME must be 1-28 characters of a-z, 0-9 and _", file=sys.stderr)
+        return 2
+    with db.connection_context():
+        created = runner.make_router(db).create(name, auto=list(MODELS))
+    if created is None:
+        print("no change between the models and the migrations: nothing written")
+        return 1
+    print(f"written migrations/{created}.py; then run: python -m migrations sql --dialect ...")
+    return 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m migrations", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("status", help="list applied and pending migrations")
+    commands.add_parser("upgrade", help="apply pending migrations")
+    down = commands.add_parser("downgrade", help="roll back the latest migration(s)")
+    down.add_argument("--steps", type=int, default=1)
+    create = commands.add_parser("create", help="write a migration from the models' changes")
+    create.add_argument("name")
+    sql = commands.add_parser("sql", help="print the full schema as Alembic's --sql would")
+    sql.add_argument("--dialect", choices=schema.DIALECTS, default="sqlite")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Applying the migrations in this folder with peewee-migrate, one process at a time.
+
+Several workers may start together; each takes a lock that the database (or, for SQLite, the
+file system) holds across processes, then applies what is still pending. The second worker
+finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import peewee
+from peewee_migrate import Router
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent
+HISTORY_TABLE = "migratehistory"
+LOCK_NAME = "todo_api_migrations"
+LOCK_KEY = 72430117  # pg_advisory_lock takes a number
+LOCK_TIMEOUT_SECONDS = 120
+
+logger = logging.getLogger("todo_api.migrations")
+
+
+def make_router(db: peewee.Database) -> Router:
+    return Router(db, migrate_dir=MIGRATIONS_DIR, migrate_table=HISTORY_TABLE, logger=logger)
+
+
+def migration_names() -> list[str]:
+    return sorted(path.stem for path in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.py"))
+
+
+def upgrade(db: peewee.Database) -> list[str]:
+    """Apply every pending migration; returns their names."""
+    with db.connection_context(), migration_lock(db):
+        return make_router(db).run()
+
+
+def downgrade(db: peewee.Database, steps: int = 1) -> list[str]:
+    """Roll back the last `steps` applied migrations; returns their names."""
+    with db.connection_context(), migration_lock(db):
+        router = make_router(db)
+        undone = []
+        for _ in range(min(steps, len(router.done))):
+            undone.append(router.done[-1])
+            router.rollback()
+            router = make_router(db)
+        return undone
+
+
+def status(db: peewee.Database) -> tuple[list[str], list[str]]:
+    """(applied, pending) migration names."""
+    with db.connection_context():
+        router = make_router(db)
+        return router.done, router.diff
+
+
+@contextmanager
+def migration_lock(db: peewee.Database) -> Iterator[None]:
+    if isinstance(db, peewee.PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+        try:
+            yield
+        finally:
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+    elif isinstance(db, peewee.MySQLDatabase):
+        (acquired,) = db.execute_sql("SELECT GET_LOCK(%s, %s)", (LOCK_NAME, LOCK_TIMEOUT_SECONDS)).fetchone()
+        if acquired != 1:
+            raise TimeoutError(f"another process holds the migration lock {LOCK_NAME!r}")
+        try:
+            yield
+        finally:
+            db.execute_sql("SELECT RELEASE_LOCK(%s)", (LOCK_NAME,))
+    else:
+        with open(f"{db.database}.migrate-lock", "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            yield

@@ -1,0 +1,93 @@
+"""The full schema per dialect, printed as Alembic's offline mode (`alembic upgrade head --sql`) would.
+
+The migrations run against a database object that records each statement instead of
+executing it, so the script is derived from the migrations and cannot drift from them.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+import peewee
+from peewee_migrate import Migrator
+
+from migrations.runner import make_router, migration_names
+from models.database import MYSQL_FIELD_TYPES
+
+DIALECTS = ("sqlite", "postgresql", "mysql")
+VERSION_TABLE_DDL = (
+    "CREATE TABLE alembic_version (\n"
+    "    version_num VARCHAR(32) NOT NULL, \n"
+    "    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n"
+    ")"
+)
+
+
+class RecordingMixin:
+    """Collects SQL instead of sending it; never opens a connection."""
+
+    statements: list[str]
+
+    def execute_sql(self, sql: str, params: Any = None, commit: Any = None) -> Any:
+        if params:
+            raise ValueError(f"a schema statement with parameters cannot be printed: {sql}")
+        self.statements.append(sql)
+        return None
+
+    def get_tables(self, schema: str | None = None) -> list[str]:
+        return []
+
+
+def recording_database(dialect: str) -> peewee.Database:
+    base, options = {
+        "sqlite": (peewee.SqliteDatabase, {}),
+        "postgresql": (peewee.PostgresqlDatabase, {}),
+        "mysql": (peewee.MySQLDatabase, {"field_types": MYSQL_FIELD_TYPES}),
+    }[dialect]
+    recorder = type(f"Recording{base.__name__}", (RecordingMixin, base), {})
+    db = recorder("schema", **options)
+    db.statements = []
+    return db
+
+
+def migration_statements(dialect: str) -> list[tuple[str, list[str]]]:
+    """Each migration's name with the DDL it runs on `dialect`."""
+    db = recording_database(dialect)
+    router = make_router(db)
+    migrator = Migrator(db)
+    migrator.__migrator__.migration_context = nullcontext  # no BEGIN/COMMIT around the DDL
+    recorded = []
+    for name in migration_names():
+        migrate, _ = router.read(name)
+        migrate(migrator, db, fake=False)
+        migrator()
+        recorded.append((name, db.statements))
+        db.statements = []
+    return recorded
+
+
+def render(dialect: str) -> str:
+    """The script: version table, then each migration's DDL and stamp, as Alembic prints them."""
+    transactional = dialect == "postgresql"  # Alembic wraps DDL in a transaction where it can
+    lines = ["BEGIN;", ""] if transactional else []
+    lines += [VERSION_TABLE_DDL + ";", ""]
+    previous = None
+    for name, statements in migration_statements(dialect):
+        lines += [f"-- Running upgrade {previous or ''} -> {name}", ""]
+        lines += [statement + ";\n" for statement in statements]
+        lines += [stamp(dialect, name, previous), ""]
+        previous = name
+    if transactional:
+        lines += ["COMMIT;", ""]
+    return "\n".join(lines)
+
+
+def stamp(dialect: str, name: str, previous: str | None) -> str:
+    if previous is not None:
+        return (
+            f"UPDATE alembic_version SET version_num='{name}' "
+            f"WHERE alembic_version.version_num = '{previous}';"
+        )
+    returning = " RETURNING alembic_version.version_num" if dialect == "postgresql" else ""
+    return f"INSERT INTO alembic_version (version_num) VALUES ('{name}'){returning};"

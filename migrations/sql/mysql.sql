@@ -1,0 +1,30 @@
+CREATE TABLE alembic_version (
+    version_num VARCHAR(32) NOT NULL, 
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+-- Running upgrade  -> 001_initial
+
+CREATE TABLE IF NOT EXISTS `users` (`id` VARCHAR(128) NOT NULL PRIMARY KEY, `email` VARCHAR(254), `name` VARCHAR(100), `password_hash` VARCHAR(100), `token_version` INTEGER NOT NULL, `created_at` DATETIME(6) NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE UNIQUE INDEX `user_email` ON `users` (`email`);
+
+CREATE TABLE IF NOT EXISTS `tasks` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `user_id` VARCHAR(128) NOT NULL, `title` VARCHAR(200) NOT NULL, `description` TEXT, `search_text` TEXT NOT NULL, `completed` BOOL NOT NULL, `completed_at` DATETIME(6), `priority` SMALLINT NOT NULL, `due_date` DATETIME(6), `position` BIGINT, `created_at` DATETIME(6) NOT NULL, `updated_at` DATETIME(6) NOT NULL, FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX `task_user_id_created_at_id` ON `tasks` (`user_id`, `created_at`, `id`);
+
+CREATE INDEX `task_user_id_updated_at_id` ON `tasks` (`user_id`, `updated_at`, `id`);
+
+CREATE INDEX `task_user_id_due_date_id` ON `tasks` (`user_id`, `due_date`, `id`);
+
+CREATE INDEX `task_user_id_priority_id` ON `tasks` (`user_id`, `priority`, `id`);
+
+CREATE INDEX `task_user_id_position_id` ON `tasks` (`user_id`, `position`, `id`);
+
+CREATE INDEX `task_user_id_completed_created_at` ON `tasks` (`user_id`, `completed`, `created_at`);
+
+CREATE TABLE IF NOT EXISTS `task_tags` (`id` INTEGER AUTO_INCREMENT NOT NULL PRIMARY KEY, `task_id` BIGINT NOT NULL, `name` VARCHAR(30) NOT NULL, FOREIGN KEY (`task_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE UNIQUE INDEX `tasktag_task_id_name` ON `task_tags` (`task_id`, `name`);
+
+INSERT INTO alembic_version (version_num) VALUES ('001_initial');

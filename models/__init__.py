@@ -1,0 +1,22 @@
+"""Peewee models and the database they live in."""
+
+from models.base import BaseModel, database_proxy, utc_now
+from models.database import open_database, write_transaction
+from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
+from models.user import User
+
+MODELS = (User, Task, TaskTag)
+
+__all__ = [
+    "MODELS",
+    "PRIORITY_NAMES",
+    "PRIORITY_RANKS",
+    "BaseModel",
+    "Task",
+    "TaskTag",
+    "User",
+    "database_proxy",
+    "open_database",
+    "utc_now",
+    "write_transaction",
+]

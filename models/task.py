@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import peewee
+
+from models.base import BaseModel, utc_now
+from models.user import User
+
+PRIORITY_RANKS = {"low": 1, "medium": 2, "high": 3}
+PRIORITY_NAMES = {rank: name for name, rank in PRIORITY_RANKS.items()}
+
+
+class Task(BaseModel):
+    id = peewee.BigAutoField()
+    user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
+    title = peewee.CharField(max_length=200)
+    description = peewee.TextField(null=True)
+    # Lower-cased title and description, matched by `q=` identically on every database.
+    search_text = peewee.TextField(default="")
+    completed = peewee.BooleanField(default=False)
+    completed_at = peewee.DateTimeField(null=True)
+    priority = peewee.SmallIntegerField(default=PRIORITY_RANKS["medium"])
+    due_date = peewee.DateTimeField(null=True)
+    position = peewee.BigIntegerField(null=True)
+    created_at = peewee.DateTimeField(default=utc_now)
+    updated_at = peewee.DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "tasks"
+        indexes = (
+            (("user", "created_at", "id"), False),
+            (("user", "updated_at", "id"), False),
+            (("user", "due_date", "id"), False),
+            (("user", "priority", "id"), False),
+            (("user", "position", "id"), False),
+            (("user", "completed", "created_at"), False),
+        )
+
+
+class TaskTag(BaseModel):
+    task = peewee.ForeignKeyField(Task, column_name="task_id", on_delete="CASCADE", index=False)
+    name = peewee.CharField(max_length=30)
+
+    class Meta:
+        table_name = "task_tags"
+        indexes = ((("task", "name"), True),)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import secrets
+
+import peewee
+
+from models.base import BaseModel, utc_now
+
+
+def new_user_id() -> str:
+    return "u_" + secrets.token_urlsafe(12)
+
+
+class User(BaseModel):
+    """An account: signed up here (with a password) or first seen in an external token."""
+
+    id = peewee.CharField(max_length=128, primary_key=True, default=new_user_id)
+    # Stored trimmed and lower-cased, so the unique index is case-insensitive on every database.
+    email = peewee.CharField(max_length=254, null=True, unique=True)
+    name = peewee.CharField(max_length=100, null=True)
+    password_hash = peewee.CharField(max_length=100, null=True)
+    # Raised by a password change; tokens carrying an older value are refused.
+    token_version = peewee.IntegerField(default=0)
+    created_at = peewee.DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "users"

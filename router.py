@@ -1,0 +1,150 @@
+"""The ASGI app: every handler module's routes on a bare Starlette router (`uvicorn router:app`).
+
+Start-up reads the settings, opens the database, applies pending migrations (under a lock)
+and puts the shared services in each request's state.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from types import ModuleType
+from typing import Any
+
+import anyio.to_thread
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from handlers import (
+    complete_task,
+    create_task,
+    delete_task,
+    delete_tasks,
+    get_task,
+    health,
+    home,
+    list_tasks,
+    login,
+    me,
+    openapi,
+    patch_task,
+    replace_task,
+    signup,
+)
+from handlers.common.middleware import ErrorMiddleware, ForwardedHeadersMiddleware
+from handlers.common.services import build_services
+from migrations import runner
+from models import database_proxy, open_database
+from settings import PROJECT_DIR, Settings, SettingsError, load_settings
+
+# Order matters where paths overlap: `/api/tasks/{task_id}` before `/api/{user_id}/tasks`.
+HANDLER_MODULES: tuple[ModuleType, ...] = (
+    signup,
+    login,
+    me,
+    list_tasks,
+    create_task,
+    delete_tasks,
+    get_task,
+    replace_task,
+    patch_task,
+    delete_task,
+    complete_task,
+    health,
+    openapi,
+    home,
+)
+API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+EXPOSED_HEADERS = ["Location", "Link", "X-Total-Count", "X-Request-ID"]
+
+Handler = Callable[[Request], Awaitable[Response]]
+logger = logging.getLogger("todo_api")
+
+
+def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
+    """One route per path, dispatching on the method, so a 405 lists every allowed method."""
+    handlers_by_path: dict[str, dict[str, Handler]] = {}
+    for module in modules:
+        for path in module.ENDPOINT.paths:
+            handlers_by_path.setdefault(path, {})[module.ENDPOINT.method] = module.handle
+    routes: list[BaseRoute] = [
+        Route(path, method_dispatcher(handlers), methods=list(handlers))
+        for path, handlers in handlers_by_path.items()
+    ]
+    routes.append(Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"))
+    return routes
+
+
+def method_dispatcher(handlers: dict[str, Handler]) -> Handler:
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return dispatch
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(format="%(levelname)s:     %(name)s: %(message)s")
+    logging.getLogger("todo_api").setLevel(level.upper())
+
+
+def make_lifespan(settings: Settings, modules: tuple[ModuleType, ...]) -> Callable[[Any], Any]:
+    @asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[dict[str, Any]]:
+        db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
+        if settings.auto_migrate:
+            try:
+                applied = await anyio.to_thread.run_sync(runner.upgrade, db)
+            except Exception as exc:
+                logger.error("cannot migrate %s: %s: %s", settings.database.masked, type(exc).__name__, exc)
+                raise
+            if applied:
+                logger.info("applied migrations: %s", ", ".join(applied))
+        database_proxy.initialize(db)
+        endpoints = tuple(module.ENDPOINT for module in modules)
+        logger.info("serving with database %s", settings.database.masked)
+        yield {"services": build_services(settings, db, endpoints)}
+        db.close_all()
+
+    return lifespan
+
+
+def create_app(settings: Settings, modules: tuple[ModuleType, ...] = HANDLER_MODULES) -> ASGIApp:
+    configure_logging(settings.log_level)
+    if settings.jwt_secret_generated:
+        logger.warning(
+            "JWT_SECRET is not set: using a generated secret kept in %s; set JWT_SECRET "
+            "(at least 32 bytes) to choose your own",
+            settings.data_dir / ".jwt_secret",
+        )
+    router = Router(routes=build_routes(modules), lifespan=make_lifespan(settings, modules))
+    app: ASGIApp = ErrorMiddleware(router, router)
+    app = CORSMiddleware(
+        app,
+        allow_origins=list(settings.cors_origins),
+        allow_origin_regex=settings.cors_origin_regex,
+        allow_methods=API_METHODS,
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        allow_credentials="*" not in settings.cors_origins,
+        expose_headers=EXPOSED_HEADERS,
+        max_age=600,
+    )
+    return ForwardedHeadersMiddleware(app, settings.forwarded_allow_ips)
+
+
+def load_or_exit() -> Settings:
+    """The settings, or one line naming the bad variable and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(f"todo-api: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+app = create_app(load_or_exit())

@@ -1,0 +1,263 @@
+"""The service's configuration: the environment (and `.env`) turned into one immutable object.
+
+Every variable is read here and nowhere else. A bad value stops start-up with one line that
+names the variable; a database password never appears in that line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from dotenv import dotenv_values
+
+PROJECT_DIR = Path(__file__).resolve().parent
+SECRET_FILE_NAME = ".jwt_secret"
+SQLITE_FILE_NAME = "todo.db"
+MIN_SECRET_BYTES = 32
+
+logger = logging.getLogger("todo_api.settings")
+
+# SQLAlchemy-style schemes and driver suffixes users bring from other projects.
+SCHEME_ALIASES = {
+    "sqlite": "sqlite",
+    "postgres": "postgresql",
+    "postgresql": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+}
+KNOWN_DRIVERS = {
+    "sqlite": {"pysqlite", "aiosqlite"},
+    "postgresql": {"psycopg2", "psycopg", "psycopg2cffi", "pg8000", "asyncpg"},
+    "mysql": {"pymysql", "mysqldb", "mysqlconnector", "aiomysql", "asyncmy", "mariadbconnector"},
+}
+
+
+class SettingsError(ValueError):
+    """A configuration value that the service cannot start with."""
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    """A normalised database URL: one of three dialects, in the form playhouse.db_url reads."""
+
+    dialect: str  # "sqlite", "postgresql" or "mysql"
+    url: str
+
+    @property
+    def masked(self) -> str:
+        return mask_password(self.url)
+
+    @property
+    def sqlite_path(self) -> Path:
+        assert self.dialect == "sqlite"
+        return Path(urlsplit(self.url).path)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseURL
+    data_dir: Path
+    jwt_secret: str
+    jwt_secret_generated: bool
+    jwt_expires_minutes: int
+    jwt_issuer: str | None
+    jwt_audience: str | None
+    jwks_url: str | None
+    cors_origins: tuple[str, ...]
+    cors_origin_regex: str | None
+    forwarded_allow_ips: tuple[str, ...]
+    host: str
+    port: int
+    auto_migrate: bool
+    bcrypt_rounds: int
+    max_body_bytes: int
+    log_level: str
+    db_pool_size: int
+    db_timeout_seconds: float
+
+    @property
+    def issued_token_issuer(self) -> str:
+        return self.jwt_issuer or "todo-api"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Read the settings from `environ` (default: the process environment) over `.env`.
+
+    The real environment wins over the file. Side effects are limited to what the settings
+    need to exist: the data directory and, when no secret is configured, the generated one.
+    """
+    env = read_environment(os.environ if environ is None else environ, env_file)
+    data_dir = resolve_data_dir(env.get("DATA_DIR", ""))
+    secret, generated = resolve_jwt_secret(env, data_dir)
+    return Settings(
+        database=parse_database_url(env.get("DATABASE_URL", ""), data_dir),
+        data_dir=data_dir,
+        jwt_secret=secret,
+        jwt_secret_generated=generated,
+        jwt_expires_minutes=parse_int(env, "JWT_EXPIRES_MINUTES", 1440, minimum=1),
+        jwt_issuer=env.get("JWT_ISSUER") or None,
+        jwt_audience=env.get("JWT_AUDIENCE") or None,
+        jwks_url=parse_http_url(env, "JWKS_URL"),
+        cors_origins=parse_list(env.get("CORS_ORIGINS", "*")),
+        cors_origin_regex=parse_regex(env, "CORS_ORIGIN_REGEX"),
+        forwarded_allow_ips=parse_list(env.get("FORWARDED_ALLOW_IPS", "127.0.0.1")),
+        host=env.get("HOST") or "0.0.0.0",
+        port=parse_int(env, "PORT", 7860, minimum=1, maximum=65535),
+        auto_migrate=parse_bool(env, "AUTO_MIGRATE", True),
+        bcrypt_rounds=parse_int(env, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
+        max_body_bytes=parse_int(env, "MAX_BODY_BYTES", 65536, minimum=1024),
+        log_level=parse_choice(env, "LOG_LEVEL", "info", ("critical", "error", "warning", "info", "debug")),
+        db_pool_size=parse_int(env, "DB_POOL_SIZE", 10, minimum=1, maximum=1000),
+        db_timeout_seconds=parse_int(env, "DB_TIMEOUT_SECONDS", 5, minimum=1, maximum=300),
+    )
+
+
+def read_environment(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
+    path = env_file or PROJECT_DIR / ".env"
+    from_file = {key: value for key, value in dotenv_values(path).items() if value is not None}
+    return {**from_file, **{key: value.strip() for key, value in environ.items()}}
+
+
+def resolve_data_dir(value: str) -> Path:
+    """`DATA_DIR`, else `/data` when it is a writable directory (a Space's storage), else `./data`."""
+    if value:
+        path = Path(value)
+    elif os.path.isdir("/data") and os.access("/data", os.W_OK | os.X_OK):
+        path = Path("/data")
+    else:
+        path = PROJECT_DIR / "data"
+    path = path if path.is_absolute() else PROJECT_DIR / path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"DATA_DIR: cannot create {path}: {exc.strerror}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise SettingsError(f"DATA_DIR: {path} is not writable by uid {os.getuid()}")
+    return path
+
+
+def resolve_jwt_secret(env: Mapping[str, str], data_dir: Path) -> tuple[str, bool]:
+    """The configured secret, or one generated once and kept in the data directory."""
+    for name in ("JWT_SECRET", "BETTER_AUTH_SECRET"):
+        if value := env.get(name):
+            if len(value.encode()) < MIN_SECRET_BYTES:
+                raise SettingsError(f"{name}: must be at least {MIN_SECRET_BYTES} bytes long")
+            return value, False
+    return read_or_create_secret(data_dir / SECRET_FILE_NAME), True
+
+
+def read_or_create_secret(path: Path) -> str:
+    """Create the secret file atomically, so workers starting together agree on one secret."""
+    if not path.exists():
+        candidate = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        candidate.write_text(secrets.token_urlsafe(48))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    secret = path.read_text().strip()
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(f"JWT_SECRET: the generated secret in {path} is too short; delete it")
+    return secret
+
+
+def parse_database_url(value: str, data_dir: Path) -> DatabaseURL:
+    if not value:
+        return DatabaseURL("sqlite", f"sqlite:///{data_dir / SQLITE_FILE_NAME}")
+    error = SettingsError(
+        f"DATABASE_URL: cannot use {mask_password(value)!r}; expected sqlite:///path/to/file.db, "
+        "postgresql://user:password@host:5432/db or mysql://user:password@host:3306/db"
+    )
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError on a non-numeric port
+    except ValueError:
+        raise error from None
+    scheme, _, driver = parts.scheme.lower().partition("+")
+    dialect = SCHEME_ALIASES.get(scheme)
+    if dialect is None or (driver and driver not in KNOWN_DRIVERS[dialect]):
+        raise error
+    if dialect == "sqlite":
+        return DatabaseURL("sqlite", f"sqlite:///{sqlite_path(parts.netloc, parts.path, error)}")
+    if not parts.hostname or not parts.path.strip("/") or port == 0:
+        raise error
+    query = urlencode(parse_qsl(parts.query))
+    return DatabaseURL(dialect, urlunsplit((dialect, parts.netloc, parts.path, query, "")))
+
+
+def sqlite_path(netloc: str, path: str, error: SettingsError) -> Path:
+    """`sqlite:///rel.db` is relative to the project, `sqlite:////abs.db` absolute (SQLAlchemy's rule)."""
+    relative = path.removeprefix("/")
+    if netloc or not relative or relative == ":memory:":
+        raise error
+    file = Path(relative)
+    return file if file.is_absolute() else (PROJECT_DIR / file).resolve()
+
+
+def mask_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def parse_int(
+    env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int | None = None
+) -> int:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not an integer") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        limit = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
+        raise SettingsError(f"{name}: {value} must be {limit}")
+    return value
+
+
+def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}: {raw!r} is not a boolean (true or false)")
+
+
+def parse_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").lower() or default
+    if raw not in choices:
+        raise SettingsError(f"{name}: {raw!r} is not one of {', '.join(choices)}")
+    return raw
+
+
+def parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip().rstrip("/") for item in raw.split(",") if item.strip())
+
+
+def parse_regex(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name) or None
+    if raw is not None:
+        try:
+            re.compile(raw)
+        except re.error as exc:
+            raise SettingsError(f"{name}: {raw!r} is not a valid regular expression: {exc}") from None
+    return raw
+
+
+def parse_http_url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name) or None
+    if raw is not None and urlsplit(raw).scheme not in ("http", "https"):
+        raise SettingsError(f"{name}: {raw!r} is not an http(s) URL")
+    return raw

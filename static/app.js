@@ -1,0 +1,459 @@
+'use strict';
+/*
+ * todo-api web client: plain DOM, no framework, no build step.
+ * Runs under a strict CSP (script-src 'self'), so there is no inline script, no inline
+ * style, and user data only ever reaches the page through textContent.
+ */
+
+const TOKEN_KEY = 'todo-api.token';
+const PAGE_SIZE = 200;
+const SEARCH_DELAY_MS = 250;
+
+const $ = (selector, root = document) => root.querySelector(selector);
+
+const state = {
+  filter: 'all',
+  /** @type {Map<number|string, object>} tasks currently shown, by id */
+  tasks: new Map(),
+  /** The task the edit dialog was opened for. */
+  editing: null,
+  searchTimer: 0,
+  /** Bumped on every list load so a slow, stale response cannot overwrite a newer one. */
+  loadSeq: 0,
+};
+
+/**
+ * Where the bearer token lives. localStorage (not a cookie) so the page also works inside
+ * the Hugging Face Space iframe; if the browser blocks storage there, keep the token in
+ * memory so the page still works until it is reloaded.
+ */
+const tokenStore = {
+  memory: null,
+  get() {
+    try { return localStorage.getItem(TOKEN_KEY) ?? this.memory; } catch { return this.memory; }
+  },
+  set(token) {
+    this.memory = token;
+    try { localStorage.setItem(TOKEN_KEY, token); } catch { /* memory copy is enough */ }
+  },
+  clear() {
+    this.memory = null;
+    try { localStorage.removeItem(TOKEN_KEY); } catch { /* nothing stored */ }
+  },
+};
+
+/* ---------- HTTP ---------- */
+
+class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * Calls the JSON API. Resolves to {data, headers}; rejects with an ApiError whose message
+ * is fit to show. A 401 on a request that carried a token means the session is over, so
+ * the token is dropped and the login form shown before the error propagates.
+ */
+async function api(method, path, body) {
+  const token = tokenStore.get();
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const init = { method, headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError('Cannot reach the server. Check your connection and try again.', 0);
+  }
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.ok) return { data, headers: res.headers };
+  if (res.status === 401 && token) {
+    endSession();
+    throw new ApiError('Your session has ended. Please log in again.', 401);
+  }
+  throw new ApiError(errorMessage(res, data), res.status);
+}
+
+/** Turns an error body ({detail: string} or FastAPI's {detail: [...]}) into one sentence. */
+function errorMessage(res, data) {
+  const detail = data && data.detail;
+  if (Array.isArray(detail) && detail.length) return detail.map(formatIssue).join('; ');
+  let message = typeof detail === 'string' && detail ? detail : `Request failed (HTTP ${res.status}).`;
+  const retryAfter = res.headers.get('Retry-After');
+  if (res.status === 429 && /^\d+$/.test(retryAfter || '')) {
+    message += ` Try again in ${retryAfter} s.`;
+  }
+  return message;
+}
+
+/** A validation item's loc is like ["body", "title"]: show it as "title: message". */
+function formatIssue(issue) {
+  const field = (issue.loc || []).filter((part) => part !== 'body' && part !== 'query').join('.');
+  const message = String(issue.msg || 'is invalid').replace(/^Value error, /, '');
+  return field ? `${field}: ${message}` : message;
+}
+
+/* ---------- messages ---------- */
+
+/** 401s always go to the page-level area: the dialog they happened in is closed by then. */
+function showError(err, where = '#error') {
+  const target = err.status === 401 ? '#error' : where;
+  $(target).textContent = err.message || String(err);
+}
+
+function clearErrors() {
+  $('#error').textContent = '';
+  $('#edit-error').textContent = '';
+}
+
+/** Tells screen-reader users about a change they cannot otherwise perceive. */
+function announce(message) {
+  $('#status').textContent = message;
+}
+
+/** Disables a form's buttons while its request runs, so a double click sends one request. */
+async function whileBusy(form, work) {
+  const buttons = form.querySelectorAll('button');
+  buttons.forEach((button) => { button.disabled = true; });
+  form.setAttribute('aria-busy', 'true');
+  try {
+    await work();
+  } finally {
+    buttons.forEach((button) => { button.disabled = false; });
+    form.removeAttribute('aria-busy');
+  }
+}
+
+/* ---------- session ---------- */
+
+function showSignedIn(signedIn) {
+  $('#auth-view').hidden = signedIn;
+  $('#app-view').hidden = !signedIn;
+  $('#account').hidden = !signedIn;
+}
+
+async function startSession(user) {
+  $('#user-name').textContent = user.name || user.email;
+  $('#user-name').title = user.email;
+  showSignedIn(true);
+  await loadTasks();
+}
+
+function endSession() {
+  tokenStore.clear();
+  state.tasks.clear();
+  $('#tasks').replaceChildren();
+  document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
+  showSignedIn(false);
+}
+
+/** On page load, a stored token is only trusted once /api/auth/me accepts it. */
+async function restoreSession() {
+  if (!tokenStore.get()) {
+    showSignedIn(false);
+    return;
+  }
+  try {
+    const { data } = await api('GET', '/api/auth/me');
+    await startSession(data);
+  } catch (err) {
+    showSignedIn(false);
+    showError(err);
+  }
+}
+
+async function onAuthSubmit(event) {
+  event.preventDefault();
+  const isSignup = event.submitter && event.submitter.id === 'signup';
+  const body = { email: $('#email').value.trim(), password: $('#password').value };
+  const name = $('#name').value.trim();
+  if (isSignup && name) body.name = name;
+  clearErrors();
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      const { data } = await api('POST', isSignup ? '/api/auth/signup' : '/api/auth/login', body);
+      tokenStore.set(data.access_token);
+      $('#password').value = '';
+      await startSession(data.user);
+      $('#new-title').focus();
+    } catch (err) {
+      showError(err);
+    }
+  });
+}
+
+function onLogout() {
+  clearErrors();
+  endSession();
+  announce('Logged out.');
+  $('#email').focus();
+}
+
+/* ---------- dates and fields ---------- */
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** <input type=datetime-local> holds local wall-clock time with no zone; the API wants UTC. */
+function toIsoUtc(localValue) {
+  if (!localValue) return null;
+  const date = new Date(localValue);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString().replace('.000Z', 'Z');
+}
+
+/** The reverse of toIsoUtc: an API timestamp as a datetime-local value in the user's zone. */
+function toLocalInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function parseTags(text) {
+  const tags = text.split(',').map((tag) => tag.trim().toLowerCase()).filter(Boolean);
+  return [...new Set(tags)];
+}
+
+/** Reads the new-task or edit form; prefix is "new" or "edit". */
+function readTaskFields(prefix) {
+  const value = (name) => $(`#${prefix}-${name}`).value;
+  return {
+    title: value('title').trim(),
+    description: value('description').trim() || null,
+    priority: value('priority'),
+    due_date: toIsoUtc(value('due')),
+    tags: parseTags(value('tags')),
+  };
+}
+
+/* ---------- task list ---------- */
+
+function listPath() {
+  const params = new URLSearchParams({ status: state.filter, sort: $('#sort').value, limit: PAGE_SIZE });
+  const q = $('#search').value.trim();
+  if (q) params.set('q', q);
+  return `/api/tasks?${params}`;
+}
+
+const totalOf = (response) => Number(response.headers.get('X-Total-Count') ?? response.data.length);
+
+/** Loads the current view plus the overall and pending totals for the counter. */
+async function loadTasks() {
+  const seq = ++state.loadSeq;
+  try {
+    const [list, all, pending] = await Promise.all([
+      api('GET', listPath()),
+      api('GET', '/api/tasks?status=all&limit=1'),
+      api('GET', '/api/tasks?status=pending&limit=1'),
+    ]);
+    if (seq !== state.loadSeq) return;
+    renderTasks(list.data, totalOf(all));
+    renderCount(totalOf(list), totalOf(all), totalOf(pending), list.data.length);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+function renderCount(matching, all, pending, shown) {
+  let text = all === 0 ? 'No tasks yet' : `${pending} of ${all} pending`;
+  if (shown < matching) text += ` · showing ${shown} of ${matching}`;
+  else if (matching !== all) text += ` · ${matching} shown`;
+  $('#count').textContent = text;
+}
+
+/** Re-renders the list, keeping keyboard focus on the same control of the same task. */
+function renderTasks(tasks, allCount) {
+  const focused = document.activeElement && document.activeElement.closest('li.task');
+  const focusKey = focused && [focused.dataset.id, document.activeElement.className.split(' ').pop()];
+
+  state.tasks = new Map(tasks.map((task) => [String(task.id), task]));
+  $('#tasks').replaceChildren(...tasks.map(renderTask));
+  const empty = $('#empty');
+  empty.hidden = tasks.length > 0;
+  empty.textContent = allCount === 0 ? 'No tasks yet. Add your first one above.' : 'No tasks match this view.';
+
+  if (focusKey) {
+    const item = $(`li.task[data-id="${CSS.escape(focusKey[0])}"]`);
+    const control = item && $(`.${CSS.escape(focusKey[1])}`, item);
+    if (control) control.focus();
+  }
+}
+
+function renderTask(task) {
+  const item = $('#task-template').content.firstElementChild.cloneNode(true);
+  item.dataset.id = task.id;
+  item.classList.toggle('done', task.completed);
+
+  const toggle = $('.toggle', item);
+  toggle.checked = task.completed;
+  toggle.setAttribute('aria-label', `Done: ${task.title}`);
+  $('.title', item).textContent = task.title;
+
+  const badge = $('.priority', item);
+  badge.textContent = task.priority;
+  badge.classList.add(`priority-${task.priority}`);
+
+  const description = $('.description', item);
+  description.textContent = task.description || '';
+  description.hidden = !task.description;
+
+  renderDue($('.due', item), task);
+  renderTags($('.tags', item), task.tags || []);
+  $('.edit', item).setAttribute('aria-label', `Edit “${task.title}”`);
+  $('.delete', item).setAttribute('aria-label', `Delete “${task.title}”`);
+  return item;
+}
+
+function renderDue(element, task) {
+  element.hidden = !task.due_date;
+  if (!task.due_date) return;
+  const due = new Date(task.due_date);
+  const overdue = !task.completed && due.getTime() < Date.now();
+  element.dateTime = task.due_date;
+  element.textContent = `${overdue ? 'Overdue' : 'Due'} ${dateFormat.format(due)}`;
+  element.classList.toggle('overdue', overdue);
+}
+
+function renderTags(list, tags) {
+  list.hidden = tags.length === 0;
+  list.replaceChildren(...tags.map((tag) => {
+    const chip = document.createElement('li');
+    chip.className = 'chip';
+    chip.textContent = tag;
+    return chip;
+  }));
+}
+
+/* ---------- task actions ---------- */
+
+async function onAddSubmit(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors();
+  await whileBusy(form, async () => {
+    try {
+      const { data } = await api('POST', '/api/tasks', readTaskFields('new'));
+      form.reset();
+      announce(`Added “${data.title}”.`);
+      await loadTasks();
+    } catch (err) {
+      showError(err);
+    }
+  });
+  $('#new-title').focus();
+}
+
+async function onToggle(id, checkbox) {
+  clearErrors();
+  try {
+    await api('PATCH', `/api/tasks/${id}/complete`, { completed: checkbox.checked });
+    announce(checkbox.checked ? 'Marked done.' : 'Reopened.');
+    await loadTasks();
+  } catch (err) {
+    checkbox.checked = !checkbox.checked;
+    showError(err);
+  }
+}
+
+function openEditor(task) {
+  state.editing = task;
+  clearErrors();
+  $('#edit-title').value = task.title;
+  $('#edit-description').value = task.description || '';
+  $('#edit-priority').value = task.priority;
+  $('#edit-due').value = toLocalInput(task.due_date);
+  $('#edit-tags').value = (task.tags || []).join(', ');
+  $('#edit-dialog').showModal();
+}
+
+async function onEditSubmit(event) {
+  event.preventDefault();
+  const task = state.editing;
+  const fields = readTaskFields('edit');
+  // The input has minute precision: an untouched due date is sent back exactly as it was.
+  if ($('#edit-due').value === toLocalInput(task.due_date)) fields.due_date = task.due_date;
+  clearErrors();
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      await api('PATCH', `/api/tasks/${task.id}`, fields);
+      $('#edit-dialog').close();
+      announce('Task saved.');
+      await loadTasks();
+    } catch (err) {
+      showError(err, '#edit-error');
+    }
+  });
+}
+
+/** In-page stand-in for window.confirm(), which a sandboxed iframe (the Space page) may block. */
+function askConfirm(message) {
+  const dialog = $('#confirm-dialog');
+  $('#confirm-message').textContent = message;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+  });
+}
+
+async function onDelete(task) {
+  if (!(await askConfirm(`“${task.title}” will be deleted for good.`))) return;
+  clearErrors();
+  try {
+    await api('DELETE', `/api/tasks/${task.id}`);
+    announce(`Deleted “${task.title}”.`);
+    await loadTasks();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** One listener for every task row (rows are re-created on each load). */
+function onListEvent(event) {
+  const item = event.target.closest('li.task');
+  const task = item && state.tasks.get(item.dataset.id);
+  if (!task) return;
+  if (event.type === 'change' && event.target.matches('.toggle')) onToggle(task.id, event.target);
+  if (event.type === 'click' && event.target.closest('.edit')) openEditor(task);
+  if (event.type === 'click' && event.target.closest('.delete')) onDelete(task);
+}
+
+function setFilter(filter) {
+  state.filter = filter;
+  document.querySelectorAll('[data-filter]').forEach((button) => {
+    button.setAttribute('aria-pressed', String(button.dataset.filter === filter));
+  });
+  loadTasks();
+}
+
+function onSearchInput() {
+  clearTimeout(state.searchTimer);
+  state.searchTimer = setTimeout(loadTasks, SEARCH_DELAY_MS);
+}
+
+/* ---------- start ---------- */
+
+function init() {
+  $('#auth-form').addEventListener('submit', onAuthSubmit);
+  $('#logout').addEventListener('click', onLogout);
+  $('#new-task').addEventListener('submit', onAddSubmit);
+  $('#tasks').addEventListener('change', onListEvent);
+  $('#tasks').addEventListener('click', onListEvent);
+  document.querySelectorAll('[data-filter]').forEach((button) => {
+    button.addEventListener('click', () => setFilter(button.dataset.filter));
+  });
+  $('#search').addEventListener('input', onSearchInput);
+  $('#sort').addEventListener('change', loadTasks);
+  $('#edit-form').addEventListener('submit', onEditSubmit);
+  $('#edit-cancel').addEventListener('click', () => $('#edit-dialog').close());
+  $('#confirm-cancel').addEventListener('click', () => $('#confirm-dialog').close('cancel'));
+  $('#confirm-ok').addEventListener('click', () => $('#confirm-dialog').close('ok'));
+  restoreSession();
+}
+
+init();
