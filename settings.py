@@ -57,7 +57,7 @@ class DatabaseURL:
     @property
     def sqlite_path(self) -> Path:
         assert self.dialect == "sqlite"
-        return Path(urlsplit(self.url).path)
+        return Path(urlsplit(self.url).path.removeprefix("/"))
 
 
 @dataclass(frozen=True)
