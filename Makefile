@@ -33,3 +33,7 @@ lint: $(VENV)/.dev
 schema: $(VENV)/.runtime
 	for dialect in sqlite postgresql mysql; do \
 	  $(BIN)/python -m migrations sql --dialect $$dialect > migrations/sql/$$dialect.sql; done
+
+## Benchmarks (bench/README.md): wrk against the real server, beside a bare Starlette ceiling.
+bench: $(VENV)/.dev
+	bench/run.sh
