@@ -16,14 +16,14 @@ import pytest
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="todo-api-import-"))
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
-from starlette.requests import Request  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.requests import Request
+from starlette.testclient import TestClient
 
-from handlers.common.services import Services, build_services  # noqa: E402
-from migrations import runner  # noqa: E402
-from models import database_proxy, open_database  # noqa: E402
-from router import create_app  # noqa: E402
-from settings import Settings, load_settings  # noqa: E402
+from handlers.common.services import Services, build_services
+from migrations import runner
+from models import database_proxy, open_database
+from router import create_app
+from settings import Settings, load_settings
 
 SECRET = "test-secret-that-is-long-enough-for-hs256!"
 PASSWORD = "correct horse battery"

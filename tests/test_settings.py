@@ -151,5 +151,5 @@ def test_bad_values_name_the_variable(tmp_path: Path, name: str, value: str) -> 
 def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     target = tmp_path / "file"
     target.write_text("")
-    with pytest.raises(SettingsError, match="^DATA_DIR:"):
+    with pytest.raises(SettingsError, match=r"^DATA_DIR:"):
         load_settings({"DATA_DIR": str(target / "sub"), "JWT_SECRET": SECRET}, env_file=tmp_path / "no.env")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import anyio
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -175,7 +176,7 @@ async def test_rotated_key_set_is_fetched_again_at_most_once_per_interval(
             await tokens.verify(better_auth_token(new, "new"))
     assert key_server.fetches == 1
 
-    time.sleep(0.35)
+    await anyio.sleep(0.35)
     assert (await tokens.verify(better_auth_token(new, "new", sub="ba_user_2"))).subject == "ba_user_2"
     assert key_server.fetches == 2
 
