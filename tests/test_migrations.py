@@ -1,0 +1,199 @@
+"""Migrations: the committed Alembic-style scripts, the CLI, and start-up safety with two processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from migrations import runner, schema
+from models import open_database
+from settings import PROJECT_DIR, Settings
+
+SQL_DIR = PROJECT_DIR / "migrations" / "sql"
+
+
+@pytest.mark.parametrize("dialect", schema.DIALECTS)
+def test_committed_schema_script_matches_the_migrations(dialect: str) -> None:
+    committed = (SQL_DIR / f"{dialect}.sql").read_text()
+    assert committed == schema.render(dialect), f"run `make schema`: migrations/sql/{dialect}.sql has drifted"
+
+
+def test_schema_script_is_alembic_shaped() -> None:
+    script = schema.render("postgresql")
+    head = runner.migration_names()[-1]
+    assert script.startswith("BEGIN;\n\nCREATE TABLE alembic_version (")
+    assert "-- Running upgrade  -> 001_initial" in script
+    assert f"'{head}'" in script.split("-- Running upgrade")[-1]
+    assert script.rstrip().endswith("COMMIT;")
+
+
+def sqlite_catalog(path: Path) -> dict[str, object]:
+    """Tables with their columns (name, type, not null, pk) and indexes, from SQLite's catalog."""
+    with sqlite3.connect(path) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        catalog: dict[str, object] = {}
+        for table in sorted(set(tables) - {"migratehistory", "alembic_version", "sqlite_sequence"}):
+            columns = [row[1:4] + row[5:6] for row in connection.execute(f"PRAGMA table_info('{table}')")]
+            indexes = sorted(
+                (
+                    row[1],
+                    row[2],
+                    tuple(col[2] for col in connection.execute(f"PRAGMA index_info('{row[1]}')")),
+                )
+                for row in connection.execute(f"PRAGMA index_list('{table}')")
+            )
+            catalog[table] = (columns, indexes)
+        return catalog
+
+
+def test_sqlite_script_gives_the_same_schema_as_the_migrations(settings: Settings, tmp_path: Path) -> None:
+    db = open_database(settings.database, 2, 5)
+    runner.upgrade(db)
+    db.close_all()
+    scripted = tmp_path / "scripted.db"
+    with sqlite3.connect(scripted) as connection:
+        connection.executescript((SQL_DIR / "sqlite.sql").read_text())
+        stamp = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert stamp == [(runner.migration_names()[-1],)]
+    assert sqlite_catalog(scripted) == sqlite_catalog(settings.database.sqlite_path)
+
+
+def test_upgrade_is_idempotent_and_downgrade_undoes_it(settings: Settings) -> None:
+    db = open_database(settings.database, 2, 5)
+    assert runner.upgrade(db) == runner.migration_names()
+    assert runner.upgrade(db) == []
+    assert runner.status(db) == (runner.migration_names(), [])
+    assert runner.downgrade(db, steps=len(runner.migration_names())) == runner.migration_names()[::-1]
+    assert set(sqlite_catalog(settings.database.sqlite_path)) == set()
+    assert runner.upgrade(db) == runner.migration_names()
+
+
+def cli(*args: str, data_dir: Path, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATA_DIR": str(data_dir), "JWT_SECRET": "x" * 40}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "migrations", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_cli_status_upgrade_downgrade(tmp_path: Path) -> None:
+    assert "pending  001_initial" in cli("status", data_dir=tmp_path).stdout
+    assert "applied 1 migration(s): 001_initial" in cli("upgrade", data_dir=tmp_path).stdout
+    assert "applied  001_initial" in cli("status", data_dir=tmp_path).stdout
+    assert "rolled back 1 migration(s): 001_initial" in cli("downgrade", data_dir=tmp_path).stdout
+    sql = cli("sql", "--dialect", "mysql", data_dir=tmp_path)
+    assert sql.stdout == (SQL_DIR / "mysql.sql").read_text()
+
+
+def test_cli_create_writes_the_models_difference(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR, project, ignore=shutil.ignore_patterns(".venv", ".git", "data", "__pycache__", "tests")
+    )
+    task_model = project / "models" / "task.py"
+    task_model.write_text(
+        task_model.read_text().replace(
+            "    created_at = peewee.DateTimeField(default=utc_now)\n",
+            "    colour = peewee.CharField(max_length=20, null=True)\n"
+            "    created_at = peewee.DateTimeField(default=utc_now)\n",
+            1,
+        )
+    )
+    unchanged = cli("create", "nothing", data_dir=tmp_path / "a")
+    assert unchanged.returncode == 1
+    assert "nothing written" in unchanged.stdout
+    created = cli("create", "add_colour", data_dir=tmp_path / "b", cwd=project)
+    assert created.returncode == 0, created.stderr
+    migration = project / "migrations" / "002_add_colour.py"
+    assert "colour" in migration.read_text()
+    assert "applied 2 migration(s)" in cli("upgrade", data_dir=tmp_path / "b", cwd=project).stdout
+    assert cli("create", "Bad Name!", data_dir=tmp_path / "b", cwd=project).returncode == 2
+
+
+UPGRADE = textwrap.dedent(
+    """
+    import sys, time
+    from migrations import runner
+    from models import open_database
+    from settings import load_settings
+    start_at = float(sys.argv[1])
+    db = open_database(load_settings().database, 2, 30)
+    time.sleep(max(0.0, start_at - time.time()))
+    print(",".join(runner.upgrade(db)))
+    """
+)
+
+
+def test_two_processes_starting_together_migrate_once(tmp_path: Path) -> None:
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "JWT_SECRET": "x" * 40}
+    start_at = str(time.time() + 1.5)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADE, start_at],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = sorted(process.communicate(timeout=60)[0].strip() for process in processes)
+    assert [process.returncode for process in processes] == [0, 0]
+    assert outputs == ["", ",".join(runner.migration_names())]  # one applied them, the other found nothing
+    with sqlite3.connect(tmp_path / "todo.db") as connection:
+        history = connection.execute("SELECT name FROM migratehistory").fetchall()
+    assert history == [(name,) for name in runner.migration_names()]
+
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from migrations import runner
+    from models import open_database
+    from settings import load_settings
+    db = open_database(load_settings().database, 2, 30)
+    with db.connection_context(), runner.migration_lock(db):
+        Path(sys.argv[1]).write_text("held")
+        while Path(sys.argv[1]).read_text() == "held":
+            time.sleep(0.05)
+    """
+)
+
+
+def test_migration_waits_for_the_lock(tmp_path: Path) -> None:
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "JWT_SECRET": "x" * 40}
+    flag = tmp_path / "flag"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(flag)], cwd=PROJECT_DIR, env=env)
+    try:
+        for _ in range(200):
+            if flag.exists():
+                break
+            time.sleep(0.05)
+        waiter = subprocess.Popen(
+            [sys.executable, "-m", "migrations", "upgrade"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)
+        assert waiter.poll() is None, "upgrade ran while another process held the lock"
+        flag.write_text("release")
+        assert waiter.wait(timeout=60) == 0
+        assert "applied 1 migration(s)" in waiter.stdout.read()
+    finally:
+        holder.kill()
