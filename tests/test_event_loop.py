@@ -1,0 +1,73 @@
+"""bcrypt and database calls run in worker threads: while one is stuck, other requests answer."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import bcrypt
+import pytest
+from starlette.testclient import TestClient
+
+from handlers import me
+from tests.conftest import PASSWORD, auth, signup
+
+
+def run_blocked(
+    client: TestClient, gate: threading.Event, entered: threading.Event, send: Callable[[], Any]
+) -> None:
+    """Start `send` in a thread, wait until it is stuck in the gate, check /health answers, release."""
+    result: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: result.setdefault("response", send()))
+    worker.start()
+    try:
+        assert entered.wait(10), "the slow call never started"
+        health: dict[str, Any] = {}
+        probe = threading.Thread(target=lambda: health.setdefault("response", client.get("/health")))
+        probe.start()
+        probe.join(10)
+        assert not probe.is_alive(), "/health waited for the blocked call: it runs on the event loop"
+        assert health["response"].status_code == 200
+        assert worker.is_alive()
+    finally:
+        gate.set()
+        worker.join(10)
+    assert result["response"].status_code == 200
+
+
+def test_login_hashing_does_not_block_other_requests(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signup(client)
+    gate, entered = threading.Event(), threading.Event()
+    real_checkpw = bcrypt.checkpw
+
+    def slow_checkpw(password: bytes, hashed: bytes) -> bool:
+        entered.set()
+        gate.wait(10)
+        return real_checkpw(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", slow_checkpw)
+    run_blocked(
+        client,
+        gate,
+        entered,
+        lambda: client.post("/api/auth/login", json={"email": "ann@example.com", "password": PASSWORD}),
+    )
+
+
+def test_database_work_does_not_block_other_requests(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = signup(client)["access_token"]
+    gate, entered = threading.Event(), threading.Event()
+    real_current_user = me.current_user
+
+    def slow_current_user(principal: Any) -> Any:
+        entered.set()
+        gate.wait(10)
+        return real_current_user(principal)
+
+    monkeypatch.setattr(me, "current_user", slow_current_user)
+    run_blocked(client, gate, entered, lambda: client.get("/api/auth/me", headers=auth(token)))
