@@ -6,10 +6,12 @@ and puts the shared services in each request's state.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -26,6 +28,7 @@ from handlers import (
     create_task,
     delete_task,
     delete_tasks,
+    docs,
     get_task,
     health,
     home,
@@ -58,6 +61,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     complete_task,
     health,
     openapi,
+    docs,
     home,
 )
 API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -78,7 +82,16 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
         for path, handlers in handlers_by_path.items()
     ]
     routes.append(Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"))
+    routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes
+
+
+def swagger_ui_assets() -> Path:
+    """The Swagger UI files shipped by the swagger-ui-py package (its Python code is not imported)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("swagger-ui-py is not installed: pip install -r requirements.txt")
+    return Path(spec.submodule_search_locations[0]) / "static"
 
 
 def method_dispatcher(handlers: dict[str, Handler]) -> Handler:

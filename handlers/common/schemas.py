@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 INT64_MAX = 2**63 - 1
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
@@ -92,8 +92,16 @@ Completed = Annotated[StrictBool, BeforeValidator(not_null)]
 PriorityField = Annotated[Priority, BeforeValidator(not_null)]
 
 
+def hide_null_defaults(schema: dict[str, Any]) -> None:
+    """Fields that may be left out but not sent as null have no default to document."""
+    for name in ("title", "completed", "priority", "tags"):
+        schema["properties"][name].pop("default", None)
+
+
 class TaskPatch(BaseModel):
     """PATCH: only the fields sent change. `null` clears description, due_date and order."""
+
+    model_config = ConfigDict(json_schema_extra=hide_null_defaults)
 
     title: Title = None  # type: ignore[assignment]  # absent is fine, null is not
     description: Description = None

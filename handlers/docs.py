@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import HTML_SECURITY_HEADERS
+
+PAGE = Path(__file__).resolve().parent.parent / "static" / "docs.html"
+
+ENDPOINT = Endpoint(
+    method="GET",
+    paths=("/docs",),
+    summary="Interactive API docs (Swagger UI, served from this service)",
+    operation_id="docs",
+    tag="service",
+    auth=False,
+    media_type="text/html",
+)
+
+
+async def handle(request: Request) -> Response:
+    return FileResponse(PAGE, media_type="text/html; charset=utf-8", headers=HTML_SECURITY_HEADERS)
