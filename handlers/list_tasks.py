@@ -11,7 +11,7 @@ from handlers.common import db
 from handlers.common.auth import authenticate, current_user
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
-from handlers.common.schemas import DueDate, Priority, Tag, TaskOut
+from handlers.common.schemas import DueDate, Priority, SearchText, Tag, TaskOut
 from handlers.common.tasks import base_url, tags_by_task, task_json, task_paths
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_query
@@ -37,9 +37,7 @@ SortKey = Literal[
 class TaskListQuery(BaseModel):
     completed: bool | None = None
     status: Literal["all", "pending", "completed"] = "all"
-    q: str | None = Field(
-        default=None, max_length=200, description="case-insensitive, in title or description"
-    )
+    q: SearchText = Field(default=None, description="case-insensitive, in title or description")
     priority: Priority | None = None
     tag: Tag | None = None
     due_before: DueDate = None

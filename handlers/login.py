@@ -40,7 +40,7 @@ ENDPOINT = Endpoint(
     response=TokenOut,
     body=LoginIn,
     form=LoginForm,
-    errors=(400, 413, 415, 422, 429),
+    errors=(400, 401, 413, 415, 422, 429),
     auth=False,
     description="Failure is one 401 whether the email exists or not.",
 )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import peewee
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -9,7 +9,7 @@ from handlers.common import db
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError
 from handlers.common.responses import json_response
-from handlers.common.schemas import Email, Password, TokenOut
+from handlers.common.schemas import Email, Name, Password, TokenOut
 from handlers.common.services import services_of
 from handlers.common.users import token_json
 from handlers.common.validation import parse_body
@@ -19,7 +19,7 @@ from models import User, utc_now
 class SignupIn(BaseModel):
     email: Email
     password: Password
-    name: str | None = Field(default=None, max_length=100)
+    name: Name = None
 
 
 ENDPOINT = Endpoint(
@@ -45,10 +45,11 @@ async def handle(request: Request) -> Response:
 
 
 def create_user(form: SignupIn, password_hash: str) -> User:
-    name = (form.name or "").strip() or None
     if User.select().where(User.email == form.email).exists():
         raise ApiError(409, "Email already registered")
     try:
-        return User.create(email=form.email, name=name, password_hash=password_hash, created_at=utc_now())
+        return User.create(
+            email=form.email, name=form.name, password_hash=password_hash, created_at=utc_now()
+        )
     except peewee.IntegrityError:  # the same address signed up a moment ago
         raise ApiError(409, "Email already registered") from None

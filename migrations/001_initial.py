@@ -54,7 +54,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     class TaskTag(pw.Model):
         id = pw.AutoField()
         task = pw.ForeignKeyField(Task, column_name="task_id", on_delete="CASCADE", index=False)
-        name = pw.CharField(max_length=30)
+        name = pw.CharField(max_length=64)
 
         class Meta:
             table_name = "task_tags"

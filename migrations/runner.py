@@ -34,8 +34,10 @@ def migration_names() -> list[str]:
 
 
 def upgrade(db: peewee.Database) -> list[str]:
-    """Apply every pending migration; returns their names."""
+    """Apply every pending migration; returns their names. SQLite is switched to WAL first."""
     with db.connection_context(), migration_lock(db):
+        if isinstance(db, peewee.SqliteDatabase):
+            db.execute_sql("PRAGMA journal_mode=wal")
         return make_router(db).run()
 
 

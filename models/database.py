@@ -28,8 +28,9 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
     if database.dialect == "sqlite":
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         options |= {
+            # WAL is a property of the file, set once under the migration lock (migrations/runner.py):
+            # switching to it on every connect would race with another process's transaction.
             "pragmas": {
-                "journal_mode": "wal",
                 "foreign_keys": 1,
                 "synchronous": "normal",
                 "busy_timeout": int(timeout * 1000),

@@ -38,7 +38,7 @@ class Task(BaseModel):
 
 class TaskTag(BaseModel):
     task = peewee.ForeignKeyField(Task, column_name="task_id", on_delete="CASCADE", index=False)
-    name = peewee.CharField(max_length=30)
+    name = peewee.CharField(max_length=64)  # 30 as sent; lower-casing may lengthen
 
     class Meta:
         table_name = "task_tags"

@@ -197,3 +197,13 @@ def test_migration_waits_for_the_lock(tmp_path: Path) -> None:
         assert "applied 1 migration(s)" in waiter.stdout.read()
     finally:
         holder.kill()
+
+
+def test_upgrade_puts_sqlite_in_wal_mode(settings: Settings) -> None:
+    db = open_database(settings.database, 2, 5)
+    runner.upgrade(db)
+    with db.connection_context():
+        assert db.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)
+        assert db.execute_sql("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        assert db.execute_sql("PRAGMA busy_timeout").fetchone() == (5000,)

@@ -10,8 +10,27 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 INT64_MAX = 2**63 - 1
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 Priority = Literal["low", "medium", "high"]
+
+# The rules below are checked in Python; these patterns say the same in the OpenAPI document
+# (tests/test_openapi.py checks that both agree). Cc is every Unicode control character.
+CC = "\\u0000-\\u001f\\u007f-\\u009f"
+EMAIL_ADDRESS = (
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+EMAIL_PATTERN = rf"^\s*{EMAIL_ADDRESS}\s*$"
+NO_CONTROL_PATTERN = f"^[^{CC}]*$"
+DESCRIPTION_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+
+
+def trimmed_text_pattern(max_length: int) -> str:
+    """1 to `max_length` characters without control characters, once surrounding whitespace is trimmed."""
+    return rf"^\s*[^\s{CC}](?:[^{CC}]{{0,{max_length - 2}}}[^\s{CC}])?\s*$"
+
+
+TITLE_PATTERN = trimmed_text_pattern(200)
+TAG_PATTERN = trimmed_text_pattern(30)
 
 
 def control_characters(text: str, allowed: str = "") -> bool:
@@ -19,10 +38,10 @@ def control_characters(text: str, allowed: str = "") -> bool:
 
 
 def clean_email(value: str) -> str:
-    email = value.strip().lower()
-    if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email):
+    email = value.strip()
+    if len(value) > 254 or not re.fullmatch(EMAIL_ADDRESS, email):
         raise ValueError("not a valid email address")
-    return email
+    return email.lower()
 
 
 def check_password(value: str) -> str:
@@ -32,13 +51,30 @@ def check_password(value: str) -> str:
     return value
 
 
-def clean_title(value: str) -> str:
-    title = value.strip()
-    if not 1 <= len(title) <= 200:
-        raise ValueError("must be 1 to 200 characters after trimming")
-    if control_characters(title):
+def clean_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if control_characters(value):
         raise ValueError("must not contain control characters")
-    return title
+    return value.strip() or None
+
+
+def trimmed_text(value: str, max_length: int, what: str) -> str:
+    text = value.strip()
+    if not 1 <= len(text) <= max_length:
+        raise ValueError(f"{what} must be 1 to {max_length} characters after trimming")
+    if control_characters(text):
+        raise ValueError(f"{what} must not contain control characters")
+    return text
+
+
+def clean_title(value: str) -> str:
+    return trimmed_text(value, 200, "title")
+
+
+def clean_tag(value: str) -> str:
+    """Checked as sent, then lower-cased (which can lengthen a few letters, such as İ)."""
+    return trimmed_text(value, 30, "each tag").lower()
 
 
 def clean_description(value: str | None) -> str | None:
@@ -51,27 +87,18 @@ def clean_description(value: str | None) -> str | None:
     return value
 
 
-def clean_tag(value: str) -> str:
-    tag = value.strip().lower()
-    if not 1 <= len(tag) <= 30:
-        raise ValueError("each tag must be 1 to 30 characters")
-    if control_characters(tag):
-        raise ValueError("tags must not contain control characters")
-    return tag
-
-
 def unique_tags(tags: list[str]) -> list[str]:
-    unique = list(dict.fromkeys(tags))
-    if len(unique) > 10:
-        raise ValueError("at most 10 tags")
-    return unique
+    return list(dict.fromkeys(tags))
 
 
 def to_naive_utc(value: dt.datetime | None) -> dt.datetime | None:
     """Aware datetimes are converted to UTC; naive ones are taken as UTC."""
     if value is None or value.tzinfo is None:
         return value
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
 
 
 def not_null(value: object) -> object:
@@ -80,12 +107,37 @@ def not_null(value: object) -> object:
     return value
 
 
-Email = Annotated[str, Field(max_length=320), AfterValidator(clean_email)]
-Password = Annotated[str, AfterValidator(check_password)]
-Title = Annotated[str, BeforeValidator(not_null), AfterValidator(clean_title)]
-Description = Annotated[str | None, AfterValidator(clean_description)]
-Tag = Annotated[str, AfterValidator(clean_tag)]
-Tags = Annotated[list[Tag], BeforeValidator(not_null), Field(max_length=100), AfterValidator(unique_tags)]
+Email = Annotated[
+    str,
+    Field(max_length=320, json_schema_extra={"pattern": EMAIL_PATTERN, "maxLength": 254}),
+    AfterValidator(clean_email),
+]
+Password = Annotated[
+    str,
+    Field(
+        json_schema_extra={"format": "password", "minLength": 8, "maxLength": 72},
+        description="8 to 72 bytes as UTF-8 (bcrypt's limit)",
+    ),
+    AfterValidator(check_password),
+]
+Name = Annotated[
+    str | None,
+    Field(max_length=100, json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+    AfterValidator(clean_name),
+]
+Title = Annotated[
+    str,
+    BeforeValidator(not_null),
+    Field(json_schema_extra={"pattern": TITLE_PATTERN}),
+    AfterValidator(clean_title),
+]
+Description = Annotated[
+    str | None,
+    Field(json_schema_extra={"pattern": DESCRIPTION_PATTERN, "maxLength": 1000}),
+    AfterValidator(clean_description),
+]
+Tag = Annotated[str, Field(json_schema_extra={"pattern": TAG_PATTERN}), AfterValidator(clean_tag)]
+Tags = Annotated[list[Tag], BeforeValidator(not_null), Field(max_length=10), AfterValidator(unique_tags)]
 DueDate = Annotated[dt.datetime | None, AfterValidator(to_naive_utc)]
 Order = Annotated[StrictInt | None, Field(ge=-INT64_MAX, le=INT64_MAX)]
 Completed = Annotated[StrictBool, BeforeValidator(not_null)]
@@ -166,3 +218,16 @@ class ValidationErrorItem(BaseModel):
 class ValidationErrorOut(BaseModel):
     detail: list[ValidationErrorItem]
     code: Literal["validation_error"]
+
+
+def no_control_characters(value: str | None) -> str | None:
+    if value is not None and control_characters(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+SearchText = Annotated[
+    str | None,
+    Field(max_length=200, json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+    AfterValidator(no_control_characters),
+]

@@ -23,7 +23,7 @@ CREATE INDEX `task_user_id_position_id` ON `tasks` (`user_id`, `position`, `id`)
 
 CREATE INDEX `task_user_id_completed_created_at` ON `tasks` (`user_id`, `completed`, `created_at`);
 
-CREATE TABLE IF NOT EXISTS `task_tags` (`id` INTEGER AUTO_INCREMENT NOT NULL PRIMARY KEY, `task_id` BIGINT NOT NULL, `name` VARCHAR(30) NOT NULL, FOREIGN KEY (`task_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE TABLE IF NOT EXISTS `task_tags` (`id` INTEGER AUTO_INCREMENT NOT NULL PRIMARY KEY, `task_id` BIGINT NOT NULL, `name` VARCHAR(64) NOT NULL, FOREIGN KEY (`task_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE UNIQUE INDEX `tasktag_task_id_name` ON `task_tags` (`task_id`, `name`);
 

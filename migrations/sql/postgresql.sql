@@ -25,7 +25,7 @@ CREATE INDEX IF NOT EXISTS "task_user_id_position_id" ON "tasks" ("user_id", "po
 
 CREATE INDEX IF NOT EXISTS "task_user_id_completed_created_at" ON "tasks" ("user_id", "completed", "created_at");
 
-CREATE TABLE IF NOT EXISTS "task_tags" ("id" SERIAL NOT NULL PRIMARY KEY, "task_id" BIGINT NOT NULL, "name" VARCHAR(30) NOT NULL, FOREIGN KEY ("task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE);
+CREATE TABLE IF NOT EXISTS "task_tags" ("id" SERIAL NOT NULL PRIMARY KEY, "task_id" BIGINT NOT NULL, "name" VARCHAR(64) NOT NULL, FOREIGN KEY ("task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE);
 
 CREATE UNIQUE INDEX IF NOT EXISTS "tasktag_task_id_name" ON "task_tags" ("task_id", "name");
 
