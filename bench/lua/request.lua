@@ -1,0 +1,44 @@
+-- One wrk script for every case; bench.py sets it up through the environment:
+--   BENCH_METHOD  GET, POST or PATCH (default GET)
+--   BENCH_PATHS   one path, or several separated by spaces (taken in turn, per connection thread)
+--   BENCH_TOKEN   bearer token (optional)
+--   BENCH_BODY    JSON request body (optional)
+-- done() prints one line "BENCH_JSON {...}" that bench.py reads: request count, duration,
+-- latency percentiles (microseconds) and error counts. wrk's `status` errors are the
+-- responses with a status >= 400; the service answers no 1xx or 3xx on these paths.
+
+local paths = {}
+for path in string.gmatch(os.getenv("BENCH_PATHS") or "/", "%S+") do
+  paths[#paths + 1] = path
+end
+
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+wrk.path = paths[1]
+local token = os.getenv("BENCH_TOKEN")
+if token and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
+local body = os.getenv("BENCH_BODY")
+if body and body ~= "" then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+if #paths > 1 then
+  local i = math.random(#paths)
+  request = function()
+    i = i % #paths + 1
+    return wrk.format(nil, paths[i])
+  end
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,'
+      .. '"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f,'
+      .. '"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d}\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+    e.connect, e.read, e.write, e.timeout, e.status))
+end
