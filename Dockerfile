@@ -1,0 +1,44 @@
+# todo-api as a Hugging Face Space (Docker SDK), or anywhere a container runs:
+#   docker build -t todo-api . && docker run --rm -p 127.0.0.1:7860:7860 todo-api
+# scripts/container-test.sh builds and checks this image; README "Deploy to a Hugging Face Space".
+FROM python:3.11-slim
+
+# No .pyc files beside the code; logs reach the Space's log view at once.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore
+
+# A Space runs the container as uid 1000: the same user here, with its own HOME. /data is where
+# a Space's storage bucket is mounted and where the app keeps the SQLite file and a generated
+# JWT secret (DATA_DIR's default when /data is writable): owned by uid 1000, so the database is
+# writable with or without a bucket.
+RUN useradd --create-home --uid 1000 --shell /bin/sh user \
+ && mkdir -p /data \
+ && chown 1000:1000 /data
+
+# Dependencies in their own layer, rebuilt only when requirements.txt changes; installed as root,
+# so the app's user cannot change them.
+COPY requirements.txt /tmp/requirements.txt
+RUN pip install --no-cache-dir -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+# The Space's proxy sets X-Forwarded-Proto/-Host/-For: trust it (uvicorn and the app both read
+# FORWARDED_ALLOW_IPS), so task URLs say https://<owner>-<space>.hf.space.
+ENV HOME=/home/user \
+    PATH=/home/user/.local/bin:$PATH \
+    FORWARDED_ALLOW_IPS="*"
+
+WORKDIR /home/user/app
+COPY --chown=1000:1000 . .
+
+USER 1000
+EXPOSE 7860
+
+# /health checks the database too. No curl in the slim image: Python's urllib.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % (os.environ.get('PORT') or '7860'), timeout=4)"]
+
+# Exec form through sh so that $PORT (a platform may set it; the Space uses app_port 7860),
+# $HOST and $WEB_CONCURRENCY are read at start; exec makes uvicorn PID 1, so it gets SIGTERM.
+CMD ["sh", "-c", "exec uvicorn router:app --host \"${HOST:-0.0.0.0}\" --port \"${PORT:-7860}\" --workers \"${WEB_CONCURRENCY:-1}\" --proxy-headers --no-server-header"]
