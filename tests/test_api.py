@@ -95,6 +95,22 @@ def test_login_with_json_and_with_oauth2_form(client: TestClient, ann: dict[str,
     assert by_form.json()["token_type"] == "bearer"
 
 
+def test_login_with_a_password_over_72_bytes_is_401_not_500(client: TestClient, ann: dict[str, Any]) -> None:
+    for password in (PASSWORD + "x" * 80, "é" * 40):
+        response = client.post("/api/auth/login", json={"email": "ann@example.com", "password": password})
+        assert response.status_code == 401
+        form = client.post("/api/auth/login", data={"username": "ann@example.com", "password": password})
+        assert form.status_code == 401
+
+
+def test_integral_float_order_and_iso_only_dates(client: TestClient, ann: dict[str, Any]) -> None:
+    assert create(client, ann, order=288.0)["order"] == 288
+    headers = auth(ann["access_token"])
+    for body in ({"title": "x", "order": 2.5}, {"title": "x", "order": True}, {"title": "x", "due_date": 0}):
+        assert client.post("/api/tasks", json=body, headers=headers).status_code == 422, body
+    assert client.get("/api/tasks?due_before=0.5", headers=headers).status_code == 422
+
+
 def test_login_failure_is_one_message(client: TestClient, ann: dict[str, Any]) -> None:
     wrong_password = client.post("/api/auth/login", json={"email": "ann@example.com", "password": "x" * 10})
     unknown_email = client.post("/api/auth/login", json={"email": "who@example.com", "password": "x" * 10})

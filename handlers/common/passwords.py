@@ -10,6 +10,8 @@ import anyio
 import anyio.to_thread
 import bcrypt
 
+MAX_PASSWORD_BYTES = 72
+
 
 class PasswordHasher:
     def __init__(self, rounds: int, concurrency: int = 2) -> None:
@@ -22,14 +24,17 @@ class PasswordHasher:
         return await anyio.to_thread.run_sync(self._hash, password, limiter=self.limiter)
 
     async def verify(self, password: str, hashed: str | None) -> bool:
-        """True when `password` matches `hashed`; takes as long when `hashed` is None."""
+        """True when `password` matches `hashed`. Takes as long when `hashed` is None, or when
+        the password is longer than bcrypt's 72 bytes (no account can have such a password)."""
+        candidate = password.encode()
+        possible = hashed is not None and len(candidate) <= MAX_PASSWORD_BYTES
         matches = await anyio.to_thread.run_sync(
             bcrypt.checkpw,
-            password.encode(),
-            (hashed or self.dummy_hash).encode(),
+            candidate[:MAX_PASSWORD_BYTES],
+            (hashed if possible else self.dummy_hash).encode(),
             limiter=self.limiter,
         )
-        return matches and hashed is not None
+        return matches and possible
 
     def _hash(self, password: str) -> str:
         return bcrypt.hashpw(password.encode(), bcrypt.gensalt(self.rounds)).decode()

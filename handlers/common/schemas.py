@@ -91,6 +91,25 @@ def unique_tags(tags: list[str]) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
+def parse_iso_datetime(value: object) -> object:
+    """Only ISO 8601 strings (no Unix timestamps: `0` is not a date the client meant)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-12-01T18:00:00Z") from None
+
+
+def integral(value: object) -> object:
+    """JSON Schema counts 3.0 as an integer; so do we (but not 3.5, and never true/false)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def to_naive_utc(value: dt.datetime | None) -> dt.datetime | None:
     """Aware datetimes are converted to UTC; naive ones are taken as UTC."""
     if value is None or value.tzinfo is None:
@@ -115,8 +134,8 @@ Email = Annotated[
 Password = Annotated[
     str,
     Field(
-        json_schema_extra={"format": "password", "minLength": 8, "maxLength": 72},
-        description="8 to 72 bytes as UTF-8 (bcrypt's limit)",
+        json_schema_extra={"format": "password", "minLength": 2, "maxLength": 72},
+        description="8 to 72 bytes as UTF-8 (bcrypt's limit; JSON Schema counts characters: 2 to 72)",
     ),
     AfterValidator(check_password),
 ]
@@ -138,8 +157,8 @@ Description = Annotated[
 ]
 Tag = Annotated[str, Field(json_schema_extra={"pattern": TAG_PATTERN}), AfterValidator(clean_tag)]
 Tags = Annotated[list[Tag], BeforeValidator(not_null), Field(max_length=10), AfterValidator(unique_tags)]
-DueDate = Annotated[dt.datetime | None, AfterValidator(to_naive_utc)]
-Order = Annotated[StrictInt | None, Field(ge=-INT64_MAX, le=INT64_MAX)]
+DueDate = Annotated[dt.datetime | None, BeforeValidator(parse_iso_datetime), AfterValidator(to_naive_utc)]
+Order = Annotated[StrictInt, Field(ge=-INT64_MAX, le=INT64_MAX), BeforeValidator(integral)] | None
 Completed = Annotated[StrictBool, BeforeValidator(not_null)]
 PriorityField = Annotated[Priority, BeforeValidator(not_null)]
 

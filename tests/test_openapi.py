@@ -1,0 +1,170 @@
+"""/openapi.json: a valid OpenAPI 3.1 document made from the handlers' metadata, whose schemas
+say what the validators check; and schemathesis against the live server with a real token."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+from starlette.testclient import TestClient
+
+from handlers.common import schemas
+from router import HANDLER_MODULES
+from settings import PROJECT_DIR
+from tests.serverproc import Server, call
+
+
+@pytest.fixture
+def document(client: TestClient) -> dict[str, Any]:
+    return client.get("/openapi.json").json()
+
+
+def test_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_every_registered_route_is_documented(document: dict[str, Any]) -> None:
+    for module in HANDLER_MODULES:
+        for path in module.ENDPOINT.paths:
+            assert module.ENDPOINT.method.lower() in document["paths"][path], path
+
+
+def test_bearer_scheme_and_error_schemas(document: dict[str, Any]) -> None:
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    create = document["paths"]["/api/tasks"]["post"]
+    assert create["security"] == [{"bearerAuth": []}]
+    assert create["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TaskCreate"
+    }
+    assert set(create["responses"]) >= {"201", "400", "401", "403", "413", "415", "422"}
+    assert create["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ValidationErrorOut"
+    )
+    assert create["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    assert "Location" in create["responses"]["201"]["headers"]
+    login = document["paths"]["/api/auth/login"]["post"]["requestBody"]["content"]
+    assert set(login) == {"application/json", "application/x-www-form-urlencoded"}
+
+
+def test_query_parameters_carry_their_limits(document: dict[str, Any]) -> None:
+    parameters = {p["name"]: p for p in document["paths"]["/api/tasks"]["get"]["parameters"]}
+    assert parameters["limit"]["schema"] == {
+        "default": 100,
+        "maximum": 1000,
+        "minimum": 1,
+        "title": "Limit",
+        "type": "integer",
+    }
+    assert parameters["offset"]["schema"]["minimum"] == 0
+    assert "-priority" in parameters["sort"]["schema"]["enum"]
+    assert set(parameters) == {
+        "completed",
+        "status",
+        "q",
+        "priority",
+        "tag",
+        "due_before",
+        "due_after",
+        "sort",
+        "limit",
+        "offset",
+    }
+    user_path = document["paths"]["/api/{user_id}/tasks/{task_id}"]["get"]["parameters"]
+    assert [p["name"] for p in user_path] == ["user_id", "task_id"]
+
+
+def accepts(check: Any, value: str) -> bool:
+    try:
+        check(value)
+    except ValueError:
+        return False
+    return True
+
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=240) | st.text(
+    alphabet=" \t\n\x0b\x1f\x85\xa0ab", max_size=12
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_title_and_tag_patterns_agree_with_the_validators(text: str) -> None:
+    assert accepts(schemas.clean_title, text) == bool(re.fullmatch(schemas.TITLE_PATTERN, text))
+    assert accepts(schemas.clean_tag, text) == bool(re.fullmatch(schemas.TAG_PATTERN, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT | st.emails() | st.emails().map(lambda e: f"  {e.upper()}\t"))
+def test_email_pattern_agrees_with_the_validator(text: str) -> None:
+    expected = bool(re.fullmatch(schemas.EMAIL_PATTERN, text)) and len(text) <= 254
+    assert accepts(schemas.clean_email, text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT | st.text(max_size=1100))
+def test_description_and_search_patterns_agree_with_the_validators(text: str) -> None:
+    described = bool(re.fullmatch(schemas.DESCRIPTION_PATTERN, text)) and len(text) <= 1000
+    assert accepts(schemas.clean_description, text) == described
+    assert accepts(schemas.no_control_characters, text) == bool(
+        re.fullmatch(schemas.NO_CONTROL_PATTERN, text)
+    )
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path) -> None:
+    """No 5xx, every status and body as documented, valid data accepted and invalid rejected.
+
+    `use_after_free` is left out: it reports `DELETE /api/{user_id}/tasks` (delete all) followed
+    by `GET /api/{user_id}/tasks` answering 200 as a deleted resource, but the list is not a
+    resource that a delete removes (schemathesis only knows this for collection paths without
+    path parameters). tests/test_api.py checks that a deleted task is 404.
+    """
+    server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4"}).start()
+    try:
+        account = call(
+            "POST", f"{server.base}/api/auth/signup", {"email": "fuzz@example.com", "password": "password-1"}
+        )
+        env = {
+            **os.environ,
+            "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
+            "SCHEMATHESIS_USER_ID": account.body["user"]["id"],
+            "PYTHONPATH": str(PROJECT_DIR),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{server.base}/openapi.json",
+            "--header",
+            f"Authorization: Bearer {account.body['access_token']}",
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "use_after_free",
+            "--max-examples",
+            "60",
+            "--seed",
+            "20261122",
+            "--no-color",
+        ]
+        result = subprocess.run(
+            command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "Traceback" not in server.output()
