@@ -1,62 +1,66 @@
 """Opening the configured database: SQLite, PostgreSQL or MySQL, always through a pool.
 
-Each request borrows one connection and gives it back when it ends. SQLite gets WAL, a busy
-timeout, foreign keys and `synchronous=NORMAL`; writes on SQLite begin `IMMEDIATE` so two
-writers queue on the busy timeout instead of failing with "database is locked".
+Each request borrows one connection and gives it back when it ends. SQLite gets a busy timeout,
+foreign keys and `synchronous=NORMAL` on every connection, and WAL once (migrations/runner.py);
+writes on SQLite begin `IMMEDIATE` so two writers queue on the busy timeout instead of failing
+with "database is locked".
 """
 
 from __future__ import annotations
 
 import peewee
-from playhouse.db_url import connect
+import psycopg2
+from playhouse.db_url import parse
+from playhouse.pool import PooledMySQLDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from settings import DatabaseURL
 
 # Microseconds on MySQL too (plain DATETIME drops them), so timestamps read back as written.
 MYSQL_FIELD_TYPES = {"DATETIME": "DATETIME(6)"}
-MYSQL_TABLE_SETTINGS = ("DEFAULT CHARSET=utf8mb4", "COLLATE=utf8mb4_bin")
+
+
+class CheckedPooledPostgresqlDatabase(PooledPostgresqlDatabase):
+    """Finds the pooled connections a server restart has ended before handing one out.
+
+    A restart leaves idle connections that look open until used. `poll()` reads, without
+    waiting, what the server sent meanwhile: its shutdown notice or end-of-file marks the
+    connection dead, and the pool opens a new one, so the first request after a restart works.
+    """
+
+    def _is_closed(self, conn: psycopg2.extensions.connection) -> bool:
+        if super()._is_closed(conn):
+            return True
+        try:
+            conn.poll()
+        except psycopg2.Error:
+            return True
+        return False
 
 
 def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peewee.Database:
     """A pooled peewee database for `database`, not yet connected."""
-    scheme, rest = database.url.split("://", 1)
-    options: dict[str, object] = {
-        "max_connections": pool_size,
-        "stale_timeout": 300,
-        "timeout": timeout,
-    }
+    options: dict[str, object] = {**parse(database.url), "max_connections": pool_size, "stale_timeout": 300}
     if database.dialect == "sqlite":
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        options |= {
-            # WAL is a property of the file, set once under the migration lock (migrations/runner.py):
-            # switching to it on every connect would race with another process's transaction.
-            "pragmas": {
-                "foreign_keys": 1,
-                "synchronous": "normal",
-                "busy_timeout": int(timeout * 1000),
-            },
-            "timeout": timeout,
-            "check_same_thread": False,
-        }
-    elif database.dialect == "postgresql":
-        options["connect_timeout"] = int(timeout)
-    else:
-        options |= {
-            "connect_timeout": timeout,
-            "read_timeout": 30,
-            "write_timeout": 30,
-            "charset": "utf8mb4",
-            "field_types": MYSQL_FIELD_TYPES,
-        }
-    return connect(f"{scheme}+pool://{rest}", **options)
+        pragmas = {"foreign_keys": 1, "synchronous": "normal", "busy_timeout": int(timeout * 1000)}
+        return PooledSqliteDatabase(**options, pragmas=pragmas, timeout=timeout, check_same_thread=False)
+    if database.dialect == "postgresql":
+        return CheckedPooledPostgresqlDatabase(**options, timeout=timeout, connect_timeout=int(timeout))
+    if "passwd" in options:  # playhouse spells it the old way; PyMySQL now wants `password`
+        options["password"] = options.pop("passwd")
+    return PooledMySQLDatabase(
+        **options,
+        timeout=timeout,
+        connect_timeout=timeout,
+        read_timeout=30,
+        write_timeout=30,
+        charset="utf8mb4",
+        field_types=MYSQL_FIELD_TYPES,
+    )
 
 
 def is_sqlite(db: peewee.Database) -> bool:
     return isinstance(db, peewee.SqliteDatabase)
-
-
-def is_mysql(db: peewee.Database) -> bool:
-    return isinstance(db, peewee.MySQLDatabase)
 
 
 def write_transaction(db: peewee.Database) -> peewee._atomic:

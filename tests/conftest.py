@@ -1,12 +1,19 @@
-"""Shared fixtures: settings on a temporary data directory, the app through an HTTP test client,
-and requests built by hand for calling one handler alone."""
+"""Shared fixtures: settings on a temporary data directory and one database of each kind, the app
+through an HTTP test client, and requests built by hand for calling one handler alone.
+
+Every test that uses `settings` (or `client`, `services`, `make_settings`) runs once per database
+given with `--db` (default: sqlite,postgresql,mysql). The PostgreSQL and MariaDB servers start
+once per session from Debian's packages (tests/support/dbservers.py); each test gets a fresh
+database. Without a server the test is skipped with the reason, except in CI (CI=true), where
+it fails."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +31,77 @@ from migrations import runner
 from models import database_proxy, open_database
 from router import create_app
 from settings import Settings, load_settings
+from tests.support.dbservers import DatabaseServer, MariaDBServer, PostgresServer
 
 SECRET = "test-secret-that-is-long-enough-for-hs256!"
 PASSWORD = "correct horse battery"
+
+
+DATABASE_KINDS = ("sqlite", "postgresql", "mysql")
+database_names = itertools.count(1)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        default=os.environ.get("TEST_DATABASES", ",".join(DATABASE_KINDS)),
+        help="comma-separated databases to run the API tests on: sqlite,postgresql,mysql",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_kind" in metafunc.fixturenames:
+        kinds = [kind.strip() for kind in metafunc.config.getoption("db").split(",") if kind.strip()]
+        unknown = set(kinds) - set(DATABASE_KINDS)
+        if unknown:
+            raise pytest.UsageError(f"--db: unknown database(s) {', '.join(sorted(unknown))}")
+        metafunc.parametrize("database_kind", kinds)
+
+
+def skip_or_fail(reason: str) -> None:
+    """A missing database server skips outside CI; in CI it is a failure."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI needs this database server: {reason}")
+    pytest.skip(reason)
+
+
+def start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:
+    available, reason = kind.available()
+    if not available:
+        skip_or_fail(reason)
+    server = kind(base)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
+    server = start_server(PostgresServer, tmp_path_factory.mktemp("postgres"))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def mariadb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
+    server = start_server(MariaDBServer, tmp_path_factory.mktemp("mariadb"))
+    yield server
+    server.close()
+
+
+def server_for(kind: str, request: pytest.FixtureRequest) -> DatabaseServer:
+    return request.getfixturevalue("postgres_server" if kind == "postgresql" else "mariadb_server")
+
+
+@pytest.fixture
+def database_url(database_kind: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh empty database of `database_kind` ("" is SQLite's default file in DATA_DIR)."""
+    if database_kind == "sqlite":
+        yield ""
+        return
+    server = server_for(database_kind, request)
+    name = f"test_{next(database_names)}"
+    yield server.create_database(name)
+    server.drop_database(name)
 
 
 @pytest.fixture
@@ -34,15 +109,29 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    """Settings as the service would read them from this environment (and no `.env`)."""
-
+def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
     def make(**env: str) -> Settings:
-        base = {"DATA_DIR": str(tmp_path / "data"), "BCRYPT_ROUNDS": "4", "JWT_SECRET": SECRET}
+        base = {
+            "DATA_DIR": str(tmp_path / "data"),
+            "BCRYPT_ROUNDS": "4",
+            "JWT_SECRET": SECRET,
+            "DATABASE_URL": database_url,
+        }
         return load_settings({**base, **env}, env_file=tmp_path / "absent.env")
 
     return make
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+    """Settings as the service would read them from this environment (and no `.env`)."""
+    return settings_factory(tmp_path, database_url)
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """For the tests about SQLite itself."""
+    return settings_factory(tmp_path, "")()
 
 
 @pytest.fixture
@@ -56,13 +145,25 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-async def services(settings: Settings) -> Services:
-    """The services a handler reaches through the request, on a migrated database."""
+def migrated_services(settings: Settings) -> Iterator[Services]:
     db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
     runner.upgrade(db)
     database_proxy.initialize(db)
-    return build_services(settings, db)
+    yield build_services(settings, db)
+    db.close_all()
+
+
+@pytest.fixture
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    """The services a handler reaches through the request, on a migrated database."""
+    for services in migrated_services(settings):
+        yield services
+
+
+@pytest.fixture
+async def sqlite_services(sqlite_settings: Settings) -> AsyncIterator[Services]:
+    for services in migrated_services(sqlite_settings):
+        yield services
 
 
 def make_request(

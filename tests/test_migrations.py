@@ -54,8 +54,10 @@ def sqlite_catalog(path: Path) -> dict[str, object]:
         return catalog
 
 
-def test_sqlite_script_gives_the_same_schema_as_the_migrations(settings: Settings, tmp_path: Path) -> None:
-    db = open_database(settings.database, 2, 5)
+def test_sqlite_script_gives_the_same_schema_as_the_migrations(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    db = open_database(sqlite_settings.database, 2, 5)
     runner.upgrade(db)
     db.close_all()
     scripted = tmp_path / "scripted.db"
@@ -63,16 +65,16 @@ def test_sqlite_script_gives_the_same_schema_as_the_migrations(settings: Setting
         connection.executescript((SQL_DIR / "sqlite.sql").read_text())
         stamp = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     assert stamp == [(runner.migration_names()[-1],)]
-    assert sqlite_catalog(scripted) == sqlite_catalog(settings.database.sqlite_path)
+    assert sqlite_catalog(scripted) == sqlite_catalog(sqlite_settings.database.sqlite_path)
 
 
-def test_upgrade_is_idempotent_and_downgrade_undoes_it(settings: Settings) -> None:
-    db = open_database(settings.database, 2, 5)
+def test_upgrade_is_idempotent_and_downgrade_undoes_it(sqlite_settings: Settings) -> None:
+    db = open_database(sqlite_settings.database, 2, 5)
     assert runner.upgrade(db) == runner.migration_names()
     assert runner.upgrade(db) == []
     assert runner.status(db) == (runner.migration_names(), [])
     assert runner.downgrade(db, steps=len(runner.migration_names())) == runner.migration_names()[::-1]
-    assert set(sqlite_catalog(settings.database.sqlite_path)) == set()
+    assert set(sqlite_catalog(sqlite_settings.database.sqlite_path)) == set()
     assert runner.upgrade(db) == runner.migration_names()
 
 
@@ -199,8 +201,8 @@ def test_migration_waits_for_the_lock(tmp_path: Path) -> None:
         holder.kill()
 
 
-def test_upgrade_puts_sqlite_in_wal_mode(settings: Settings) -> None:
-    db = open_database(settings.database, 2, 5)
+def test_upgrade_puts_sqlite_in_wal_mode(sqlite_settings: Settings) -> None:
+    db = open_database(sqlite_settings.database, 2, 5)
     runner.upgrade(db)
     with db.connection_context():
         assert db.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)

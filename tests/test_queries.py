@@ -57,22 +57,24 @@ async def test_page_of_tasks_with_tags_costs_constant_queries(services: Services
         ("order", "task_user_id_position_id"),
     ],
 )
-async def test_list_queries_use_the_per_user_indexes(services: Services, sort: str, index: str) -> None:
+async def test_list_queries_use_the_per_user_indexes(
+    sqlite_services: Services, sort: str, index: str
+) -> None:
     query = TaskListQuery(sort=sort)
     select = Task.select().where(*filters("u_someone", query)).order_by(*ordering(query.sort)).limit(20)
     sql, params = select.sql()
-    with services.db.connection_context():
+    with sqlite_services.db.connection_context():
         plan = " ".join(
-            str(row) for row in services.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+            str(row) for row in sqlite_services.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
         )
     assert index in plan, plan
 
 
-async def test_completed_filter_uses_its_index(services: Services) -> None:
+async def test_completed_filter_uses_its_index(sqlite_services: Services) -> None:
     select = Task.select().where(*filters("u_someone", TaskListQuery(status="pending")))
     sql, params = select.sql()
-    with services.db.connection_context():
+    with sqlite_services.db.connection_context():
         plan = " ".join(
-            str(row) for row in services.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+            str(row) for row in sqlite_services.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
         )
     assert "USING INDEX" in plan and "user_id" in plan, plan
