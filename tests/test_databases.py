@@ -1,0 +1,112 @@
+"""The same behaviour on SQLite, PostgreSQL and MariaDB: migrations both ways, the committed
+schema scripts, and text rules (case, accents, sorting) whatever the database's collation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee
+import pytest
+from starlette.testclient import TestClient
+
+from migrations import runner
+from models import open_database
+from settings import PROJECT_DIR, Settings, parse_database_url
+from tests.conftest import PASSWORD, auth, server_for, signup
+
+APP_TABLES = {"users", "tasks", "task_tags"}
+
+
+def table_names(db: peewee.Database) -> set[str]:
+    with db.connection_context():
+        return set(db.get_tables()) & (APP_TABLES | {"migratehistory"})
+
+
+def test_migrations_upgrade_and_downgrade(settings: Settings) -> None:
+    db = open_database(settings.database, 2, 5)
+    assert runner.upgrade(db) == runner.migration_names()
+    assert table_names(db) >= APP_TABLES
+    assert runner.upgrade(db) == []
+    runner.downgrade(db, steps=len(runner.migration_names()))
+    assert table_names(db) & APP_TABLES == set()
+    assert runner.upgrade(db) == runner.migration_names()
+    assert table_names(db) >= APP_TABLES
+    db.close_all()
+
+
+def catalog(db: peewee.Database) -> dict[str, Any]:
+    """Tables, columns (type, nullability) and indexes (columns, uniqueness), read from the catalog."""
+    with db.connection_context():
+        result = {}
+        for table in sorted(set(db.get_tables()) & APP_TABLES):
+            columns = [(c.name, c.data_type.lower(), c.null, c.primary_key) for c in db.get_columns(table)]
+            indexes = sorted((tuple(i.columns), i.unique) for i in db.get_indexes(table))
+            keys = sorted((k.column, k.dest_table, k.dest_column) for k in db.get_foreign_keys(table))
+            result[table] = (sorted(columns), indexes, keys)
+        return result
+
+
+def apply_script(db: peewee.Database, script: str) -> None:
+    """Run a script as `psql -f` or `mysql <` would: statement by statement, comments dropped."""
+    with db.connection_context():
+        for chunk in script.split(";\n"):
+            statement = "\n".join(line for line in chunk.splitlines() if not line.startswith("--")).strip()
+            if statement and statement not in ("BEGIN", "COMMIT"):
+                db.execute_sql(statement.rstrip(";"))
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+def test_committed_script_gives_the_migrations_schema(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Any
+) -> None:
+    """migrations/sql/<dialect>.sql on an empty database == the migrations, compared in the catalog."""
+    server = server_for(dialect, request)
+    urls = [server.create_database("schema_migrated"), server.create_database("schema_scripted")]
+    migrated, scripted = (open_database(parse_database_url(url, tmp_path), 2, 5) for url in urls)
+    runner.upgrade(migrated)
+    apply_script(scripted, (PROJECT_DIR / "migrations" / "sql" / f"{dialect}.sql").read_text())
+    with scripted.connection_context():
+        stamp = scripted.execute_sql("SELECT version_num FROM alembic_version").fetchall()
+    assert [tuple(row) for row in stamp] == [(runner.migration_names()[-1],)]
+    assert catalog(scripted) == catalog(migrated)
+    assert set(catalog(migrated)) == APP_TABLES
+    for db in (migrated, scripted):
+        db.close_all()
+    server.drop_database("schema_migrated")
+    server.drop_database("schema_scripted")
+
+
+def test_email_is_unique_whatever_the_case(client: TestClient) -> None:
+    signup(client, "Anna.Berg@Example.COM")
+    for variant in ("anna.berg@example.com", "ANNA.BERG@EXAMPLE.COM", "  anna.Berg@example.com "):
+        response = client.post("/api/auth/signup", json={"email": variant, "password": PASSWORD})
+        assert response.status_code == 409, variant
+    other = client.post("/api/auth/signup", json={"email": "anna.berg@example.org", "password": PASSWORD})
+    assert other.status_code == 201
+    login = client.post("/api/auth/login", json={"email": "ANNA.berg@example.com", "password": PASSWORD})
+    assert login.status_code == 200
+
+
+def test_text_rules_do_not_depend_on_the_collation(client: TestClient) -> None:
+    account = signup(client)
+    headers = auth(account["access_token"])
+    titles = ["zebra", "Éclair", "apple", "Apple", "eclair", "Ωmega", "  spaced  ", "B"]
+    for title in titles:
+        tags = ["ÉTÉ"] if title == "Éclair" else ["ete"]
+        response = client.post("/api/tasks", json={"title": title, "tags": tags}, headers=headers)
+        assert response.status_code == 201
+
+    def listed(query: str) -> list[str]:
+        response = client.get(f"/api/tasks?{query}", headers=headers)
+        assert response.status_code == 200
+        return [task["title"] for task in response.json()]
+
+    # case-insensitive, then by code point (é and Ω after z), ties by id
+    assert listed("sort=title") == ["apple", "Apple", "B", "eclair", "spaced", "zebra", "Éclair", "Ωmega"]
+    assert listed("q=ÉCLAIR") == ["Éclair"]  # accents matter, case does not
+    assert listed("q=eclair") == ["eclair"]
+    assert listed("q=APPLE&sort=created_at") == ["apple", "Apple"]
+    assert listed("q=ωMEGA") == ["Ωmega"]
+    assert listed("tag=été") == ["Éclair"]
+    assert listed("tag=ÉTÉ") == ["Éclair"]
+    assert len(listed("tag=ete")) == 7
