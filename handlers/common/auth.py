@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from handlers.common.db import require_write
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.services import services_of
 from handlers.common.tokens import Principal
@@ -32,6 +33,7 @@ def current_user(principal: Principal) -> User:
     if user is None:
         if principal.version is not None:  # one of our tokens: the account is gone
             raise unauthorized("User no longer exists")
+        require_write()
         return create_external_user(principal)
     if principal.version is not None and principal.version != user.token_version:
         raise unauthorized("Token was revoked by a password change")

@@ -2,12 +2,18 @@
 
 The connection is borrowed from the pool for the call and returned at its end. A database
 that cannot be reached becomes a clean 503, never a 500 with a driver's message.
+
+Reads run in a plain transaction. Work that finds, while reading, that it must write after all
+(the first request of a user known only from another issuer's token) calls `require_write()`;
+the work then runs again in a write transaction. SQLite cannot turn a read transaction into a
+write one while another connection writes, so the rerun is what keeps this safe there.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
 import anyio.to_thread
@@ -24,6 +30,16 @@ T = TypeVar("T")
 UNREACHABLE = (peewee.OperationalError, peewee.InterfaceError, MaxConnectionsExceeded)
 
 logger = logging.getLogger("todo_api.db")
+writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+class WriteNeeded(Exception):
+    """Raised by `require_write()` in a read transaction."""
+
+
+def require_write() -> None:
+    if not writing.get():
+        raise WriteNeeded
 
 
 async def read(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -38,9 +54,17 @@ async def run(request: Request, writes: bool, work: Callable[..., T], *args: obj
     services = services_of(request)
     db = services.db
 
-    def in_transaction() -> T:
-        with db.connection_context(), write_transaction(db) if writes else db.atomic():
+    def attempt(as_write: bool) -> T:
+        writing.set(as_write)
+        with write_transaction(db) if as_write else db.atomic():
             return work(*args, **kwargs)
+
+    def in_transaction() -> T:
+        with db.connection_context():
+            try:
+                return attempt(writes)
+            except WriteNeeded:
+                return attempt(True)
 
     try:
         return await anyio.to_thread.run_sync(in_transaction, limiter=services.db_limiter)

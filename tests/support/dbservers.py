@@ -144,6 +144,10 @@ class DatabaseServer:
             raise RuntimeError(f"{self.name} has not been started")
         return f"{self.scheme}://{USER}:{PASSWORD}@{HOST}:{self.port}/{name}"
 
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
     def start(self) -> None:
         """Start the server, initialising its data directory on first start."""
         if self._process is not None:
