@@ -24,8 +24,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from handlers import (
+    change_password,
     complete_task,
     create_task,
+    delete_account,
     delete_task,
     delete_tasks,
     docs,
@@ -51,6 +53,8 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     signup,
     login,
     me,
+    change_password,
+    delete_account,
     list_tasks,
     create_task,
     delete_tasks,

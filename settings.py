@@ -81,6 +81,9 @@ class Settings:
     log_level: str
     db_pool_size: int
     db_timeout_seconds: float
+    login_max_failures: int
+    login_max_failures_per_client: int
+    login_window_seconds: int
 
     @property
     def issued_token_issuer(self) -> str:
@@ -116,6 +119,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         log_level=parse_choice(env, "LOG_LEVEL", "info", ("critical", "error", "warning", "info", "debug")),
         db_pool_size=parse_int(env, "DB_POOL_SIZE", 10, minimum=1, maximum=1000),
         db_timeout_seconds=parse_int(env, "DB_TIMEOUT_SECONDS", 5, minimum=1, maximum=300),
+        login_max_failures=parse_int(env, "LOGIN_MAX_FAILURES", 5, minimum=1),
+        login_max_failures_per_client=parse_int(env, "LOGIN_MAX_FAILURES_PER_CLIENT", 20, minimum=1),
+        login_window_seconds=parse_int(env, "LOGIN_WINDOW_SECONDS", 900, minimum=1),
     )
 
 

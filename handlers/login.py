@@ -12,6 +12,7 @@ from handlers.common.errors import ApiError, unauthorized
 from handlers.common.responses import json_response
 from handlers.common.schemas import TokenOut
 from handlers.common.services import services_of
+from handlers.common.throttle import LoginKeys, check_not_blocked, clear_account, login_keys, record_failure
 from handlers.common.users import token_json
 from handlers.common.validation import decode_json, is_json_media_type, read_body, validate
 from models import User
@@ -42,18 +43,30 @@ ENDPOINT = Endpoint(
     form=LoginForm,
     errors=(400, 401, 413, 415, 422, 429),
     auth=False,
-    description="Failure is one 401 whether the email exists or not.",
+    description=(
+        "Failure is one 401 whether the email exists or not. Repeated failures per account and "
+        "per client address get 429 with Retry-After."
+    ),
 )
 
 
 async def handle(request: Request) -> Response:
     services = services_of(request)
     email, password = await read_credentials(request, services.settings.max_body_bytes)
-    user = await db.read(request, User.get_or_none, User.email == email)
+    keys = login_keys(request, email, services.settings)
+    user = await db.read(request, find_user, email, keys)
     hashed = user.password_hash if user is not None else None
     if not await services.passwords.verify(password, hashed):
+        await db.write(request, record_failure, keys)
         raise unauthorized("Incorrect email or password")
+    await db.write(request, clear_account, keys)
     return json_response(token_json(services.tokens, user))
+
+
+def find_user(email: str, keys: LoginKeys) -> User | None:
+    """The account to check the password against; 429 while either key is throttled."""
+    check_not_blocked(keys)
+    return User.get_or_none(User.email == email)
 
 
 async def read_credentials(request: Request, limit: int) -> tuple[str, str]:

@@ -3,15 +3,17 @@
 from models.base import BaseModel, database_proxy, utc_now
 from models.database import open_database, write_transaction
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
+from models.throttle import LoginThrottle
 from models.user import User
 
-MODELS = (User, Task, TaskTag)
+MODELS = (User, Task, TaskTag, LoginThrottle)
 
 __all__ = [
     "MODELS",
     "PRIORITY_NAMES",
     "PRIORITY_RANKS",
     "BaseModel",
+    "LoginThrottle",
     "Task",
     "TaskTag",
     "User",

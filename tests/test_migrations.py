@@ -92,10 +92,12 @@ def cli(*args: str, data_dir: Path, cwd: Path = PROJECT_DIR) -> subprocess.Compl
 
 
 def test_cli_status_upgrade_downgrade(tmp_path: Path) -> None:
-    assert "pending  001_initial" in cli("status", data_dir=tmp_path).stdout
-    assert "applied 1 migration(s): 001_initial" in cli("upgrade", data_dir=tmp_path).stdout
-    assert "applied  001_initial" in cli("status", data_dir=tmp_path).stdout
-    assert "rolled back 1 migration(s): 001_initial" in cli("downgrade", data_dir=tmp_path).stdout
+    names = runner.migration_names()
+    assert f"pending  {names[0]}" in cli("status", data_dir=tmp_path).stdout
+    assert f"applied {len(names)} migration(s): {', '.join(names)}" in cli("upgrade", data_dir=tmp_path).stdout
+    assert f"applied  {names[-1]}" in cli("status", data_dir=tmp_path).stdout
+    assert f"rolled back 1 migration(s): {names[-1]}" in cli("downgrade", data_dir=tmp_path).stdout
+    assert f"pending  {names[-1]}" in cli("status", data_dir=tmp_path).stdout
     sql = cli("sql", "--dialect", "mysql", data_dir=tmp_path)
     assert sql.stdout == (SQL_DIR / "mysql.sql").read_text()
 
@@ -119,9 +121,10 @@ def test_cli_create_writes_the_models_difference(tmp_path: Path) -> None:
     assert "nothing written" in unchanged.stdout
     created = cli("create", "add_colour", data_dir=tmp_path / "b", cwd=project)
     assert created.returncode == 0, created.stderr
-    migration = project / "migrations" / "002_add_colour.py"
+    number = len(runner.migration_names()) + 1
+    migration = project / "migrations" / f"{number:03}_add_colour.py"
     assert "colour" in migration.read_text()
-    assert "applied 2 migration(s)" in cli("upgrade", data_dir=tmp_path / "b", cwd=project).stdout
+    assert f"applied {number} migration(s)" in cli("upgrade", data_dir=tmp_path / "b", cwd=project).stdout
     assert cli("create", "Bad Name!", data_dir=tmp_path / "b", cwd=project).returncode == 2
 
 
@@ -196,7 +199,7 @@ def test_migration_waits_for_the_lock(tmp_path: Path) -> None:
         assert waiter.poll() is None, "upgrade ran while another process held the lock"
         flag.write_text("release")
         assert waiter.wait(timeout=60) == 0
-        assert "applied 1 migration(s)" in waiter.stdout.read()
+        assert f"applied {len(runner.migration_names())} migration(s)" in waiter.stdout.read()
     finally:
         holder.kill()
 

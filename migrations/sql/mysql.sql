@@ -28,3 +28,9 @@ CREATE TABLE IF NOT EXISTS `task_tags` (`id` INTEGER AUTO_INCREMENT NOT NULL PRI
 CREATE UNIQUE INDEX `tasktag_task_id_name` ON `task_tags` (`task_id`, `name`);
 
 INSERT INTO alembic_version (version_num) VALUES ('001_initial');
+
+-- Running upgrade 001_initial -> 002_login_throttle
+
+CREATE TABLE IF NOT EXISTS `login_throttles` (`key` VARCHAR(300) NOT NULL PRIMARY KEY, `failures` INTEGER NOT NULL, `window_start` DATETIME(6) NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+UPDATE alembic_version SET version_num='002_login_throttle' WHERE alembic_version.version_num = '001_initial';

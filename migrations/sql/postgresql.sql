@@ -31,4 +31,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS "tasktag_task_id_name" ON "task_tags" ("task_i
 
 INSERT INTO alembic_version (version_num) VALUES ('001_initial') RETURNING alembic_version.version_num;
 
+-- Running upgrade 001_initial -> 002_login_throttle
+
+CREATE TABLE IF NOT EXISTS "login_throttles" ("key" VARCHAR(300) NOT NULL PRIMARY KEY, "failures" INTEGER NOT NULL, "window_start" TIMESTAMP NOT NULL);
+
+UPDATE alembic_version SET version_num='002_login_throttle' WHERE alembic_version.version_num = '001_initial';
+
 COMMIT;

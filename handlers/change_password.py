@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate, current_user
+from handlers.common.endpoint import Endpoint
+from handlers.common.errors import ApiError
+from handlers.common.responses import no_content
+from handlers.common.schemas import Password
+from handlers.common.services import services_of
+from handlers.common.throttle import check_not_blocked, login_keys, record_failure
+from handlers.common.tokens import Principal
+from handlers.common.validation import parse_body
+from models import User
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(max_length=1024)
+    new_password: Password
+
+
+ENDPOINT = Endpoint(
+    method="POST",
+    paths=("/api/auth/password",),
+    summary="Change the password; every token issued before stops working",
+    operation_id="change_password",
+    tag="auth",
+    status=204,
+    body=PasswordChangeIn,
+    errors=(400, 403, 413, 415, 422, 429),
+    description="403 when the current password is wrong or the account has no password here.",
+)
+
+
+async def handle(request: Request) -> Response:
+    services = services_of(request)
+    principal = await authenticate(request)
+    change = await parse_body(request, PasswordChangeIn, services.settings.max_body_bytes)
+    user = await db.read(request, account_with_password, principal)
+    keys = login_keys(request, user.email or user.id, services.settings)
+    await db.read(request, check_not_blocked, keys)
+    if not await services.passwords.verify(change.current_password, user.password_hash):
+        await db.write(request, record_failure, keys)
+        raise ApiError(403, "Current password is incorrect")
+    new_hash = await services.passwords.hash(change.new_password)
+    await db.write(request, store_password, principal, new_hash)
+    return no_content()
+
+
+def account_with_password(principal: Principal) -> User:
+    user = current_user(principal)
+    if user.password_hash is None:
+        raise ApiError(403, "This account has no password here: change it where you signed up")
+    return user
+
+
+def store_password(principal: Principal, password_hash: str) -> None:
+    """The new hash, and a new token version: tokens issued before are refused from now on."""
+    user = current_user(principal)
+    User.update(password_hash=password_hash, token_version=User.token_version + 1).where(
+        User.id == user.id
+    ).execute()

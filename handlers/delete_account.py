@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate, current_user
+from handlers.common.endpoint import Endpoint
+from handlers.common.errors import ApiError
+from handlers.common.responses import no_content
+from handlers.common.services import services_of
+from handlers.common.throttle import check_not_blocked, login_keys, record_failure
+from handlers.common.tokens import Principal
+from handlers.common.validation import read_json, validate
+from models import Task, User
+
+
+class AccountDeletionIn(BaseModel):
+    password: str = Field(max_length=1024)
+
+
+ENDPOINT = Endpoint(
+    method="DELETE",
+    paths=("/api/auth/me",),
+    summary="Delete the account and all its tasks",
+    operation_id="delete_account",
+    tag="auth",
+    status=204,
+    body=AccountDeletionIn,
+    body_required=False,
+    errors=(400, 403, 413, 415, 422, 429),
+    description=(
+        "The password is required for an account that has one here; an account known only from "
+        "another issuer's tokens is deleted without it."
+    ),
+)
+
+
+async def handle(request: Request) -> Response:
+    services = services_of(request)
+    principal = await authenticate(request)
+    data = await read_json(request, services.settings.max_body_bytes, required=False)
+    user = await db.read(request, current_user, principal)
+    if user.password_hash is not None:
+        confirmation = validate(AccountDeletionIn, data, "body")
+        keys = login_keys(request, user.email or user.id, services.settings)
+        await db.read(request, check_not_blocked, keys)
+        if not await services.passwords.verify(confirmation.password, user.password_hash):
+            await db.write(request, record_failure, keys)
+            raise ApiError(403, "Password is incorrect")
+    await db.write(request, delete_user, principal)
+    return no_content()
+
+
+def delete_user(principal: Principal) -> None:
+    """The user row, their tasks and the tasks' tags (by the foreign keys' cascade)."""
+    user = current_user(principal)
+    Task.delete().where(Task.user == user.id).execute()
+    User.delete().where(User.id == user.id).execute()
