@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python packages, from Debian's packages: the PostgreSQL and
-# MariaDB servers (started by the tests themselves in temporary directories).
+# MariaDB servers (started by the tests themselves in temporary directories), and Chromium for
+# tests/test_browser.py (driven by Playwright's Python package: never a browser of its own).
 # Needs root (or sudo); without it, prints what is missing and the tests that need it skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
-  echo "install-test-deps: not root and no sudo: database servers not installed (those tests skip)"
+  echo "install-test-deps: not root and no sudo: database servers and chromium not installed (those tests skip)"
   exit 0
 fi
 if [ -x scripts/install-db-servers.sh ]; then
   scripts/install-db-servers.sh
+fi
+
+# Chromium: quick when installed; `apt-get update` only when the lists do not know it.
+if [[ "$(dpkg-query -W -f='${Status}' chromium 2>/dev/null)" == "install ok installed" ]]; then
+  echo "install-test-deps: chromium already installed"
+else
+  APT=(env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=600)
+  [ "$(id -u)" -eq 0 ] || APT=(sudo "${APT[@]}")
+  if [[ "$(apt-cache policy chromium 2>/dev/null)" != *"Candidate: "[0-9]* ]]; then
+    echo "install-test-deps: apt-get update (package lists lack chromium)"
+    "${APT[@]}" update
+  fi
+  echo "install-test-deps: apt-get install chromium"
+  "${APT[@]}" install -y --no-install-recommends chromium >/dev/null ||
+    { "${APT[@]}" update && "${APT[@]}" install -y --no-install-recommends chromium >/dev/null; }
 fi

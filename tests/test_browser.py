@@ -1,0 +1,409 @@
+"""The web page at `/` and the Swagger UI at `/docs`, driven in headless Chromium as a person
+would use them, against a real `uvicorn router:app` process.
+
+The browser is Debian's `chromium` (scripts/install-test-deps.sh installs it), driven by the
+Playwright Python package: never a browser build of Playwright's own. Without either, the tests
+skip, except in CI (CI=true), where they fail. Screenshots go to tests/artifacts/ (git-ignored);
+docs/screenshot.png in the README is `laptop.png`, compressed with pngquant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from settings import PROJECT_DIR
+from tests.conftest import skip_or_fail
+from tests.serverproc import Server, call
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+ARTIFACTS = Path(PROJECT_DIR) / "tests" / "artifacts"
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+TOKEN_KEY = "todo-api.token"
+PASSWORD = "correct horse battery"
+# What Chromium prints to the console when the page's Content-Security-Policy blocks something,
+# and what the `securitypolicyviolation` listener below prints.
+CSP_MARKERS = ("Content Security Policy", "Refused to", "CSP violation")
+REPORT_CSP = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def playwright_api() -> ModuleType:
+    if not CHROMIUM.is_file():
+        skip_or_fail(f"no browser: {CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        return importlib.import_module("playwright.sync_api")
+    except ImportError:
+        skip_or_fail("the playwright package is missing (pip install -r requirements-dev.txt)")
+        raise
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_api: ModuleType) -> Iterator[Browser]:
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("browser")
+    server = Server({"DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": "4"}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+class Watched:
+    """A browser context whose pages report console messages, page errors and any request
+    that leaves the server under test."""
+
+    def __init__(self, browser: Browser, base: str, viewport: dict[str, int]) -> None:
+        self.base = base
+        self.console: list[str] = []
+        self.page_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.context: BrowserContext = browser.new_context(
+            viewport=viewport, locale="en-US", timezone_id="UTC", color_scheme="light"
+        )
+        self.context.add_init_script(REPORT_CSP)
+        self.page: Page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("request", self.on_request)
+
+    def on_request(self, request: Any) -> None:
+        if not request.url.startswith((self.base + "/", "data:")):
+            self.foreign_requests.append(request.url)
+
+    def token(self) -> str | None:
+        return self.page.evaluate(f"localStorage.getItem('{TOKEN_KEY}')")
+
+    def assert_clean(self) -> None:
+        violations = [line for line in self.console if any(marker in line for marker in CSP_MARKERS)]
+        assert violations == [], violations
+        errors = [line for line in self.console if line.startswith("error:")]
+        assert errors == [], errors
+        assert self.page_errors == [], self.page_errors
+        assert self.foreign_requests == [], self.foreign_requests
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser: Browser, server: Server) -> Iterator[Callable[[dict[str, int]], Watched]]:
+    opened: list[Watched] = []
+
+    def open_context(viewport: dict[str, int]) -> Watched:
+        opened.append(Watched(browser, server.base, viewport))
+        return opened[-1]
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
+def api_tasks(server: Server, token: str) -> dict[str, dict[str, Any]]:
+    reply = call("GET", f"{server.base}/api/tasks?limit=1000", token=token)
+    assert reply.status == 200, reply.body
+    return {task["title"]: task for task in reply.body}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_page_end_to_end(
+    viewport: dict[str, int],
+    watched: Callable[[dict[str, int]], Watched],
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    expect = playwright_api.expect
+    label = request.node.callspec.id
+    session = watched(viewport)
+    page = session.page
+    email = f"{label}@example.com"
+    tasks = page.locator("#tasks li.task")
+
+    def row(title: str) -> Any:
+        return page.locator("#tasks li.task", has=page.locator(".title", has_text=title))
+
+    # Sign up.
+    page.goto(f"{server.base}/")
+    expect(page.locator("#auth-view")).to_be_visible()
+    expect(page.locator("#app-view")).to_be_hidden()
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.fill("#name", "Ada Lovelace")
+    page.click("#signup")
+    expect(page.locator("#app-view")).to_be_visible()
+    expect(page.locator("#auth-view")).to_be_hidden()
+    expect(page.locator("#user-name")).to_have_text("Ada Lovelace")
+    expect(page.locator("#count")).to_have_text("No tasks yet")
+    token = session.token()
+    assert token, "no token in localStorage after sign up"
+    me = call("GET", f"{server.base}/api/auth/me", token=token)
+    assert (me.status, me.body["email"], me.body["name"]) == (200, email, "Ada Lovelace")
+
+    # Add two tasks: one plain, one with priority, due date and tags.
+    page.fill("#new-title", "Buy milk")
+    page.click("#add")
+    expect(tasks).to_have_count(1)
+    expect(page.locator("#new-title")).to_have_value("")
+    page.fill("#new-title", "File the tax return")
+    page.fill("#new-description", "Receipts are in the blue folder")
+    page.select_option("#new-priority", "high")
+    page.fill("#new-due", "2031-04-15T17:30")
+    page.fill("#new-tags", "Money, admin, money")
+    page.click("#add")
+    expect(tasks).to_have_count(2)
+    expect(page.locator("#count")).to_have_text("2 of 2 pending")
+    taxes = row("File the tax return")
+    expect(taxes.locator(".priority")).to_have_text("high")
+    expect(taxes.locator(".due")).to_have_text("Due Apr 15, 2031, 5:30 PM")
+    expect(taxes.locator(".chip")).to_have_text(["money", "admin"])
+
+    stored = api_tasks(server, token)
+    assert set(stored) == {"Buy milk", "File the tax return"}
+    milk, tax = stored["Buy milk"], stored["File the tax return"]
+    assert (milk["priority"], milk["due_date"], milk["tags"], milk["description"]) == (
+        "medium",
+        None,
+        [],
+        None,
+    )
+    assert tax["priority"] == "high"
+    assert tax["due_date"] == "2031-04-15T17:30:00Z"
+    assert sorted(tax["tags"]) == ["admin", "money"]
+    assert tax["description"] == "Receipts are in the blue folder"
+    expect(row("Buy milk")).to_have_attribute("data-id", str(milk["id"]))
+
+    # Complete one.
+    row("Buy milk").locator("input.toggle").check()
+    expect(row("Buy milk")).to_have_class("task done")
+    expect(page.locator("#count")).to_have_text("1 of 2 pending")
+    assert api_tasks(server, token)["Buy milk"]["completed"] is True
+    assert api_tasks(server, token)["File the tax return"]["completed"] is False
+
+    # Filter.
+    page.click('button[data-filter="pending"]')
+    expect(page.locator('button[data-filter="pending"]')).to_have_attribute("aria-pressed", "true")
+    expect(tasks).to_have_count(1)
+    expect(tasks.locator(".title")).to_have_text(["File the tax return"])
+    page.click('button[data-filter="completed"]')
+    expect(tasks).to_have_count(1)
+    expect(tasks.locator(".title")).to_have_text(["Buy milk"])
+    page.click('button[data-filter="all"]')
+    expect(tasks).to_have_count(2)
+
+    # Search (title or description, case-insensitive), then clear it.
+    page.fill("#search", "TAX")
+    expect(tasks).to_have_count(1)
+    expect(tasks.locator(".title")).to_have_text(["File the tax return"])
+    page.fill("#search", "blue folder")
+    expect(tasks.locator(".title")).to_have_text(["File the tax return"])
+    page.fill("#search", "nothing like this")
+    expect(tasks).to_have_count(0)
+    expect(page.locator("#empty")).to_have_text("No tasks match this view.")
+    page.fill("#search", "")
+    expect(tasks).to_have_count(2)
+
+    # Sort.
+    page.select_option("#sort", "title")
+    expect(tasks.locator(".title")).to_have_text(["Buy milk", "File the tax return"])
+    page.select_option("#sort", "-priority")
+    expect(tasks.locator(".title")).to_have_text(["File the tax return", "Buy milk"])
+
+    # Reload: the session and the tasks are still there.
+    page.reload()
+    expect(page.locator("#app-view")).to_be_visible()
+    expect(tasks).to_have_count(2)
+    expect(row("Buy milk")).to_have_class("task done")
+    expect(page.locator("#user-name")).to_have_text("Ada Lovelace")
+    assert session.token() == token
+    page.screenshot(path=str(artifacts / f"flow-{label}.png"), full_page=True)
+
+    # Log out: the token is gone, and a reload stays logged out.
+    page.click("#logout")
+    expect(page.locator("#auth-view")).to_be_visible()
+    expect(page.locator("#app-view")).to_be_hidden()
+    expect(tasks).to_have_count(0)
+    assert session.token() is None
+    page.reload()
+    expect(page.locator("#auth-view")).to_be_visible()
+
+    # Log in again: the tasks are still there.
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator("#app-view")).to_be_visible()
+    expect(tasks).to_have_count(2)
+    expect(row("Buy milk")).to_have_class("task done")
+    token = session.token()
+    assert token
+
+    # Edit a title in the dialog: the other fields keep their values.
+    row("File the tax return").locator("button.edit").click()
+    expect(page.locator("#edit-dialog")).to_be_visible()
+    expect(page.locator("#edit-title")).to_have_value("File the tax return")
+    page.fill("#edit-title", "File the 2030 tax return")
+    page.click("#edit-save")
+    expect(page.locator("#edit-dialog")).to_be_hidden()
+    expect(row("File the 2030 tax return")).to_have_count(1)
+    expect(row("File the 2030 tax return").locator(".chip")).to_have_count(2)
+    edited = api_tasks(server, token)["File the 2030 tax return"]
+    assert edited["id"] == tax["id"]
+    assert (edited["priority"], edited["due_date"], edited["description"]) == (
+        "high",
+        "2031-04-15T17:30:00Z",
+        "Receipts are in the blue folder",
+    )
+    assert sorted(edited["tags"]) == ["admin", "money"]
+
+    # Delete through the in-page confirm dialog: cancel first, then confirm.
+    row("Buy milk").locator("button.delete").click()
+    expect(page.locator("#confirm-dialog")).to_be_visible()
+    page.click("#confirm-cancel")
+    expect(page.locator("#confirm-dialog")).to_be_hidden()
+    expect(tasks).to_have_count(2)
+    row("Buy milk").locator("button.delete").click()
+    expect(page.locator("#confirm-dialog")).to_be_visible()
+    expect(page.locator("#confirm-message")).to_contain_text("Buy milk")
+    page.click("#confirm-ok")
+    expect(page.locator("#confirm-dialog")).to_be_hidden()
+    expect(tasks).to_have_count(1)
+    expect(page.locator("#count")).to_have_text("1 of 1 pending")
+    assert set(api_tasks(server, token)) == {"File the 2030 tax return"}
+    assert call("GET", f"{server.base}/api/tasks/{milk['id']}", token=token).status == 404
+
+    expect(page.locator("#error")).to_be_empty()
+    session.assert_clean()
+
+
+def seed_sample_list(server: Server) -> str:
+    """A small realistic list, created through the API, for the screenshots."""
+    reply = call(
+        "POST",
+        f"{server.base}/api/auth/signup",
+        {"email": "sam@example.com", "password": PASSWORD, "name": "Sam Carter"},
+    )
+    assert reply.status == 201, reply.body
+    token = reply.body["access_token"]
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).replace(hour=17, minute=0, second=0)
+    samples = [
+        {"title": "Water the plants", "priority": "low", "tags": ["home"]},
+        {"title": "Buy milk and bread", "priority": "low", "tags": ["home", "errands"]},
+        {"title": "Book dentist appointment", "priority": "medium", "tags": ["health"]},
+        {"title": "Renew passport", "priority": "high", "due_date": soon.strftime("%Y-%m-%dT%H:%M:%SZ"),
+         "tags": ["admin", "travel"], "description": "Photos are in the desk drawer"},
+    ]  # fmt: skip
+    ids = []
+    for body in samples:
+        created = call("POST", f"{server.base}/api/tasks", body, token)
+        assert created.status == 201, created.body
+        ids.append(created.body["id"])
+    done = call("PATCH", f"{server.base}/api/tasks/{ids[0]}/complete", {"completed": True}, token)
+    assert done.status == 200, done.body
+    return token
+
+
+def test_sample_list_screenshots(
+    watched: Callable[[dict[str, int]], Watched],
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+) -> None:
+    """The page with a few tasks at phone and laptop width, logged in from a stored token."""
+    expect = playwright_api.expect
+    token = seed_sample_list(server)
+    for label, viewport in (("phone", PHONE), ("laptop", LAPTOP)):
+        session = watched(viewport)
+        page = session.page
+        session.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{token}')")
+        page.goto(f"{server.base}/")
+        expect(page.locator("#tasks li.task")).to_have_count(4)
+        expect(page.locator("#tasks li.task.done")).to_have_count(1)
+        expect(page.locator("#count")).to_have_text("3 of 4 pending")
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        expect(page.locator("#tasks li.task .title").first).to_have_text("Renew passport")
+        page.screenshot(path=str(artifacts / f"{label}.png"), full_page=True)
+        # Nothing sticks out sideways at this width.
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        session.assert_clean()
+
+
+def test_docs_swagger_ui(
+    watched: Callable[[dict[str, int]], Watched],
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+) -> None:
+    """Swagger UI renders every operation of /openapi.json under the page's CSP, and its
+    Authorize button and Execute reach the API with the pasted token."""
+    expect = playwright_api.expect
+    document = call("GET", f"{server.base}/openapi.json").body
+    methods = {"get", "put", "post", "patch", "delete", "head", "options"}
+    operations = sum(1 for item in document["paths"].values() for method in item if method in methods)
+    signup = call(
+        "POST", f"{server.base}/api/auth/signup", {"email": "docs@example.com", "password": PASSWORD}
+    )
+    token = signup.body["access_token"]
+
+    session = watched(LAPTOP)
+    page = session.page
+    page.goto(f"{server.base}/docs")
+    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock")).to_have_count(operations)
+    authorize = page.locator("button.authorize").first
+    expect(authorize).to_be_visible()
+    expect(authorize).to_contain_text("Authorize")
+    page.screenshot(path=str(artifacts / "docs.png"))
+
+    # Authorize with the token, then run GET /api/auth/me from the page.
+    authorize.click()
+    dialog = page.locator(".modal-ux")
+    expect(dialog).to_be_visible()
+    dialog.locator("input").first.fill(token)
+    dialog.locator("button.modal-btn.authorize").click()
+    dialog.locator("button.btn-done").click()
+    expect(dialog).to_be_hidden()
+    me = page.locator(".opblock-get", has=page.locator('[data-path="/api/auth/me"]')).first
+    me.locator(".opblock-summary").click()
+    me.locator("button.execute").click()
+    live = me.locator(".live-responses-table tbody .response-col_status").first
+    expect(live).to_have_text("200")
+    expect(me.locator(".live-responses-table .microlight").first).to_contain_text("docs@example.com")
+    session.assert_clean()
