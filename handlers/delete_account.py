@@ -28,11 +28,10 @@ ENDPOINT = Endpoint(
     tag="auth",
     status=204,
     body=AccountDeletionIn,
-    body_required=False,
     errors=(400, 403, 413, 415, 422, 429),
     description=(
         "The password is required for an account that has one here; an account known only from "
-        "another issuer's tokens is deleted without it."
+        "another issuer's tokens (which has no password here) may leave the body out."
     ),
 )
 

@@ -75,7 +75,7 @@ async def read_credentials(request: Request, limit: int) -> tuple[str, str]:
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() == FORM_MEDIA_TYPE:
         try:
-            fields = dict(parse_qsl(body.decode("utf-8")))
+            fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         except UnicodeDecodeError:
             raise ApiError(400, "Request body is not valid UTF-8") from None
         form = validate(LoginForm, fields, "body")

@@ -59,9 +59,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def skip_or_fail(reason: str) -> None:
-    """A missing database server skips outside CI; in CI it is a failure."""
+    """A missing server or tool skips outside CI; in CI it is a failure."""
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI needs this database server: {reason}")
+        pytest.fail(f"CI needs this to run: {reason}")
     pytest.skip(reason)
 
 
