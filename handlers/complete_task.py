@@ -18,6 +18,7 @@ from handlers.common.tasks import (
     task_id_from_path,
     task_json,
     task_paths,
+    tasks_changed,
 )
 from handlers.common.tokens import Principal
 from handlers.common.validation import read_json, validate
@@ -53,6 +54,7 @@ async def handle(request: Request) -> Response:
 def complete(principal: Principal, task_id: int, completed: bool | None) -> tuple[Task, list[str]]:
     """Set `completed`, or flip it when the body did not say."""
     task = owned_task(current_user(principal).id, task_id)
+    tasks_changed(task.user_id)
     now = utc_now()
     set_completed(task, (not task.completed) if completed is None else completed, now)
     task.updated_at = now

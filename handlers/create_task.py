@@ -9,7 +9,15 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
 from handlers.common.schemas import TaskCreate, TaskOut
 from handlers.common.services import services_of
-from handlers.common.tasks import add_tags, apply_changes, base_url, new_task, task_json, task_paths
+from handlers.common.tasks import (
+    add_tags,
+    apply_changes,
+    base_url,
+    new_task,
+    task_json,
+    task_paths,
+    tasks_changed,
+)
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_body
 from models import Task, utc_now
@@ -38,6 +46,7 @@ async def handle(request: Request) -> Response:
 
 def create(principal: Principal, fields: TaskCreate) -> tuple[Task, list[str]]:
     task = new_task(current_user(principal).id)
+    tasks_changed(task.user_id)
     tags = apply_changes(task, fields, utc_now()) or []
     task.save(force_insert=True)
     add_tags(task.id, tags)

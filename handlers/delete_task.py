@@ -8,7 +8,7 @@ from handlers.common.auth import authenticate, current_user
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import not_found
 from handlers.common.responses import no_content
-from handlers.common.tasks import task_id_from_path, task_paths
+from handlers.common.tasks import task_id_from_path, task_paths, tasks_changed
 from handlers.common.tokens import Principal
 from models import Task
 
@@ -31,5 +31,6 @@ async def handle(request: Request) -> Response:
 
 def delete(principal: Principal, task_id: int) -> None:
     user_id = current_user(principal).id
+    tasks_changed(user_id)
     if not Task.delete().where((Task.id == task_id) & (Task.user == user_id)).execute():
         raise not_found("Task not found")

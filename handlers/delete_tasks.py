@@ -8,7 +8,7 @@ from handlers.common import db
 from handlers.common.auth import authenticate, current_user
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
-from handlers.common.tasks import task_paths
+from handlers.common.tasks import task_paths, tasks_changed
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_query
 from models import Task
@@ -42,7 +42,9 @@ async def handle(request: Request) -> Response:
 
 
 def delete_all(principal: Principal, completed: bool | None) -> int:
-    condition = Task.user == current_user(principal).id
+    user_id = current_user(principal).id
+    tasks_changed(user_id)
+    condition = Task.user == user_id
     if completed is not None:
         condition &= Task.completed == completed
     return Task.delete().where(condition).execute()

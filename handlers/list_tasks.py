@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import peewee
@@ -9,9 +10,11 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate, current_user
+from handlers.common.cache import PageCache
 from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
+from handlers.common.responses import JSONResponse, json_response
 from handlers.common.schemas import DueDate, Priority, SearchText, Tag, TaskOut
+from handlers.common.services import services_of
 from handlers.common.tasks import base_url, tags_by_task, task_json, task_paths
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_query
@@ -63,22 +66,45 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     query = parse_query(request, TaskListQuery)
-    total, tasks, tags = await db.read(request, list_page, principal, query)
+    cache = services_of(request).page_cache
+    page = await db.read(request, list_page, principal, query, str(request.url), cache)
+    if isinstance(page, CachedPage):
+        return Response(page.body, media_type=JSONResponse.media_type, headers=page.headers)
     root = base_url(request)
-    body = [task_json(task, tags.get(task.id, []), root) for task in tasks]
-    headers = {"X-Total-Count": str(total)}
-    if link := page_links(request, query, total):
+    body = [task_json(task, page.tags.get(task.id, []), root) for task in page.tasks]
+    headers = {"X-Total-Count": str(page.total)}
+    if link := page_links(request, query, page.total):
         headers["Link"] = link
-    return json_response(body, headers=headers)
+    response = json_response(body, headers=headers)
+    cache.put(page.cache_key, response.body, headers)
+    return response
 
 
-def list_page(principal: Principal, query: TaskListQuery) -> tuple[int, list[Task], dict[int, list[str]]]:
-    """Three queries whatever the page size: count, page, and the page's tags."""
+@dataclass(frozen=True)
+class CachedPage:
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Page:
+    cache_key: tuple[str, int, str]
+    total: int
+    tasks: list[Task]
+    tags: dict[int, list[str]]
+
+
+def list_page(principal: Principal, query: TaskListQuery, url: str, cache: PageCache) -> Page | CachedPage:
+    """The page as cached for the user's current tasks_version, or three queries whatever the
+    page size: count, page, and the page's tags."""
     user = current_user(principal)
+    key = (user.id, user.tasks_version, url)
+    if cached := cache.get(key):
+        return CachedPage(*cached)
     selected = Task.select().where(*filters(user.id, query))
     total = selected.count()
-    page = list(selected.order_by(*ordering(query.sort)).limit(query.limit).offset(query.offset))
-    return total, page, tags_by_task(task.id for task in page)
+    tasks = list(selected.order_by(*ordering(query.sort)).limit(query.limit).offset(query.offset))
+    return Page(key, total, tasks, tags_by_task(task.id for task in tasks))
 
 
 def filters(user_id: str, query: TaskListQuery) -> list[peewee.Expression]:

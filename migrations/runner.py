@@ -35,7 +35,7 @@ def migration_names() -> list[str]:
 
 def upgrade(db: peewee.Database) -> list[str]:
     """Apply every pending migration; returns their names. SQLite is switched to WAL first."""
-    with db.connection_context(), migration_lock(db):
+    with db.connection_context(), migration_lock(db), foreign_keys_off(db):
         if isinstance(db, peewee.SqliteDatabase):
             db.execute_sql("PRAGMA journal_mode=wal")
         return make_router(db).run()
@@ -43,7 +43,7 @@ def upgrade(db: peewee.Database) -> list[str]:
 
 def downgrade(db: peewee.Database, steps: int = 1) -> list[str]:
     """Roll back the last `steps` applied migrations; returns their names."""
-    with db.connection_context(), migration_lock(db):
+    with db.connection_context(), migration_lock(db), foreign_keys_off(db):
         router = make_router(db)
         undone = []
         for _ in range(min(steps, len(router.done))):
@@ -58,6 +58,23 @@ def status(db: peewee.Database) -> tuple[list[str], list[str]]:
     with db.connection_context():
         router = make_router(db)
         return router.done, router.diff
+
+
+@contextmanager
+def foreign_keys_off(db: peewee.Database) -> Iterator[None]:
+    """SQLite alters a column by copying the table and dropping the old one, and with foreign
+    keys on, dropping `users` would cascade into `tasks`. Off while migrating (SQLite's own
+    advice), then checked: a migration that leaves a dangling reference fails."""
+    if not isinstance(db, peewee.SqliteDatabase):
+        yield
+        return
+    db.execute_sql("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        if violations := db.execute_sql("PRAGMA foreign_key_check").fetchall():
+            raise RuntimeError(f"migrations left rows without their parent: {violations[:5]}")
+    finally:
+        db.execute_sql("PRAGMA foreign_keys=ON")
 
 
 @contextmanager

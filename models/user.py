@@ -21,6 +21,8 @@ class User(BaseModel):
     password_hash = peewee.CharField(max_length=100, null=True)
     # Raised by a password change; tokens carrying an older value are refused.
     token_version = peewee.IntegerField(default=0)
+    # Raised in the same transaction as every change to the user's tasks: list caches key on it.
+    tasks_version = peewee.BigIntegerField(default=0)
     created_at = peewee.DateTimeField(default=utc_now)
 
     class Meta:

@@ -5,7 +5,11 @@ Every test that uses `settings` (or `client`, `services`, `make_settings`) runs 
 given with `--db` (default: sqlite,postgresql,mysql). The PostgreSQL and MariaDB servers start
 once per session from Debian's packages (tests/support/dbservers.py); each test gets a fresh
 database. Without a server the test is skipped with the reason, except in CI (CI=true), where
-it fails."""
+it fails.
+
+Peewee binds the models to one database per process (models.database_proxy), as one worker
+does: run one app at a time in a test, and start a real second process (tests/serverproc.py)
+to act as another worker."""
 
 from __future__ import annotations
 

@@ -26,7 +26,8 @@ datetimes = st.datetimes(
     max_value=dt.datetime(9999, 1, 1),
     timezones=st.none() | st.just(dt.UTC),
 )
-json_values = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | text
+numbers = st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+json_values = st.none() | st.booleans() | numbers | text
 field_values = {
     "title": text | json_values,
     "description": text | st.text(max_size=1005) | json_values,

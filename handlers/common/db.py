@@ -67,7 +67,8 @@ async def run(request: Request, writes: bool, work: Callable[..., T], *args: obj
                 return attempt(True)
 
     try:
-        return await anyio.to_thread.run_sync(in_transaction, limiter=services.db_limiter)
+        limiter = services.write_limiter if writes else services.db_limiter
+        return await anyio.to_thread.run_sync(in_transaction, limiter=limiter)
     except UNREACHABLE as exc:
         logger.error("database unavailable: %s: %s", type(exc).__name__, exc)
         raise service_unavailable() from None

@@ -17,8 +17,14 @@ class PasswordHasher:
     def __init__(self, rounds: int, concurrency: int = 2) -> None:
         self.rounds = rounds
         self.limiter = anyio.CapacityLimiter(concurrency)
-        # Checked against when the account does not exist, so both answers take as long.
-        self.dummy_hash = bcrypt.hashpw(b"not a real password", bcrypt.gensalt(rounds)).decode()
+        self._dummy_hash: bytes | None = None
+
+    def dummy_hash(self) -> bytes:
+        """Checked against when the account does not exist, so both answers take as long. Made
+        on first need, in a worker thread: at start-up it would cost a whole bcrypt."""
+        if self._dummy_hash is None:
+            self._dummy_hash = bcrypt.hashpw(b"not a real password", bcrypt.gensalt(self.rounds))
+        return self._dummy_hash
 
     async def hash(self, password: str) -> str:
         return await anyio.to_thread.run_sync(self._hash, password, limiter=self.limiter)
@@ -28,12 +34,12 @@ class PasswordHasher:
         the password is longer than bcrypt's 72 bytes (no account can have such a password)."""
         candidate = password.encode()
         possible = hashed is not None and len(candidate) <= MAX_PASSWORD_BYTES
-        matches = await anyio.to_thread.run_sync(
-            bcrypt.checkpw,
-            candidate[:MAX_PASSWORD_BYTES],
-            (hashed if possible else self.dummy_hash).encode(),
-            limiter=self.limiter,
-        )
+
+        def check() -> bool:
+            against = hashed.encode() if possible else self.dummy_hash()
+            return bcrypt.checkpw(candidate[:MAX_PASSWORD_BYTES], against)
+
+        matches = await anyio.to_thread.run_sync(check, limiter=self.limiter)
         return matches and possible
 
     def _hash(self, password: str) -> str:

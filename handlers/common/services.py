@@ -9,9 +9,11 @@ import anyio
 import peewee
 from starlette.requests import Request
 
+from handlers.common.cache import PageCache
 from handlers.common.jwks import JWKSCache
 from handlers.common.passwords import PasswordHasher
 from handlers.common.tokens import TokenService
+from models.database import is_sqlite
 from settings import Settings
 
 if TYPE_CHECKING:
@@ -25,6 +27,10 @@ class Services:
     tokens: TokenService
     passwords: PasswordHasher
     db_limiter: anyio.CapacityLimiter
+    # SQLite takes one writer at a time: queueing writes here, rather than in SQLite's busy
+    # handler (which sleeps with back-off), keeps the latency of a burst of writes low.
+    write_limiter: anyio.CapacityLimiter
+    page_cache: PageCache
     endpoints: tuple[Endpoint, ...] = field(default=())
     version: str = "1.0.0"
     openapi: dict[str, Any] | None = None
@@ -33,12 +39,15 @@ class Services:
 def build_services(settings: Settings, db: peewee.Database, endpoints: tuple[Endpoint, ...] = ()) -> Services:
     """Must run inside the event loop (the limiters belong to it)."""
     jwks = JWKSCache(settings.jwks_url) if settings.jwks_url else None
+    db_limiter = anyio.CapacityLimiter(settings.db_pool_size)
     return Services(
         settings=settings,
         db=db,
         tokens=TokenService(settings, jwks),
         passwords=PasswordHasher(settings.bcrypt_rounds),
-        db_limiter=anyio.CapacityLimiter(settings.db_pool_size),
+        db_limiter=db_limiter,
+        write_limiter=anyio.CapacityLimiter(1) if is_sqlite(db) else db_limiter,
+        page_cache=PageCache(),
         endpoints=endpoints,
     )
 

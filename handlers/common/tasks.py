@@ -14,7 +14,13 @@ from handlers.common.errors import not_found, validation_error
 from handlers.common.responses import iso
 from handlers.common.schemas import INT64_MAX, TaskPatch
 from handlers.common.tokens import Principal
-from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, utc_now
+from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, User, utc_now
+
+
+def tasks_changed(user_id: str) -> None:
+    """Raise the user's tasks_version, in the write's own transaction: cached lists go stale.
+    Every write to a user's tasks calls this."""
+    User.update(tasks_version=User.tasks_version + 1).where(User.id == user_id).execute()
 
 
 def task_paths(suffix: str = "") -> tuple[str, str]:
@@ -142,4 +148,5 @@ def update_task(principal: Principal, task_id: int, changes: TaskPatch) -> tuple
     """PUT and PATCH: apply the fields sent to the caller's task (run inside a database call)."""
     task = owned_task(current_user(principal).id, task_id)
     tags = apply_changes(task, changes, utc_now())
+    tasks_changed(task.user_id)
     return task, save_changes(task, tags)

@@ -15,6 +15,7 @@ from settings import Settings
 ASYMMETRIC_ALGORITHMS = ("EdDSA", "ES256", "RS256")
 MAX_TOKEN_LENGTH = 4096
 LEEWAY_SECONDS = 10
+VERIFIED_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class TokenService:
     def __init__(self, settings: Settings, jwks: JWKSCache | None = None) -> None:
         self.settings = settings
         self.jwks = jwks
+        # token -> (principal, exp): a token verified once is not decoded again before it expires.
+        # Revocation (deleted user, password change) is still checked on every request.
+        self.verified: dict[str, tuple[Principal, float]] = {}
 
     def issue(self, user_id: str, email: str | None, version: int) -> tuple[str, int]:
         """An HS256 token and its lifetime in seconds."""
@@ -52,6 +56,8 @@ class TokenService:
         """The token's principal, or 401: bad signature, algorithm, time, issuer, audience or subject."""
         if len(token) > MAX_TOKEN_LENGTH:
             raise unauthorized("Invalid token")
+        if (cached := self.verified.get(token)) is not None and time.time() < cached[1] + LEEWAY_SECONDS:
+            return cached[0]
         try:
             header = jwt.get_unverified_header(token)
             key = await self.key_for(header)
@@ -68,7 +74,11 @@ class TokenService:
             raise unauthorized("Token has expired") from None
         except jwt.InvalidTokenError:
             raise unauthorized("Invalid token") from None
-        return principal_from(claims, self.settings.issued_token_issuer)
+        principal = principal_from(claims, self.settings.issued_token_issuer)
+        if len(self.verified) >= VERIFIED_CACHE_SIZE:
+            self.verified.clear()
+        self.verified[token] = (principal, float(claims["exp"]))
+        return principal
 
     async def key_for(self, header: dict[str, Any]) -> Any:
         algorithm = header.get("alg")

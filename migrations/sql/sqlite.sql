@@ -34,3 +34,9 @@ INSERT INTO alembic_version (version_num) VALUES ('001_initial');
 CREATE TABLE IF NOT EXISTS "login_throttles" ("key" VARCHAR(300) NOT NULL PRIMARY KEY, "failures" INTEGER NOT NULL, "window_start" DATETIME NOT NULL);
 
 UPDATE alembic_version SET version_num='002_login_throttle' WHERE alembic_version.version_num = '001_initial';
+
+-- Running upgrade 002_login_throttle -> 003_tasks_version
+
+ALTER TABLE users ADD COLUMN tasks_version BIGINT NOT NULL DEFAULT 0;
+
+UPDATE alembic_version SET version_num='003_tasks_version' WHERE alembic_version.version_num = '002_login_throttle';
