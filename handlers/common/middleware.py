@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import re
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -38,7 +38,7 @@ class ErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = incoming_request_id(scope) or os.urandom(16).hex()
         scope["app"] = self.router  # makes Starlette raise 404/405 instead of answering in text
         started = False
 
