@@ -11,7 +11,7 @@ from handlers.common.errors import ApiError
 from handlers.common.responses import no_content
 from handlers.common.schemas import Password
 from handlers.common.services import services_of
-from handlers.common.throttle import check_not_blocked, login_keys, record_failure
+from handlers.common.throttle import confirm_password
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_body
 from models import User
@@ -40,11 +40,7 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     change = await parse_body(request, PasswordChangeIn, services.settings.max_body_bytes)
     user = await db.read(request, account_with_password, principal)
-    keys = login_keys(request, user.email or user.id, services.settings)
-    await db.read(request, check_not_blocked, keys)
-    if not await services.passwords.verify(change.current_password, user.password_hash):
-        await db.write(request, record_failure, keys)
-        raise ApiError(403, "Current password is incorrect")
+    await confirm_password(request, user, change.current_password, "Current password is incorrect")
     new_hash = await services.passwords.hash(change.new_password)
     await db.write(request, store_password, principal, new_hash)
     return no_content()

@@ -7,10 +7,9 @@ from starlette.responses import Response
 from handlers.common import db
 from handlers.common.auth import authenticate, current_user
 from handlers.common.endpoint import Endpoint
-from handlers.common.errors import ApiError
 from handlers.common.responses import no_content
 from handlers.common.services import services_of
-from handlers.common.throttle import check_not_blocked, login_keys, record_failure
+from handlers.common.throttle import confirm_password
 from handlers.common.tokens import Principal
 from handlers.common.validation import read_json, validate
 from models import Task, User
@@ -43,11 +42,7 @@ async def handle(request: Request) -> Response:
     user = await db.read(request, current_user, principal)
     if user.password_hash is not None:
         confirmation = validate(AccountDeletionIn, data, "body")
-        keys = login_keys(request, user.email or user.id, services.settings)
-        await db.read(request, check_not_blocked, keys)
-        if not await services.passwords.verify(confirmation.password, user.password_hash):
-            await db.write(request, record_failure, keys)
-            raise ApiError(403, "Password is incorrect")
+        await confirm_password(request, user, confirmation.password, "Password is incorrect")
     await db.write(request, delete_user, principal)
     return no_content()
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from handlers.common.endpoint import Endpoint
-from handlers.common.responses import HTML_SECURITY_HEADERS
+from handlers.common.responses import html_page
 
 PAGE = Path(__file__).resolve().parent.parent / "static" / "index.html"
 
@@ -22,4 +22,4 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    return FileResponse(PAGE, media_type="text/html; charset=utf-8", headers=HTML_SECURITY_HEADERS)
+    return html_page(PAGE)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from starlette.responses import FileResponse, Response
 from starlette.responses import JSONResponse as StarletteJSONResponse
-from starlette.responses import Response
 
 
 class JSONResponse(StarletteJSONResponse):
@@ -39,3 +40,7 @@ HTML_SECURITY_HEADERS = {
     ),
     "Cache-Control": "no-cache",
 }
+
+
+def html_page(path: Path) -> Response:
+    return FileResponse(path, media_type="text/html; charset=utf-8", headers=HTML_SECURITY_HEADERS)

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import peewee
 from starlette.requests import Request
 
+from handlers.common import db
 from handlers.common.errors import ApiError
-from models import LoginThrottle, utc_now
+from handlers.common.services import services_of
+from models import LoginThrottle, User, utc_now
 from settings import Settings
 
 
@@ -77,3 +79,13 @@ def record_failure(keys: LoginKeys) -> None:
 
 def clear_account(keys: LoginKeys) -> None:
     LoginThrottle.delete().where(LoginThrottle.key == keys.account).execute()
+
+
+async def confirm_password(request: Request, user: User, password: str, detail: str) -> None:
+    """403 unless `password` is the user's; failures count, and are limited, as logins are."""
+    services = services_of(request)
+    keys = login_keys(request, user.email or user.id, services.settings)
+    await db.read(request, check_not_blocked, keys)
+    if not await services.passwords.verify(password, user.password_hash):
+        await db.write(request, record_failure, keys)
+        raise ApiError(403, detail)
