@@ -6,7 +6,8 @@
 #
 # Walks the contract once with two fresh users (random e-mail addresses): readiness (HEAD /),
 # health, sign up, log in, create, list (both route shapes), get, update (PATCH), complete,
-# another user gets 404 on the first user's task, delete, no token gets 401. One line per step;
+# another user gets 404 on the first user's task, delete, no token gets 401, and both users
+# delete their accounts (nothing is left on a live Space). One line per step;
 # stops at the first failure with the response and exits 1 (2 for a usage error).
 # Needs only POSIX sh and tools, and curl.
 #
@@ -200,5 +201,11 @@ ok "delete task $TASK_ID (then 404)"
 call GET /api/tasks "" "" 401 "no token"
 [ -n "$(header WWW-Authenticate)" ] || fail "no token: no WWW-Authenticate header"
 ok "no token gets 401"
+
+# Leave nothing behind on a live service: both throwaway accounts delete themselves.
+call DELETE /api/auth/me "{\"password\":\"$PASSWORD\"}" "$OTHER_TOKEN" 204 "delete the second user"
+call DELETE /api/auth/me "{\"password\":\"$PASSWORD\"}" "$TOKEN" 204 "delete the first user"
+call GET /api/auth/me "" "$TOKEN" 401 "token of the deleted user"
+ok "delete both smoke accounts (their tokens then 401)"
 
 echo "smoke: all $STEP steps passed against $BASE"

@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SMOKE = ROOT / "scripts" / "smoke.sh"
-STEPS = 14
+STEPS = 15
 
 
 def free_port() -> int:
