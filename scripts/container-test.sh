@@ -186,12 +186,13 @@ ok "image: USER $user, EXPOSE 7860, FORWARDED_ALLOW_IPS=*, no secret in ENV"
 if ! "$DOCKER" run --rm "$IMAGE" sh -c '
     for f in .env data .git .venv tests; do [ ! -e "$f" ] || { echo "$f is in the image"; exit 1; }; done
     [ "$(stat -c %u /data)" = 1000 ] || { echo "/data is not owned by uid 1000"; exit 1; }
-    [ -z "$(find . -name "*.pyc" -o -name .jwt_secret | head -n 1)" ] || { echo "stray files"; exit 1; }
+    [ -z "$(find . -name .jwt_secret -o -name "*.db" | head -n 1)" ] || { echo "stray files"; exit 1; }
+    ls __pycache__/router.*.pyc >/dev/null 2>&1 || { echo "the app is not compiled into the image"; exit 1; }
     ' >"$WORK/contents" 2>&1; then
   SHOW=("$WORK/contents")
   fail "image contents"
 fi
-ok "image: no .env, data/, .git, .venv, tests or .pyc inside; /data owned by uid 1000"
+ok "image: no .env, data/, .git, .venv, tests, secret or database inside; app compiled; /data owned by uid 1000"
 
 # 2. As a Space runs it: no environment at all ---------------------------------------------------
 start plain-$RUN_ID 7860
