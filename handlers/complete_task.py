@@ -53,8 +53,9 @@ async def handle(request: Request) -> Response:
 
 def complete(principal: Principal, task_id: int, completed: bool | None) -> tuple[Task, list[str]]:
     """Set `completed`, or flip it when the body did not say."""
-    task = owned_task(current_user(principal).id, task_id)
-    tasks_changed(task.user_id)
+    user_id = current_user(principal).id
+    tasks_changed(user_id)  # first: it locks the user's row, so two toggles cannot both flip
+    task = owned_task(user_id, task_id, for_update=True)
     now = utc_now()
     set_completed(task, (not task.completed) if completed is None else completed, now)
     task.updated_at = now

@@ -88,7 +88,7 @@ class CachedPage:
 
 @dataclass(frozen=True)
 class Page:
-    cache_key: tuple[str, int, str]
+    cache_key: tuple[object, ...]
     total: int
     tasks: list[Task]
     tags: dict[int, list[str]]
@@ -98,7 +98,7 @@ def list_page(principal: Principal, query: TaskListQuery, url: str, cache: PageC
     """The page as cached for the user's current tasks_version, or three queries whatever the
     page size: count, page, and the page's tags."""
     user = current_user(principal)
-    key = (user.id, user.tasks_version, url)
+    key = (user.id, user.created_at, user.tasks_version, url)  # a re-created account starts anew
     if cached := cache.get(key):
         return CachedPage(*cached)
     selected = Task.select().where(*filters(user.id, query))
@@ -132,7 +132,7 @@ SORT_COLUMNS = {
     "updated_at": Task.updated_at,
     "due_date": Task.due_date,
     "priority": Task.priority,  # the rank: low < medium < high
-    "title": Task.search_text,  # starts with the lower-cased title: case-insensitive
+    "title": Task.title_key,  # the lower-cased title: case-insensitive
     "order": Task.position,
 }
 

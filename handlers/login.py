@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -10,9 +11,9 @@ from handlers.common import db
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.responses import json_response
-from handlers.common.schemas import TokenOut
+from handlers.common.schemas import NO_CONTROL_PATTERN, TokenOut, no_control_characters
 from handlers.common.services import services_of
-from handlers.common.throttle import LoginKeys, check_not_blocked, clear_account, login_keys, record_failure
+from handlers.common.throttle import LoginKeys, attempt_succeeded, count_attempt, login_keys
 from handlers.common.users import token_json
 from handlers.common.validation import decode_json, is_json_media_type, read_body, validate
 from models import User
@@ -20,15 +21,22 @@ from models import User
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
 
+LoginEmail = Annotated[
+    str,
+    Field(max_length=320, json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+    AfterValidator(no_control_characters),
+]
+
+
 class LoginIn(BaseModel):
-    email: str = Field(max_length=320)
+    email: LoginEmail
     password: str = Field(max_length=1024)
 
 
 class LoginForm(BaseModel):
     """OAuth2 password flow, as FastAPI's OAuth2PasswordRequestForm: the email is `username`."""
 
-    username: str = Field(max_length=320)
+    username: LoginEmail
     password: str = Field(max_length=1024)
 
 
@@ -54,18 +62,17 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     email, password = await read_credentials(request, services.settings.max_body_bytes)
     keys = login_keys(request, email, services.settings)
-    user = await db.read(request, find_user, email, keys)
+    user = await db.write(request, counted_lookup, email, keys)
     hashed = user.password_hash if user is not None else None
     if not await services.passwords.verify(password, hashed):
-        await db.write(request, record_failure, keys)
         raise unauthorized("Incorrect email or password")
-    await db.write(request, clear_account, keys)
+    await db.write(request, attempt_succeeded, keys)
     return json_response(token_json(services.tokens, user))
 
 
-def find_user(email: str, keys: LoginKeys) -> User | None:
-    """The account to check the password against; 429 while either key is throttled."""
-    check_not_blocked(keys)
+def counted_lookup(email: str, keys: LoginKeys) -> User | None:
+    """Count the attempt (429 over the limits), then the account to check the password against."""
+    count_attempt(keys)
     return User.get_or_none(User.email == email)
 
 

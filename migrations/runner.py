@@ -80,7 +80,9 @@ def foreign_keys_off(db: peewee.Database) -> Iterator[None]:
 @contextmanager
 def migration_lock(db: peewee.Database) -> Iterator[None]:
     if isinstance(db, peewee.PostgresqlDatabase):
+        db.execute_sql(f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'")
         db.execute_sql("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+        db.execute_sql("SET lock_timeout = 0")
         try:
             yield
         finally:

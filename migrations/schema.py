@@ -25,17 +25,25 @@ VERSION_TABLE_DDL = (
 
 
 class RecordingMixin:
-    """Collects SQL instead of sending it; never opens a connection."""
+    """Collects SQL instead of sending it; never opens a connection. Reads find no rows, so a
+    migration's Python step that moves existing data does nothing (an empty database has none)."""
 
     statements: list[str]
 
     def execute_sql(self, sql: str, params: Any = None, commit: Any = None) -> Any:
+        if sql.lstrip().upper().startswith("SELECT"):
+            return EmptyCursor()
         if params:
             raise ValueError(f"a schema statement with parameters cannot be printed: {sql}")
         self.statements.append(sql)
         return None
 
     def get_tables(self, schema: str | None = None) -> list[str]:
+        return []
+
+
+class EmptyCursor:
+    def fetchall(self) -> list[Any]:
         return []
 
 

@@ -4,15 +4,16 @@ from models.base import BaseModel, database_proxy, utc_now
 from models.database import open_database, write_transaction
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
-from models.user import User
+from models.user import DeletedUser, User
 
-MODELS = (User, Task, TaskTag, LoginThrottle)
+MODELS = (User, Task, TaskTag, LoginThrottle, DeletedUser)
 
 __all__ = [
     "MODELS",
     "PRIORITY_NAMES",
     "PRIORITY_RANKS",
     "BaseModel",
+    "DeletedUser",
     "LoginThrottle",
     "Task",
     "TaskTag",

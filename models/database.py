@@ -56,6 +56,9 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
         write_timeout=30,
         charset="utf8mb4",
         field_types=MYSQL_FIELD_TYPES,
+        # As PostgreSQL: each statement sees what was committed before it (REPEATABLE READ,
+        # MySQL's default, would hide a row another request just inserted).
+        init_command="SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     )
 
 

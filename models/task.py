@@ -13,6 +13,8 @@ class Task(BaseModel):
     id = peewee.BigAutoField()
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     title = peewee.CharField(max_length=200)
+    # The lower-cased title (lower-casing may lengthen a few letters): what `sort=title` orders.
+    title_key = peewee.CharField(max_length=400, default="")
     description = peewee.TextField(null=True)
     # Lower-cased title and description, matched by `q=` identically on every database.
     search_text = peewee.TextField(default="")

@@ -27,3 +27,13 @@ class User(BaseModel):
 
     class Meta:
         table_name = "users"
+
+
+class DeletedUser(BaseModel):
+    """An account deleted at `deleted_at`: tokens issued before then cannot bring it back."""
+
+    id = peewee.CharField(max_length=128, primary_key=True)
+    deleted_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "deleted_users"

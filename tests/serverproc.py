@@ -56,6 +56,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.log = Path(env["DATA_DIR"]) / f"server-{self.port}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
 
     def start(self, timeout: float = 30) -> Server:
         env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "JWT_SECRET")}

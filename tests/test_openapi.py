@@ -124,8 +124,19 @@ def test_description_and_search_patterns_agree_with_the_validators(text: str) ->
 
 
 @pytest.mark.slow
-def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param("--exclude-path-regex=^/api/\\{user_id\\}/", id="own-shape"),
+        pytest.param("--exclude-path-regex=^/api/tasks", id="user-id-shape"),
+    ],
+)
+def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path, shape: str) -> None:
     """No 5xx, every status and body as documented, valid data accepted and invalid rejected.
+
+    One run per route shape: `/api/tasks/3` and `/api/{user_id}/tasks/3` are one task, which
+    schemathesis cannot know, so in one run a task deleted through one path and then read
+    through the other is reported as a created resource gone missing.
 
     `use_after_free` is left out: it reports `DELETE /api/{user_id}/tasks` (delete all) followed
     by `GET /api/{user_id}/tasks` answering 200 as a deleted resource, but the list is not a
@@ -144,27 +155,16 @@ def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path) -> N
             "PYTHONPATH": str(PROJECT_DIR),
         }
         command = [
-            sys.executable,
-            "-m",
-            "schemathesis.cli",
-            "run",
-            f"{server.base}/openapi.json",
-            "--header",
-            f"Authorization: Bearer {account.body['access_token']}",
-            "--checks",
-            "all",
-            "--exclude-checks",
-            "use_after_free",
-            "--max-examples",
-            "60",
-            "--seed",
-            "20261122",
-            "--no-color",
-        ]
+            sys.executable, "-m", "schemathesis.cli", "run", f"{server.base}/openapi.json",
+            "--header", f"Authorization: Bearer {account.body['access_token']}",
+            "--checks", "all", "--exclude-checks", "use_after_free", shape,
+            "--max-examples", "50", "--seed", "20261122", "--no-color", "--workers", "1",
+        ]  # fmt: skip
         result = subprocess.run(
             command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900
         )
     finally:
         server.stop()
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "Selected: 0" not in result.stdout
     assert "Traceback" not in server.output()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.requests import Request
 
 from handlers.common.db import require_write
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.services import services_of
 from handlers.common.tokens import Principal
-from models import User, utc_now
+from models import DeletedUser, User, utc_now
 
 
 async def authenticate(request: Request) -> Principal:
@@ -31,13 +33,22 @@ def current_user(principal: Principal) -> User:
     """
     user = User.get_or_none(User.id == principal.subject)
     if user is None:
-        if principal.version is not None:  # one of our tokens: the account is gone
+        if principal.version is not None or deleted_since(principal):
             raise unauthorized("User no longer exists")
         require_write()
         return create_external_user(principal)
     if principal.version is not None and principal.version != user.token_version:
         raise unauthorized("Token was revoked by a password change")
     return user
+
+
+def deleted_since(principal: Principal) -> bool:
+    """The account was deleted after this token was issued (or the token does not say when)."""
+    deleted = DeletedUser.get_or_none(DeletedUser.id == principal.subject)
+    if deleted is None:
+        return False
+    deleted_at = deleted.deleted_at.replace(tzinfo=dt.UTC).timestamp()
+    return principal.issued_at is None or principal.issued_at <= deleted_at
 
 
 def create_external_user(principal: Principal) -> User:

@@ -29,7 +29,22 @@ P = ParamSpec("P")
 T = TypeVar("T")
 UNREACHABLE = (peewee.OperationalError, peewee.InterfaceError, MaxConnectionsExceeded)
 
+DEADLOCK_RETRIES = 3
+# MySQL's deadlock and lock-wait timeout; PostgreSQL's deadlock_detected and serialization_failure.
+MYSQL_RETRYABLE = (1213, 1205)
+POSTGRES_RETRYABLE = ("40P01", "40001")
+
 logger = logging.getLogger("todo_api.db")
+
+
+def is_deadlock(exc: peewee.OperationalError) -> bool:
+    """The database rolled this transaction back to break a deadlock: it may simply run again."""
+    cause = exc.__cause__ or exc
+    if getattr(cause, "pgcode", None) in POSTGRES_RETRYABLE:
+        return True
+    return bool(cause.args) and cause.args[0] in MYSQL_RETRYABLE
+
+
 writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
@@ -61,10 +76,17 @@ async def run(request: Request, writes: bool, work: Callable[..., T], *args: obj
 
     def in_transaction() -> T:
         with db.connection_context():
-            try:
-                return attempt(writes)
-            except WriteNeeded:
-                return attempt(True)
+            for retry in range(DEADLOCK_RETRIES, -1, -1):
+                try:
+                    try:
+                        return attempt(writes)
+                    except WriteNeeded:
+                        return attempt(True)
+                except peewee.OperationalError as exc:
+                    if not retry or not is_deadlock(exc):
+                        raise
+                    logger.info("transaction chosen as a deadlock victim: running it again")
+        raise AssertionError("unreachable")
 
     try:
         limiter = services.write_limiter if writes else services.db_limiter

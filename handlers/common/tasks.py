@@ -15,6 +15,7 @@ from handlers.common.responses import iso
 from handlers.common.schemas import INT64_MAX, TaskPatch
 from handlers.common.tokens import Principal
 from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, User, utc_now
+from models.database import is_sqlite
 
 
 def tasks_changed(user_id: str) -> None:
@@ -39,9 +40,13 @@ def task_id_from_path(request: Request) -> int:
     return task_id
 
 
-def owned_task(user_id: str, task_id: int) -> Task:
-    """The task if it exists and belongs to `user_id`; 404 either way otherwise."""
-    task = Task.get_or_none((Task.id == task_id) & (Task.user == user_id))
+def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
+    """The task if it exists and belongs to `user_id`; 404 either way otherwise. `for_update`
+    locks the row where the database can (SQLite's writers are one at a time anyway)."""
+    query = Task.select().where((Task.id == task_id) & (Task.user == user_id))
+    if for_update and not is_sqlite(Task._meta.database.obj):
+        query = query.for_update()
+    task = query.get_or_none()
     if task is None:
         raise not_found("Task not found")
     return task
@@ -59,6 +64,7 @@ def apply_changes(task: Task, changes: TaskPatch, now: dt.datetime) -> list[str]
         task.position = changes.order
     if "completed" in sent:
         set_completed(task, changes.completed, now)
+    task.title_key = task.title.lower()
     task.search_text = searchable(task.title, task.description)
     task.updated_at = now
     return changes.tags if "tags" in sent else None
@@ -146,7 +152,8 @@ def save_changes(task: Task, tags: list[str] | None) -> list[str]:
 
 def update_task(principal: Principal, task_id: int, changes: TaskPatch) -> tuple[Task, list[str]]:
     """PUT and PATCH: apply the fields sent to the caller's task (run inside a database call)."""
-    task = owned_task(current_user(principal).id, task_id)
+    user_id = current_user(principal).id
+    tasks_changed(user_id)  # first: it locks the user's row, so concurrent edits queue here
+    task = owned_task(user_id, task_id, for_update=True)
     tags = apply_changes(task, changes, utc_now())
-    tasks_changed(task.user_id)
     return task, save_changes(task, tags)

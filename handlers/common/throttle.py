@@ -1,13 +1,17 @@
 """Failed-login throttling, per account and per client address, counted in the database.
 
-Before a password is checked, a key over its limit in the current window answers 429 with
-`Retry-After` (and no bcrypt work). A failure counts against both keys; a success clears the
-account's count (not the client's, so one good account cannot launder an address).
+An attempt is counted before its password is checked, in one write transaction that also
+answers 429 (with `Retry-After`, and no bcrypt work) when a key is over its limit: so a burst of
+parallel guesses cannot all pass the check before any of them is counted. A success takes its
+count back: the account's count is cleared, the client's lowered by one (so one good account
+cannot launder an address).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import ipaddress
 import math
 from dataclasses import dataclass
 
@@ -35,57 +39,74 @@ class LoginKeys:
         return {self.account: self.account_limit, self.client: self.client_limit}
 
 
-def login_keys(request: Request, email: str, settings: Settings) -> LoginKeys:
-    client = request.client.host if request.client else "unknown"
+def login_keys(request: Request, account: str, settings: Settings) -> LoginKeys:
+    """Keys of a fixed size whatever was sent: a hash of the account, the client's address."""
     return LoginKeys(
-        account=f"account:{email}",
-        client=f"client:{client}",
+        account="account:" + hashlib.sha256(account.encode()).hexdigest(),
+        client=f"client:{client_address(request)}",
         account_limit=settings.login_max_failures,
         client_limit=settings.login_max_failures_per_client,
         window=dt.timedelta(seconds=settings.login_window_seconds),
     )
 
 
-def seconds_blocked(keys: LoginKeys) -> int:
-    """Seconds until the attempt may be made, 0 when it may be made now (run in a db call)."""
+def client_address(request: Request) -> str:
+    """The client's IP address (from a trusted proxy's X-Forwarded-For), or "unknown"."""
+    host = request.client.host if request.client else ""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return "unknown"
+
+
+def count_attempt(keys: LoginKeys) -> None:
+    """Count an attempt on both keys, or 429 when one is already at its limit (run in a write)."""
     now = utc_now()
-    rows = LoginThrottle.select().where(
-        LoginThrottle.key.in_(list(keys.limits())) & (LoginThrottle.window_start > now - keys.window)
-    )
+    for key in keys.limits():
+        increment(key, now, keys.window)
+    rows = LoginThrottle.select().where(LoginThrottle.key.in_(list(keys.limits())))
     waits = [
         (row.window_start + keys.window - now).total_seconds()
         for row in rows
-        if row.failures >= keys.limits()[row.key]
+        if row.failures > keys.limits()[row.key]
     ]
-    return math.ceil(max(waits)) if waits else 0
+    if waits:  # raising rolls the counts back: a refused attempt does not count
+        retry_after = max(1, math.ceil(max(waits)))
+        raise ApiError(429, "Too many failed attempts; try again later", {"Retry-After": str(retry_after)})
 
 
-def check_not_blocked(keys: LoginKeys) -> None:
-    if wait := seconds_blocked(keys):
-        raise ApiError(429, "Too many failed attempts; try again later", {"Retry-After": str(wait)})
+def increment(key: str, now: dt.datetime, window: dt.timedelta) -> None:
+    """Add one to `key`'s count, starting again at 1 when its window has passed.
+
+    The row is updated first (an exclusive lock at once), inserted only when missing; an insert
+    that meets one made a moment ago by another request falls back to the update. (Insert-or-
+    ignore then update deadlocks on MySQL: both take a shared lock, then both want it exclusive.)
+    """
+    expired = LoginThrottle.window_start <= now - window
+    update = LoginThrottle.update(
+        failures=peewee.Case(None, [(expired, 1)], LoginThrottle.failures + 1),
+        window_start=peewee.Case(None, [(expired, now)], LoginThrottle.window_start),
+    ).where(LoginThrottle.key == key)
+    if update.execute():
+        return
+    try:
+        with LoginThrottle._meta.database.atomic():  # a savepoint: PostgreSQL survives the conflict
+            LoginThrottle.insert(key=key, failures=1, window_start=now).execute()
+    except peewee.IntegrityError:
+        update.execute()
 
 
-def record_failure(keys: LoginKeys) -> None:
-    """Count a failure on both keys; a count older than the window starts again at 1."""
-    now = utc_now()
-    expired = LoginThrottle.window_start <= now - keys.window
-    for key in keys.limits():
-        LoginThrottle.insert(key=key, failures=0, window_start=now).on_conflict_ignore().execute()
-        LoginThrottle.update(
-            failures=peewee.Case(None, [(expired, 1)], LoginThrottle.failures + 1),
-            window_start=peewee.Case(None, [(expired, now)], LoginThrottle.window_start),
-        ).where(LoginThrottle.key == key).execute()
-
-
-def clear_account(keys: LoginKeys) -> None:
+def attempt_succeeded(keys: LoginKeys) -> None:
     LoginThrottle.delete().where(LoginThrottle.key == keys.account).execute()
+    client = (LoginThrottle.key == keys.client) & (LoginThrottle.failures > 0)
+    LoginThrottle.update(failures=LoginThrottle.failures - 1).where(client).execute()
 
 
 async def confirm_password(request: Request, user: User, password: str, detail: str) -> None:
-    """403 unless `password` is the user's; failures count, and are limited, as logins are."""
+    """403 unless `password` is the user's; attempts count, and are limited, as logins are."""
     services = services_of(request)
     keys = login_keys(request, user.email or user.id, services.settings)
-    await db.read(request, check_not_blocked, keys)
+    await db.write(request, count_attempt, keys)
     if not await services.passwords.verify(password, user.password_hash):
-        await db.write(request, record_failure, keys)
         raise ApiError(403, detail)
+    await db.write(request, attempt_succeeded, keys)

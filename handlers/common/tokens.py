@@ -10,6 +10,7 @@ import jwt
 
 from handlers.common.errors import unauthorized
 from handlers.common.jwks import JWKSCache
+from handlers.common.schemas import clean_email, control_characters
 from settings import Settings
 
 ASYMMETRIC_ALGORITHMS = ("EdDSA", "ES256", "RS256")
@@ -26,6 +27,7 @@ class Principal:
     email: str | None
     name: str | None
     version: int | None  # this service's `ver` claim; None for tokens of other issuers
+    issued_at: float | None  # `iat`, when the token has one
 
 
 class TokenService:
@@ -94,15 +96,30 @@ class TokenService:
 
 def principal_from(claims: dict[str, Any], own_issuer: str) -> Principal:
     subject = claims["sub"]
-    if not isinstance(subject, str) or not 1 <= len(subject) <= 128:
+    if not isinstance(subject, str) or not 1 <= len(subject) <= 128 or control_characters(subject):
         raise unauthorized("Invalid token")
     version = claims.get("ver") if claims.get("iss") == own_issuer else None
     if version is not None and not isinstance(version, int):
         raise unauthorized("Invalid token")
-    email, name = claims.get("email"), claims.get("name")
+    issued_at = claims.get("iat")
     return Principal(
         subject=subject,
-        email=email.strip().lower() if isinstance(email, str) else None,
-        name=name[:100] if isinstance(name, str) else None,
+        email=plausible_email(claims.get("email")),
+        name=clean_claim(claims.get("name"), 100),
         version=version,
+        issued_at=float(issued_at) if isinstance(issued_at, int | float) else None,
     )
+
+
+def plausible_email(value: object) -> str | None:
+    """Another issuer's `email` claim as this service would store it, or None."""
+    try:
+        return clean_email(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def clean_claim(value: object, max_length: int) -> str | None:
+    if not isinstance(value, str) or control_characters(value):
+        return None
+    return value.strip()[:max_length] or None

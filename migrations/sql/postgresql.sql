@@ -43,4 +43,12 @@ ALTER TABLE users ADD COLUMN tasks_version BIGINT NOT NULL DEFAULT 0;
 
 UPDATE alembic_version SET version_num='003_tasks_version' WHERE alembic_version.version_num = '002_login_throttle';
 
+-- Running upgrade 003_tasks_version -> 004_title_key_deleted_users
+
+ALTER TABLE tasks ADD COLUMN title_key VARCHAR(400) NOT NULL DEFAULT '';
+
+CREATE TABLE IF NOT EXISTS "deleted_users" ("id" VARCHAR(128) NOT NULL PRIMARY KEY, "deleted_at" TIMESTAMP NOT NULL);
+
+UPDATE alembic_version SET version_num='004_title_key_deleted_users' WHERE alembic_version.version_num = '003_tasks_version';
+
 COMMIT;
