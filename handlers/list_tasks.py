@@ -18,7 +18,7 @@ from handlers.common.services import services_of
 from handlers.common.tasks import base_url, tags_by_task, task_json, task_paths
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_query
-from models import PRIORITY_RANKS, Task, TaskTag
+from models import PRIORITY_RANKS, Task, TaskTag, bound_database
 from models.database import binary_collation
 
 SortKey = Literal[
@@ -142,7 +142,7 @@ def ordering(sort: str) -> list[peewee.Ordering]:
     direction = peewee.Desc if sort.startswith("-") else peewee.Asc
     name = sort.lstrip("-")
     column = SORT_COLUMNS[name]
-    collation = binary_collation(Task._meta.database.obj) if name == "title" else None
+    collation = binary_collation(bound_database()) if name == "title" else None
     nulls = "LAST" if column.null else None
     return [direction(column, collation=collation, nulls=nulls), direction(Task.id)]
 

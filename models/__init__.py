@@ -1,6 +1,6 @@
 """Peewee models and the database they live in."""
 
-from models.base import BaseModel, database_proxy, utc_now
+from models.base import BaseModel, bound_database, database_proxy, utc_now
 from models.database import open_database, write_transaction
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
@@ -18,6 +18,7 @@ __all__ = [
     "Task",
     "TaskTag",
     "User",
+    "bound_database",
     "database_proxy",
     "open_database",
     "utc_now",

@@ -10,6 +10,11 @@ import peewee
 database_proxy = peewee.DatabaseProxy()
 
 
+def bound_database() -> peewee.Database:
+    """The database the models are bound to at start-up (for what depends on its dialect)."""
+    return database_proxy.obj
+
+
 def utc_now() -> dt.datetime:
     """Naive UTC, as every datetime column stores it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

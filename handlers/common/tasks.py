@@ -14,7 +14,7 @@ from handlers.common.errors import not_found, validation_error
 from handlers.common.responses import iso
 from handlers.common.schemas import INT64_MAX, TaskPatch
 from handlers.common.tokens import Principal
-from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, User, utc_now
+from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, User, bound_database, utc_now
 from models.database import is_sqlite
 
 
@@ -44,7 +44,7 @@ def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
     """The task if it exists and belongs to `user_id`; 404 either way otherwise. `for_update`
     locks the row where the database can (SQLite's writers are one at a time anyway)."""
     query = Task.select().where((Task.id == task_id) & (Task.user == user_id))
-    if for_update and not is_sqlite(Task._meta.database.obj):
+    if for_update and not is_sqlite(bound_database()):
         query = query.for_update()
     task = query.get_or_none()
     if task is None:

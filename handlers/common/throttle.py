@@ -21,7 +21,7 @@ from starlette.requests import Request
 from handlers.common import db
 from handlers.common.errors import ApiError
 from handlers.common.services import services_of
-from models import LoginThrottle, User, utc_now
+from models import LoginThrottle, User, bound_database, utc_now
 from settings import Settings
 
 
@@ -90,7 +90,7 @@ def increment(key: str, now: dt.datetime, window: dt.timedelta) -> None:
     if update.execute():
         return
     try:
-        with LoginThrottle._meta.database.atomic():  # a savepoint: PostgreSQL survives the conflict
+        with bound_database().atomic():  # a savepoint: PostgreSQL survives the conflict
             LoginThrottle.insert(key=key, failures=1, window_start=now).execute()
     except peewee.IntegrityError:
         update.execute()
