@@ -16,7 +16,6 @@ from types import ModuleType
 from typing import Any
 
 import anyio.to_thread
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -42,8 +41,8 @@ from handlers import (
     replace_task,
     signup,
 )
-from handlers.common.middleware import ErrorMiddleware, ForwardedHeadersMiddleware
-from handlers.common.services import build_services
+from handlers.common.middleware import CORSMiddleware, ErrorMiddleware, ForwardedHeadersMiddleware
+from handlers.common.services import build_services, close_services
 from migrations import runner
 from models import database_proxy, open_database
 from settings import PROJECT_DIR, Settings, SettingsError, load_settings
@@ -126,7 +125,9 @@ def make_lifespan(settings: Settings, modules: tuple[ModuleType, ...]) -> Callab
         database_proxy.initialize(db)
         endpoints = tuple(module.ENDPOINT for module in modules)
         logger.info("serving with database %s", settings.database.masked)
-        yield {"services": build_services(settings, db, endpoints)}
+        services = build_services(settings, db, endpoints)
+        yield {"services": services}
+        close_services(services)
         db.close_all()
 
     return lifespan

@@ -9,16 +9,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
-from handlers.common.auth import authenticate, current_user
+from handlers.common.auth import authenticate, current_user, peek_user
 from handlers.common.cache import PageCache
 from handlers.common.endpoint import Endpoint
+from handlers.common.loop_reader import UserState
 from handlers.common.responses import JSONResponse, json_response
 from handlers.common.schemas import DueDate, Priority, SearchText, Tag, TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, tags_by_task, task_json, task_paths
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_query
-from models import PRIORITY_RANKS, Task, TaskTag, bound_database
+from models import PRIORITY_RANKS, Task, TaskTag, User, bound_database
 from models.database import binary_collation
 
 SortKey = Literal[
@@ -65,11 +66,15 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
-    query = parse_query(request, TaskListQuery)
     cache = services_of(request).page_cache
-    page = await db.read(request, list_page, principal, query, str(request.url), cache)
+    address = page_address(request)
+    # Pages are kept under the exact address they answered: one found here had a valid query.
+    if (user := peek_user(request, principal)) and (cached := cache.get(page_key(user, address))):
+        return cached_response(CachedPage(*cached))
+    query = parse_query(request, TaskListQuery)
+    page = await db.read(request, list_page, principal, query, address, cache)
     if isinstance(page, CachedPage):
-        return Response(page.body, media_type=JSONResponse.media_type, headers=page.headers)
+        return cached_response(page)
     root = base_url(request)
     body = [task_json(task, page.tags.get(task.id, []), root) for task in page.tasks]
     headers = {"X-Total-Count": str(page.total)}
@@ -94,11 +99,29 @@ class Page:
     tags: dict[int, list[str]]
 
 
-def list_page(principal: Principal, query: TaskListQuery, url: str, cache: PageCache) -> Page | CachedPage:
+def cached_response(page: CachedPage) -> Response:
+    return Response(page.body, media_type=JSONResponse.media_type, headers=page.headers)
+
+
+def page_address(request: Request) -> tuple[object, ...]:
+    """The address a page was asked at, as its body depends on it: links and urls are absolute."""
+    scope = request.scope
+    host = request.headers.get("host") or scope.get("server")
+    return (scope["scheme"], host, scope.get("root_path", ""), scope["path"], scope["query_string"])
+
+
+def page_key(user: User | UserState, address: tuple[object, ...]) -> tuple[object, ...]:
+    """A page as shown to this account (a re-created one starts anew) at its tasks_version."""
+    return (user.id, user.created_at, user.tasks_version, address)
+
+
+def list_page(
+    principal: Principal, query: TaskListQuery, address: tuple[object, ...], cache: PageCache
+) -> Page | CachedPage:
     """The page as cached for the user's current tasks_version, or three queries whatever the
     page size: count, page, and the page's tags."""
     user = current_user(principal)
-    key = (user.id, user.created_at, user.tasks_version, url)  # a re-created account starts anew
+    key = page_key(user, address)
     if cached := cache.get(key):
         return CachedPage(*cached)
     selected = Task.select().where(*filters(user.id, query))

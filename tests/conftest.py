@@ -30,7 +30,7 @@ os.environ.setdefault("BCRYPT_ROUNDS", "4")
 from starlette.requests import Request
 from starlette.testclient import TestClient
 
-from handlers.common.services import Services, build_services
+from handlers.common.services import Services, build_services, close_services
 from migrations import runner
 from models import database_proxy, open_database
 from router import create_app
@@ -153,7 +153,9 @@ def migrated_services(settings: Settings) -> Iterator[Services]:
     db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
     runner.upgrade(db)
     database_proxy.initialize(db)
-    yield build_services(settings, db)
+    services = build_services(settings, db)
+    yield services
+    close_services(services)
     db.close_all()
 
 

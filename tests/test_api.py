@@ -517,6 +517,9 @@ def test_cors_preflight_and_errors_carry_the_origin(make_settings: Any) -> None:
         assert "X-Total-Count" in error.headers["access-control-expose-headers"]
         other = client.get("/health", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+        # Every answer may differ by Origin, so every answer says so, with an Origin or without.
+        for response in (error, other, client.get("/health"), client.get("/no/such/path")):
+            assert response.headers.get_list("vary") == ["Origin"], response.headers
 
 
 def test_database_unreachable_is_a_clean_503(make_settings: Any) -> None:

@@ -71,6 +71,19 @@ def test_cached_answer_keeps_the_headers(client: TestClient) -> None:
     assert first.content == second.content
 
 
+def test_pages_are_kept_per_address(client: TestClient) -> None:
+    """A page's urls are absolute, and a page found in the cache was answered for that very query."""
+    headers = auth(signup(client)["access_token"])
+    task = client.post("/api/tasks", json={"title": "a"}, headers=headers).json()["id"]
+    for host in ("a.example", "b.example:8080", "a.example"):
+        for _ in range(2):
+            listed = client.get("/api/tasks?limit=5", headers={**headers, "Host": host})
+            assert listed.json()[0]["url"] == f"http://{host}/api/tasks/{task}"
+    for bad in ("limit=0", "limit=5&sort=colour", "limit=5&offset=-1"):
+        assert client.get(f"/api/tasks?{bad}", headers=headers).status_code == 422, bad
+    assert client.get("/api/tasks?limit=5", headers=headers).json()[0]["id"] == task
+
+
 def test_cache_is_bounded() -> None:
     cache = PageCache(max_bytes=100, max_entry_bytes=60)
     cache.put("big", b"x" * 61, {})

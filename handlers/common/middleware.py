@@ -1,4 +1,4 @@
-"""The pure-ASGI layers around the router: request ids, errors as JSON, proxy headers.
+"""The pure-ASGI layers around the router: request ids, errors as JSON, CORS, proxy headers.
 
 `ErrorMiddleware` is the one place an exception becomes a response: `ApiError` with its
 status, Starlette's 404/405 with the contract's body, anything else a logged 500 that shows
@@ -7,13 +7,14 @@ the caller only its request id.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import os
 import re
 
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware import cors
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from handlers.common.errors import CODES_BY_STATUS, ApiError
@@ -21,10 +22,11 @@ from handlers.common.responses import JSONResponse, error_body
 
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,128}")
 HOST_PATTERN = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?")
-SECURITY_HEADERS = (
-    ("x-content-type-options", "nosniff"),
-    ("referrer-policy", "no-referrer"),
-)
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+VARY_ORIGIN = (b"vary", b"Origin")
 
 logger = logging.getLogger("todo_api.errors")
 
@@ -41,15 +43,14 @@ class ErrorMiddleware:
         request_id = incoming_request_id(scope) or os.urandom(16).hex()
         scope["app"] = self.router  # makes Starlette raise 404/405 instead of answering in text
         started = False
+        added_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                headers["x-request-id"] = request_id
-                for name, value in SECURITY_HEADERS:
-                    headers.setdefault(name, value)
+                # A new list: a response's own header list may be sent again.
+                message["headers"] = [*message.get("headers", ()), *added_headers]
             await send(message)
 
         try:
@@ -84,6 +85,28 @@ def error_response(exc: Exception, request_id: str, scope: Scope) -> JSONRespons
     return JSONResponse(error_body(code, detail), status_code=status, headers=headers)
 
 
+class CORSMiddleware(cors.CORSMiddleware):
+    """Starlette's, for the requests that carry an `Origin` header.
+
+    One without it is no browser's cross-origin request: all CORS asks of its response is
+    `Vary: Origin` (a browser may cache it and later make a cross-origin request for the same
+    address). That header is added here as is, without Starlette's parsing and rewriting of the
+    response's headers, which took a fifth of the time of a list request served from the cache.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(name == b"origin" for name, _ in scope["headers"]):
+            await super().__call__(scope, receive, send)
+            return
+        await self.app(scope, receive, functools.partial(send_with_vary, send))
+
+
+async def send_with_vary(send: Send, message: Message) -> None:
+    if message["type"] == "http.response.start":
+        message["headers"] = [*message.get("headers", ()), VARY_ORIGIN]
+    await send(message)
+
+
 class ForwardedHeadersMiddleware:
     """`X-Forwarded-For/-Proto/-Host` applied when the peer is a trusted proxy.
 
@@ -95,8 +118,11 @@ class ForwardedHeadersMiddleware:
         self.app = app
         self.trust_all = "*" in trusted
         self.networks = [ipaddress.ip_network(item, strict=False) for item in trusted if is_network(item)]
+        # The peer is nearly always the same proxy or two: parsing its address every time cost
+        # more than the rest of this middleware.
+        self.is_trusted = functools.lru_cache(maxsize=1024)(self.is_trusted_address)
 
-    def is_trusted(self, host: str | None) -> bool:
+    def is_trusted_address(self, host: str | None) -> bool:
         if self.trust_all:
             return True
         try:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from handlers.common.cache import PageCache
 from handlers.common.jwks import JWKSCache
+from handlers.common.loop_reader import LoopReader, open_loop_reader
 from handlers.common.passwords import PasswordHasher
 from handlers.common.tokens import TokenService
 from models.database import is_sqlite
@@ -31,6 +32,7 @@ class Services:
     # handler (which sleeps with back-off), keeps the latency of a burst of writes low.
     write_limiter: anyio.CapacityLimiter
     page_cache: PageCache
+    loop_reader: LoopReader | None = None  # SQLite only
     endpoints: tuple[Endpoint, ...] = field(default=())
     version: str = "1.0.0"
     openapi: dict[str, Any] | None = None
@@ -48,10 +50,16 @@ def build_services(settings: Settings, db: peewee.Database, endpoints: tuple[End
         db_limiter=db_limiter,
         write_limiter=anyio.CapacityLimiter(1) if is_sqlite(db) else db_limiter,
         page_cache=PageCache(),
+        loop_reader=open_loop_reader(db),
         endpoints=endpoints,
     )
 
 
+def close_services(services: Services) -> None:
+    if services.loop_reader is not None:
+        services.loop_reader.close()
+
+
 def services_of(request: Request) -> Services:
     """The services the app's lifespan put in the request's state (a test may put its own)."""
-    return request.state.services
+    return request.scope["state"]["services"]
