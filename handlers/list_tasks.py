@@ -13,7 +13,7 @@ from handlers.common.auth import authenticate, current_user, peek_user
 from handlers.common.cache import PageCache
 from handlers.common.endpoint import Endpoint
 from handlers.common.loop_reader import UserState
-from handlers.common.responses import JSONResponse, json_response
+from handlers.common.responses import PreparedResponse, json_response
 from handlers.common.schemas import DueDate, Priority, SearchText, Tag, TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, tags_by_task, task_json, task_paths
@@ -81,14 +81,14 @@ async def handle(request: Request) -> Response:
     if link := page_links(request, query, page.total):
         headers["Link"] = link
     response = json_response(body, headers=headers)
-    cache.put(page.cache_key, response.body, headers)
+    cache.put(page.cache_key, response.body, response.raw_headers)
     return response
 
 
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
-    headers: dict[str, str]
+    raw_headers: list[tuple[bytes, bytes]]
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Page:
 
 
 def cached_response(page: CachedPage) -> Response:
-    return Response(page.body, media_type=JSONResponse.media_type, headers=page.headers)
+    return PreparedResponse(page.body, page.raw_headers)
 
 
 def page_address(request: Request) -> tuple[object, ...]:

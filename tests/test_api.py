@@ -464,6 +464,8 @@ def test_request_id_is_echoed_when_sane_and_made_otherwise(client: TestClient) -
     made = client.get("/health", headers={"X-Request-ID": "bad id!"}).headers["x-request-id"]
     assert made != "bad id!" and len(made) == 32
     assert client.get("/nope").headers["x-request-id"]
+    made_ids = {client.get("/health").headers["x-request-id"] for _ in range(50)}
+    assert len(made_ids) == 50 and all(len(made) == 32 and int(made, 16) >= 0 for made in made_ids)
 
 
 def test_json_media_type(client: TestClient) -> None:

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+RawHeaders = list[tuple[bytes, bytes]]  # a response's header lines as sent
+
 
 class PageCache:
     def __init__(self, max_bytes: int = 4 * 1024 * 1024, max_entry_bytes: int = 64 * 1024) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
-        self.entries: dict[Hashable, tuple[bytes, dict[str, str]]] = {}
+        self.entries: dict[Hashable, tuple[bytes, RawHeaders]] = {}
         self.size = 0
 
-    def get(self, key: Hashable) -> tuple[bytes, dict[str, str]] | None:
+    def get(self, key: Hashable) -> tuple[bytes, RawHeaders] | None:
         return self.entries.get(key)
 
-    def put(self, key: Hashable, body: bytes, headers: dict[str, str]) -> None:
+    def put(self, key: Hashable, body: bytes, headers: RawHeaders) -> None:
         if len(body) > self.max_entry_bytes:
             return
         if self.size + len(body) > self.max_bytes:

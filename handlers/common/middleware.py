@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
-import os
+import random
 import re
 
 from starlette.exceptions import HTTPException
@@ -40,7 +40,7 @@ class ErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = incoming_request_id(scope) or os.urandom(16).hex()
+        request_id = incoming_request_id(scope) or new_request_id()
         scope["app"] = self.router  # makes Starlette raise 404/405 instead of answering in text
         started = False
         added_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
@@ -60,6 +60,12 @@ class ErrorMiddleware:
                 raise
             response = error_response(exc, request_id, scope)
             await response(scope, receive, send_with_headers)
+
+
+def new_request_id() -> str:
+    """128 random bits in hex. A label for logs, not a secret: Python's generator (reseeded in
+    each forked worker) instead of a system call per request."""
+    return f"{random.getrandbits(128):032x}"
 
 
 def incoming_request_id(scope: Scope) -> str | None:
@@ -119,10 +125,11 @@ class ForwardedHeadersMiddleware:
         self.trust_all = "*" in trusted
         self.networks = [ipaddress.ip_network(item, strict=False) for item in trusted if is_network(item)]
         # The peer is nearly always the same proxy or two: parsing its address every time cost
-        # more than the rest of this middleware.
-        self.is_trusted = functools.lru_cache(maxsize=1024)(self.is_trusted_address)
+        # more than the rest of this middleware. (Addresses in X-Forwarded-For, which a client
+        # writes, are not kept.)
+        self.is_trusted_peer = functools.lru_cache(maxsize=256)(self.is_trusted)
 
-    def is_trusted_address(self, host: str | None) -> bool:
+    def is_trusted(self, host: str | None) -> bool:
         if self.trust_all:
             return True
         try:
@@ -133,7 +140,7 @@ class ForwardedHeadersMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        if scope["type"] == "http" and self.is_trusted(client[0] if client else None):
+        if scope["type"] == "http" and self.is_trusted_peer(client[0] if client else None):
             self.apply(scope)
         await self.app(scope, receive, send)
 

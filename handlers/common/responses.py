@@ -14,6 +14,17 @@ class JSONResponse(StarletteJSONResponse):
     media_type = "application/json; charset=utf-8"
 
 
+class PreparedResponse(Response):
+    """A response sent again as it was first rendered (a cached page), its header lines as they
+    were encoded then. Starlette's `__init__` is left out: it is the encoding this saves."""
+
+    def __init__(self, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = list(raw_headers)
+
+
 def json_response(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return JSONResponse(content, status_code=status, headers=headers)
 
