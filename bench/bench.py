@@ -313,6 +313,7 @@ class Case:
     token: str | None = None
     body: str | None = None
     warmup: bool = False
+    unique: bool = False  # each request's address made new (`&n=...`): no page comes from the cache
 
     @property
     def env(self) -> dict[str, str]:
@@ -321,6 +322,7 @@ class Case:
             "BENCH_PATHS": " ".join(self.paths),
             "BENCH_TOKEN": self.token or "",
             "BENCH_BODY": self.body or "",
+            "BENCH_UNIQUE": "1" if self.unique else "",
         }
 
 
@@ -448,6 +450,7 @@ def service_cases(seeded: Seeded) -> list[Case]:
     return [
         Case("health", "GET", ("/health",)),
         Case("list 20", "GET", ("/api/tasks?limit=20",), reader, warmup=True),
+        Case("list 20, not cached", "GET", ("/api/tasks?limit=20",), reader, unique=True),
         Case("list filter+search", "GET", (f"/api/tasks?{SEARCH_QUERY}",), reader, warmup=True),
         Case("get one", "GET", get_paths, reader),
         Case("create", "POST", ("/api/tasks",), writer, json.dumps(new_task)),

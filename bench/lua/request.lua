@@ -3,6 +3,8 @@
 --   BENCH_PATHS   one path, or several separated by spaces (taken in turn, per connection thread)
 --   BENCH_TOKEN   bearer token (optional)
 --   BENCH_BODY    JSON request body (optional)
+--   BENCH_UNIQUE  "1": append "&n=<run>-<count>" to every request, so that no two requests (of
+--                 this run or an earlier one) share an address and no list page is cached
 -- done() prints one line "BENCH_JSON {...}" that bench.py reads: request count, duration,
 -- latency percentiles (microseconds) and error counts. wrk's `status` errors are the
 -- responses with a status >= 400; the service answers no 1xx or 3xx on these paths.
@@ -24,7 +26,14 @@ if body and body ~= "" then
   wrk.headers["Content-Type"] = "application/json"
 end
 
-if #paths > 1 then
+if os.getenv("BENCH_UNIQUE") == "1" then
+  local run = os.time() .. "-" .. math.random(1000000)
+  local count = 0
+  request = function()
+    count = count + 1
+    return wrk.format(nil, paths[1] .. "&n=" .. run .. "-" .. count)
+  end
+elseif #paths > 1 then
   local i = math.random(#paths)
   request = function()
     i = i % #paths + 1
