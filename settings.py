@@ -21,6 +21,10 @@ PROJECT_DIR = Path(__file__).resolve().parent
 SECRET_FILE_NAME = ".jwt_secret"
 SQLITE_FILE_NAME = "todo.db"
 MIN_SECRET_BYTES = 32
+# Database threads (and pooled connections) per worker when DB_POOL_SIZE is not set. SQLite's
+# reads are local and CPU-bound: past two threads they only contend for the GIL (measured in
+# bench/README.md). PostgreSQL and MySQL spend their time waiting on the network.
+DEFAULT_POOL_SIZES = {"sqlite": 2, "postgresql": 10, "mysql": 10}
 
 logger = logging.getLogger("todo_api.settings")
 
@@ -99,8 +103,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     env = read_environment(os.environ if environ is None else environ, env_file)
     data_dir = resolve_data_dir(env.get("DATA_DIR", ""))
     secret, generated = resolve_jwt_secret(env, data_dir)
+    database = parse_database_url(env.get("DATABASE_URL", ""), data_dir)
     return Settings(
-        database=parse_database_url(env.get("DATABASE_URL", ""), data_dir),
+        database=database,
         data_dir=data_dir,
         jwt_secret=secret,
         jwt_secret_generated=generated,
@@ -117,7 +122,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         bcrypt_rounds=parse_int(env, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
         max_body_bytes=parse_int(env, "MAX_BODY_BYTES", 65536, minimum=1024),
         log_level=parse_choice(env, "LOG_LEVEL", "info", ("critical", "error", "warning", "info", "debug")),
-        db_pool_size=parse_int(env, "DB_POOL_SIZE", 10, minimum=1, maximum=1000),
+        db_pool_size=parse_int(
+            env, "DB_POOL_SIZE", DEFAULT_POOL_SIZES[database.dialect], minimum=1, maximum=1000
+        ),
         db_timeout_seconds=parse_int(env, "DB_TIMEOUT_SECONDS", 5, minimum=1, maximum=300),
         login_max_failures=parse_int(env, "LOGIN_MAX_FAILURES", 5, minimum=1),
         login_max_failures_per_client=parse_int(env, "LOGIN_MAX_FAILURES_PER_CLIENT", 20, minimum=1),

@@ -38,8 +38,14 @@ class CheckedPooledPostgresqlDatabase(PooledPostgresqlDatabase):
 
 
 def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peewee.Database:
-    """A pooled peewee database for `database`, not yet connected."""
-    options: dict[str, object] = {**parse(database.url), "max_connections": pool_size, "stale_timeout": 300}
+    """A pooled peewee database for `database`, not yet connected.
+
+    `pool_size` is the number of database threads; SQLite's single writer (services.py) runs
+    beside them and gets a connection of its own.
+    """
+    writer = 1 if database.dialect == "sqlite" else 0
+    options: dict[str, object] = {**parse(database.url), "max_connections": pool_size + writer}
+    options["stale_timeout"] = 300
     if database.dialect == "sqlite":
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         pragmas = {"foreign_keys": 1, "synchronous": "normal", "busy_timeout": int(timeout * 1000)}

@@ -3,10 +3,14 @@ schema scripts, and text rules (case, accents, sorting) whatever the database's 
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from pathlib import Path
 from typing import Any
 
 import peewee
 import pytest
+from playhouse.pool import MaxConnectionsExceeded
 from starlette.testclient import TestClient
 
 from migrations import runner
@@ -110,3 +114,26 @@ def test_text_rules_do_not_depend_on_the_collation(client: TestClient) -> None:
     assert listed("tag=été") == ["Éclair"]
     assert listed("tag=ÉTÉ") == ["Éclair"]
     assert len(listed("tag=ete")) == 7
+
+
+def test_sqlite_writer_has_a_connection_beside_the_readers(tmp_path: Path) -> None:
+    """DB_POOL_SIZE reader threads and SQLite's one writer hold connections at the same time:
+    the writer never waits on the pool for a reader to finish; a third holder does."""
+    db = open_database(parse_database_url(f"sqlite:///{tmp_path}/pool.db", tmp_path), 1, 1)
+    outcomes: list[object] = []
+
+    def hold_a_connection() -> None:  # the thread ends holding it, as a busy request would
+        try:
+            db.connect()
+            outcomes.append(db.connection())
+        except MaxConnectionsExceeded as exc:
+            outcomes.append(exc)
+
+    for _ in range(3):
+        thread = threading.Thread(target=hold_a_connection)
+        thread.start()
+        thread.join()
+    reader, writer, third = outcomes
+    assert isinstance(reader, sqlite3.Connection) and isinstance(writer, sqlite3.Connection)
+    assert isinstance(third, MaxConnectionsExceeded)
+    db.close_all()

@@ -153,3 +153,15 @@ def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     target.write_text("")
     with pytest.raises(SettingsError, match=r"^DATA_DIR:"):
         load_settings({"DATA_DIR": str(target / "sub"), "JWT_SECRET": SECRET}, env_file=tmp_path / "no.env")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("", 2), ("postgresql://u:pw@localhost/todo", 10), ("mysql://u:pw@localhost/todo", 10)],
+)
+def test_database_threads_default_by_dialect(tmp_path: Path, url: str, expected: int) -> None:
+    assert load(tmp_path, DATABASE_URL=url).db_pool_size == expected
+
+
+def test_database_threads_as_set(tmp_path: Path) -> None:
+    assert load(tmp_path, DATABASE_URL="", DB_POOL_SIZE="7").db_pool_size == 7
