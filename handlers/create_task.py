@@ -10,7 +10,6 @@ from handlers.common.responses import json_response
 from handlers.common.schemas import TaskCreate, TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import (
-    add_tags,
     apply_changes,
     base_url,
     new_task,
@@ -20,7 +19,7 @@ from handlers.common.tasks import (
 )
 from handlers.common.tokens import Principal
 from handlers.common.validation import parse_body
-from models import Task, utc_now
+from models import Task, queries, utc_now
 
 ENDPOINT = Endpoint(
     method="POST",
@@ -48,6 +47,6 @@ def create(principal: Principal, fields: TaskCreate) -> tuple[Task, list[str]]:
     task = new_task(current_user(principal).id)
     tasks_changed(task.user_id)
     tags = apply_changes(task, fields, utc_now()) or []
-    task.save(force_insert=True)
-    add_tags(task.id, tags)
+    queries.insert_task_row(task)
+    queries.insert_tags(task.id, tags)
     return task, tags

@@ -12,6 +12,7 @@ from handlers.common.loop_reader import UserState
 from handlers.common.services import services_of
 from handlers.common.tokens import Principal
 from models import DeletedUser, User, utc_now
+from models.queries import user_by_id
 
 
 async def authenticate(request: Request) -> Principal:
@@ -43,7 +44,7 @@ def current_user(principal: Principal) -> User:
     A subject first seen in another issuer's token gets a row; a deleted user, or a token
     issued before the user's last password change, is 401.
     """
-    user = User.get_or_none(User.id == principal.subject)
+    user = user_by_id(principal.subject)
     if user is None:
         if principal.version is not None or deleted_since(principal):
             raise unauthorized("User no longer exists")

@@ -14,14 +14,14 @@ from handlers.common.errors import not_found, validation_error
 from handlers.common.responses import iso
 from handlers.common.schemas import INT64_MAX, TaskPatch
 from handlers.common.tokens import Principal
-from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, User, bound_database, utc_now
+from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, bound_database, queries, utc_now
 from models.database import is_sqlite
 
 
 def tasks_changed(user_id: str) -> None:
     """Raise the user's tasks_version, in the write's own transaction: cached lists go stale.
     Every write to a user's tasks calls this."""
-    User.update(tasks_version=User.tasks_version + 1).where(User.id == user_id).execute()
+    queries.raise_tasks_version(user_id)
 
 
 def task_paths(suffix: str = "") -> tuple[str, str]:
@@ -43,10 +43,7 @@ def task_id_from_path(request: Request) -> int:
 def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
     """The task if it exists and belongs to `user_id`; 404 either way otherwise. `for_update`
     locks the row where the database can (SQLite's writers are one at a time anyway)."""
-    query = Task.select().where((Task.id == task_id) & (Task.user == user_id))
-    if for_update and not is_sqlite(bound_database()):
-        query = query.for_update()
-    task = query.get_or_none()
+    task = queries.task_of_user(task_id, user_id, for_update=for_update and not is_sqlite(bound_database()))
     if task is None:
         raise not_found("Task not found")
     return task
@@ -90,27 +87,14 @@ def new_task(user_id: str) -> Task:
 
 def replace_tags(task_id: int, tags: list[str]) -> None:
     TaskTag.delete().where(TaskTag.task == task_id).execute()
-    add_tags(task_id, tags)
-
-
-def add_tags(task_id: int, tags: list[str]) -> None:
-    if tags:
-        TaskTag.insert_many([{"task": task_id, "name": tag} for tag in tags]).execute()
+    queries.insert_tags(task_id, tags)
 
 
 def tags_by_task(task_ids: Iterable[int]) -> dict[int, list[str]]:
     """Every task's tags in one query, in the order they were given."""
     tags: dict[int, list[str]] = defaultdict(list)
-    ids = list(task_ids)
-    if ids:
-        query = (
-            TaskTag.select(TaskTag.task, TaskTag.name)
-            .where(TaskTag.task.in_(ids))
-            .order_by(TaskTag.id)
-            .tuples()
-        )
-        for task_id, name in query:
-            tags[task_id].append(name)
+    for task_id, name in queries.tags_of_tasks(list(task_ids)):
+        tags[task_id].append(name)
     return tags
 
 
@@ -143,7 +127,7 @@ def base_url(request: Request) -> str:
 
 def save_changes(task: Task, tags: list[str] | None) -> list[str]:
     """Update `task`, and its tags when given; returns the task's tags."""
-    task.save()
+    queries.update_task_row(task)
     if tags is not None:
         replace_tags(task.id, tags)
         return tags

@@ -1,0 +1,132 @@
+"""models/statements.py on each database: the SQL is written once per database and shape, each
+run binds its own values, rows come back as converted models, and a text that would depend on
+its values is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import peewee
+import pytest
+
+from handlers.common.services import Services
+from models import Task, TaskTag, User
+from models.statements import Statement
+from tests.conftest import migrated_services
+
+
+@pytest.fixture
+def db(settings) -> Iterator[Services]:
+    for services in migrated_services(settings):
+        with services.db.connection_context():
+            yield services
+
+
+def counting(build):
+    """`build`, counting its calls: one per text peewee writes."""
+    calls = []
+
+    def counted(*values):
+        calls.append(values)
+        return build(*values)
+
+    return counted, calls
+
+
+def add_user(user_id: str) -> None:
+    User.insert(
+        id=user_id, email=f"{user_id}@example.com", created_at=dt.datetime(2026, 1, 2, 3, 4, 5)
+    ).execute()
+
+
+def add_task(user_id: str, title: str, **fields) -> int:
+    return Task.insert(user=user_id, title=title, title_key=title.lower(), **fields).execute()
+
+
+def test_one_text_serves_every_value(db: Services) -> None:
+    for user_id in ("u_a", "u_b"):
+        add_user(user_id)
+    build, calls = counting(lambda user_id: User.select().where(User.id == user_id))
+    statement = Statement(build)
+    first, second, none = (statement.models(User, user_id) for user_id in ("u_a", "u_b", "u_missing"))
+    assert [user.id for user in first] == ["u_a"] and [user.id for user in second] == ["u_b"]
+    assert none == []
+    assert len(calls) == 1
+
+
+def test_models_come_back_converted(db: Services) -> None:
+    add_user("u_a")
+    due = dt.datetime(2026, 12, 24, 18, 30, 0, 123456)
+    task_id = add_task("u_a", "Wrap presents", completed=True, due_date=due, priority=3)
+    statement = Statement(
+        lambda task_id, user_id: Task.select().where((Task.id == task_id) & (Task.user == user_id))
+    )
+    [task] = statement.models(Task, task_id, "u_a")
+    assert isinstance(task, Task) and task.id == task_id and task.user_id == "u_a"
+    assert task.completed is True and task.due_date == due and task.priority == 3
+    assert statement.models(Task, task_id, "u_other") == []  # the owner is part of the match
+    [user] = Statement(lambda user_id: User.select().where(User.id == user_id)).models(User, "u_a")
+    assert user.created_at == dt.datetime(2026, 1, 2, 3, 4, 5)
+
+
+def test_the_shape_keeps_texts_apart(db: Services) -> None:
+    add_user("u_a")
+    ids = [add_task("u_a", f"Task {n}") for n in range(3)]
+    for task_id, tag in zip(ids, ("home", "work", "later"), strict=True):
+        TaskTag.insert(task=task_id, name=tag).execute()
+    build, calls = counting(
+        lambda *task_ids: TaskTag.select(TaskTag.task, TaskTag.name).where(TaskTag.task.in_(task_ids))
+    )
+    statement = Statement(build)
+    assert statement.rows(ids[0], shape=1) == [(ids[0], "home")]
+    assert sorted(statement.rows(ids[1], ids[2], shape=2)) == [(ids[1], "work"), (ids[2], "later")]
+    assert statement.rows(ids[2], shape=1) == [(ids[2], "later")]
+    assert len(calls) == 2
+
+
+def test_a_write_reports_the_rows_it_changed(db: Services) -> None:
+    add_user("u_a")
+    statement = Statement(
+        lambda user_id: User.update(tasks_version=User.tasks_version + peewee.SQL("1")).where(
+            User.id == user_id
+        )
+    )
+    assert statement.execute("u_a") == 1
+    assert statement.execute("u_a") == 1
+    assert statement.execute("u_missing") == 0
+    assert User.get_by_id("u_a").tasks_version == 2
+
+
+def test_a_text_that_binds_other_values_is_refused(db: Services) -> None:
+    add_user("u_a")
+    # peewee binds the 1 as a parameter: the text would then hold a value not given.
+    statement = Statement(
+        lambda user_id: User.update(tasks_version=User.tasks_version + 1).where(User.id == user_id)
+    )
+    with pytest.raises(ValueError, match="not the values given"):
+        statement.execute("u_a")
+    assert User.get_by_id("u_a").tasks_version == 0
+
+
+def test_an_insert_gives_the_new_rows_id(db: Services) -> None:
+    add_user("u_a")
+    task_id = add_task("u_a", "Tagged")
+
+    def insert(task: int, name: str) -> peewee.Query:
+        query = TaskTag.insert({TaskTag.task: task, TaskTag.name: name})
+        return query.returning(TaskTag.id) if db.db.returning_clause else query
+
+    statement = Statement(insert)
+    first, second = statement.insert(task_id, "one"), statement.insert(task_id, "two")
+    assert second != first
+    assert [TaskTag.get_by_id(first).name, TaskTag.get_by_id(second).name] == ["one", "two"]
+
+
+def test_defaults_peewee_would_add_are_refused(db: Services) -> None:
+    """An insert that leaves out columns with defaults would bind values not given."""
+    add_user("u_a")
+    statement = Statement(lambda user_id, title: Task.insert({Task.user: user_id, Task.title: title}))
+    with pytest.raises(ValueError, match="not the values given"):
+        statement.insert("u_a", "One")
+    assert Task.select().count() == 0
