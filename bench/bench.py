@@ -8,7 +8,8 @@
    driven by wrk at each concurrency for every case; a login storm with /health measured
    beside it; the server's peak RSS (VmHWM) per case.
 3. The ceiling (bench/ceiling.py) serving the service's own 20-task page as constant bytes,
-   with the same flags; every requests/s figure is also given as a ratio to it.
+   with the same flags, measured right before `list 20` at each concurrency; every
+   requests/s figure is also given as a ratio to it.
 
 Prints a Markdown report and writes it to bench/RESULTS.md (bench/README.md says more).
 """
@@ -51,6 +52,9 @@ WRITER_TASKS = 200
 STORM_LOGIN_CONCURRENCY = 16
 STORM_HEALTH_CONCURRENCY = 4
 COLD_START_RUNS = 3
+# The ceiling runs right before this case at each concurrency, so that the target's ratio
+# compares two runs seconds apart (a shared VM's speed drifts over minutes).
+CEILING_BESIDE = "list 20"
 PACKAGES = ("starlette", "uvicorn", "uvloop", "httptools", "peewee", "pydantic", "PyJWT", "bcrypt")
 
 # The issue's targets, checked at the end.
@@ -326,6 +330,9 @@ class Case:
         }
 
 
+CEILING_CASE = Case("ceiling (bare Starlette)", "GET", ("/api/tasks?limit=20",), warmup=True)
+
+
 @dataclass
 class Row:
     case: str
@@ -477,6 +484,25 @@ class Report:
     others_cpu: float  # CPU-seconds other processes on the machine used during the run
 
 
+def measure_service(
+    service: Server, ceiling: Server, seeded: Seeded, args: argparse.Namespace
+) -> tuple[list[Row], list[Row]]:
+    """Every case on the service; the ceiling at each concurrency right before CEILING_BESIDE."""
+    rows: list[Row] = []
+    ceiling_rows: list[Row] = []
+    concurrencies = tuple(args.concurrency)
+    for case in service_cases(seeded):
+        if case.name != CEILING_BESIDE:
+            rows += measure(service.port, service.pid, case, concurrencies, args.duration, args.warmup)
+            continue
+        for concurrency in concurrencies:
+            ceiling_rows += measure(
+                ceiling.port, ceiling.pid, CEILING_CASE, (concurrency,), args.duration, args.warmup
+            )
+            rows += measure(service.port, service.pid, case, (concurrency,), args.duration, args.warmup)
+    return rows, ceiling_rows
+
+
 @contextmanager
 def running(server: Server) -> Iterator[Server]:
     server.start()
@@ -504,7 +530,6 @@ def cold_starts(work: Path) -> tuple[list[float], list[float]]:
 def run(args: argparse.Namespace) -> Report:
     started_at = dt.datetime.now(dt.UTC)
     clock, busy, own = time.perf_counter(), machine_busy_seconds(), own_cpu_seconds()
-    concurrencies = tuple(args.concurrency)
     with tempfile.TemporaryDirectory(prefix="todo-bench-") as tmp:
         work = Path(tmp)
         log("cold start ...")
@@ -519,10 +544,11 @@ def run(args: argparse.Namespace) -> Report:
             page_body = Client(service.port).call("GET", "/api/tasks?limit=20", token=seeded.reader_token)[1]
             (work / "page.json").write_bytes(page_body)
             overall_peak = peak_rss_mb(service.pid)  # start-up and seeding
-            log("service ...")
-            rows = []
-            for case in service_cases(seeded):
-                rows += measure(service.port, service.pid, case, concurrencies, args.duration, args.warmup)
+            ceiling_env = {**os.environ, "BENCH_CEILING_BODY": str(work / "page.json")}
+            ceiling = Server(["--app-dir", str(BENCH_DIR), "ceiling:app"], ceiling_env, work / "ceiling.log")
+            with running(ceiling):
+                log("service, and the ceiling just before list 20 at each concurrency ...")
+                rows, ceiling_rows = measure_service(service, ceiling, seeded, args)
             log("login storm ...")
             login_case = next(case for case in service_cases(seeded) if case.name.startswith("login"))
             reset_peak_rss(service.pid)
@@ -544,15 +570,6 @@ def run(args: argparse.Namespace) -> Report:
             readings = [overall_peak, *(row.rss_mb for row in rows), storm_rss]
             known = [value for value in readings if value is not None]
             overall_peak = max(known) if known else None
-
-        ceiling_env = {**os.environ, "BENCH_CEILING_BODY": str(work / "page.json")}
-        ceiling = Server(["--app-dir", str(BENCH_DIR), "ceiling:app"], ceiling_env, work / "ceiling.log")
-        with running(ceiling):
-            log("ceiling ...")
-            ceiling_case = Case("ceiling (bare Starlette)", "GET", ("/api/tasks?limit=20",), warmup=True)
-            ceiling_rows = measure(
-                ceiling.port, ceiling.pid, ceiling_case, concurrencies, args.duration, args.warmup
-            )
 
     others_cpu = (machine_busy_seconds() - busy) - (own_cpu_seconds() - own)
     by_concurrency = {row.concurrency: row.rps for row in ceiling_rows}
@@ -640,7 +657,7 @@ def find(rows: list[Row], case: str, concurrency: int) -> Row | None:
 def targets(report: Report) -> list[tuple[str, str, bool | None]]:
     """(target, measured, met) for each of the issue's targets."""
     checks: list[tuple[str, str, bool | None]] = []
-    listing, ceiling = find(report.rows, "list 20", 64), find(report.ceiling, "ceiling (bare Starlette)", 64)
+    listing, ceiling = find(report.rows, CEILING_BESIDE, 64), find(report.ceiling, CEILING_CASE.name, 64)
     if listing and ceiling:
         ratio = listing.rps / ceiling.rps
         checks.append(
