@@ -24,7 +24,7 @@ COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt \
  && rm /tmp/requirements.txt
 
-# The Space's proxy sets X-Forwarded-Proto/-Host/-For: trust it (uvicorn and the app both read
+# The Space's proxy sets X-Forwarded-Proto/-Host/-For: trust it (the app reads
 # FORWARDED_ALLOW_IPS), so task URLs say https://<owner>-<space>.hf.space.
 ENV HOME=/home/user \
     PATH=/home/user/.local/bin:$PATH \
@@ -44,4 +44,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # Exec form through sh so that $PORT (a platform may set it; the Space uses app_port 7860),
 # $HOST and $WEB_CONCURRENCY are read at start; exec makes uvicorn PID 1, so it gets SIGTERM.
-CMD ["sh", "-c", "exec uvicorn router:app --host \"${HOST:-0.0.0.0}\" --port \"${PORT:-7860}\" --workers \"${WEB_CONCURRENCY:-1}\" --proxy-headers --no-server-header"]
+# --no-proxy-headers: the app applies X-Forwarded-* itself (Host included); uvicorn doing it
+# first would hide the proxy's address from the app's trust check.
+CMD ["sh", "-c", "exec uvicorn router:app --host \"${HOST:-0.0.0.0}\" --port \"${PORT:-7860}\" --workers \"${WEB_CONCURRENCY:-1}\" --no-proxy-headers --no-server-header"]

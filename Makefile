@@ -18,7 +18,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## Install the runtime dependencies and serve on SQLite in ./data (or /data), port $PORT or 7860.
 run: $(VENV)/.runtime
-	$(BIN)/uvicorn router:app --host $${HOST:-0.0.0.0} --port $${PORT:-7860} --no-server-header
+	$(BIN)/uvicorn router:app --host $${HOST:-0.0.0.0} --port $${PORT:-7860} --no-proxy-headers --no-server-header
 
 ## Install everything the tests need (database servers, browser) and run the whole suite.
 test: $(VENV)/.dev

@@ -72,10 +72,11 @@ def log(message: str) -> None:
 
 
 def uvicorn_flags() -> list[str]:
-    """The production flags: uvloop and httptools when installed, no access log."""
+    """The production flags (the image's, but the access log): uvloop and httptools when
+    installed, proxy headers left to the app."""
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    return ["--loop", loop, "--http", http, "--no-access-log", "--log-level", "warning"]
+    return ["--loop", loop, "--http", http, "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]
 
 
 def free_port() -> int:

@@ -31,9 +31,16 @@ class Reply:
     body: Any
 
 
-def call(method: str, url: str, body: Any = None, token: str | None = None, timeout: float = 30) -> Reply:
+def call(
+    method: str,
+    url: str,
+    body: Any = None,
+    token: str | None = None,
+    timeout: float = 30,
+    headers: dict[str, str] | None = None,
+) -> Reply:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if data is not None:
         request.add_header("Content-Type", "application/json")
     if token:
@@ -47,7 +54,8 @@ def call(method: str, url: str, body: Any = None, token: str | None = None, time
 
 
 class Server:
-    """`uvicorn router:app` with the given environment; `start()` waits for /health."""
+    """`uvicorn router:app` with the given environment and the image's proxy flag (the app
+    applies X-Forwarded-* itself); `start()` waits for /health."""
 
     def __init__(self, env: dict[str, str], workers: int = 1, port: int | None = None) -> None:
         self.env = env
@@ -70,6 +78,7 @@ class Server:
             "127.0.0.1",
             "--port",
             str(self.port),
+            "--no-proxy-headers",
         ]
         if self.workers > 1:
             command += ["--workers", str(self.workers)]

@@ -137,7 +137,7 @@ def test_dockerfile_cmd_is_exec_form_and_reads_port_workers_and_proxy_headers() 
     for part in (
         '--port "${PORT:-7860}"',
         '"${WEB_CONCURRENCY:-1}"',
-        "--proxy-headers",
+        "--no-proxy-headers",  # the app applies X-Forwarded-* (tests/test_server.py)
         "--no-server-header",
     ):
         assert part in script

@@ -73,3 +73,26 @@ def test_bad_database_url_stops_start_up_with_one_line(tmp_path: Path) -> None:
     assert "hunter2" not in output
     assert "Traceback" not in output
     assert "server exited with 2" in str(error.value)
+
+
+def test_a_local_proxy_shapes_urls_with_the_images_flags(tmp_path: Path) -> None:
+    """Behind a proxy on 127.0.0.1 (the default FORWARDED_ALLOW_IPS), the address the client
+    used is what task urls say. (uvicorn's own proxy headers, were they on, would replace the
+    peer with the X-Forwarded-For client first, and the app would then not trust the host.)"""
+    server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4"}).start()
+    forwarded = {
+        "X-Forwarded-For": "203.0.113.7",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "todo.example.com",
+    }
+    try:
+        token = call(
+            "POST", f"{server.base}/api/auth/signup", {"email": "ann@example.com", "password": "password-ann"}
+        ).body["access_token"]
+        created = call("POST", f"{server.base}/api/tasks", {"title": "Buy milk"}, token, headers=forwarded)
+        assert created.status == 201
+        assert created.headers["location"] == f"https://todo.example.com/api/tasks/{created.body['id']}"
+        direct = call("GET", f"{server.base}/api/tasks/{created.body['id']}", None, token)
+        assert direct.body["url"] == f"{server.base}/api/tasks/{created.body['id']}"
+    finally:
+        server.stop()
