@@ -47,13 +47,10 @@ from migrations import runner
 from models import database_proxy, open_database
 from settings import PROJECT_DIR, Settings, SettingsError, load_settings
 
-# Order matters where paths overlap: `/api/tasks/{task_id}` before `/api/{user_id}/tasks`.
+# Starlette tries routes in this order: the task routes first, as they take nearly every
+# request (list first). The only request two of these paths both match is `/api/tasks/tasks`,
+# which goes to the `/api/{user_id}/tasks` shape (listed earlier) for the user id "tasks".
 HANDLER_MODULES: tuple[ModuleType, ...] = (
-    signup,
-    login,
-    me,
-    change_password,
-    delete_account,
     list_tasks,
     create_task,
     delete_tasks,
@@ -62,6 +59,11 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     patch_task,
     delete_task,
     complete_task,
+    signup,
+    login,
+    me,
+    change_password,
+    delete_account,
     health,
     openapi,
     docs,

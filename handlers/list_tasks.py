@@ -14,7 +14,7 @@ from handlers.common.cache import PageCache
 from handlers.common.endpoint import Endpoint
 from handlers.common.loop_reader import UserState
 from handlers.common.responses import PreparedResponse, json_response
-from handlers.common.schemas import DueDate, Priority, SearchText, Tag, TaskOut
+from handlers.common.schemas import DueBound, Priority, SearchText, Tag, TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, tags_by_task, task_json, task_paths
 from handlers.common.tokens import Principal
@@ -44,8 +44,8 @@ class TaskListQuery(BaseModel):
     q: SearchText = Field(default=None, description="case-insensitive, in title or description")
     priority: Priority | None = None
     tag: Tag | None = None
-    due_before: DueDate = None
-    due_after: DueDate = None
+    due_before: DueBound = None
+    due_after: DueBound = None
     sort: SortKey = "-created_at"
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0, le=2**62)

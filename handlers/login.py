@@ -11,7 +11,7 @@ from handlers.common import db
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.responses import json_response
-from handlers.common.schemas import NO_CONTROL_PATTERN, TokenOut, no_control_characters
+from handlers.common.schemas import NO_CONTROL_PATTERN, TokenOut, no_control_characters, trim
 from handlers.common.services import services_of
 from handlers.common.throttle import LoginKeys, attempt_succeeded, count_attempt, login_keys
 from handlers.common.users import token_json
@@ -86,10 +86,10 @@ async def read_credentials(request: Request, limit: int) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise ApiError(400, "Request body is not valid UTF-8") from None
         form = validate(LoginForm, fields, "body")
-        return form.username.strip().lower(), form.password
+        return trim(form.username).lower(), form.password
     if not body.strip():
         validate(LoginIn, None, "body")  # 422: body required
     if not is_json_media_type(content_type):
         raise ApiError(415, "Request body must be JSON or an OAuth2 password form")
     credentials = validate(LoginIn, decode_json(body), "body")
-    return credentials.email.strip().lower(), credentials.password
+    return trim(credentials.email).lower(), credentials.password

@@ -367,6 +367,9 @@ def test_list_filters_search_and_sort(client: TestClient, ann: dict[str, Any]) -
     assert listed("tag=foo") == []  # whole tags only
     assert listed("due_before=2026-02-01T00:00:00Z") == ["cherry"]
     assert listed("due_after=2026-02-01T00:00:00Z") == ["banana"]
+    # bounds past what UTC can hold are the start and the end of time
+    assert listed("due_after=0001-01-01T00:00:54%2B15:59") == ["cherry", "banana"]
+    assert listed("due_before=9999-12-31T23:59:00-01:00") == ["cherry", "banana"]
 
 
 def test_list_paging_headers(client: TestClient, ann: dict[str, Any]) -> None:
@@ -394,6 +397,7 @@ def test_list_paging_headers(client: TestClient, ann: dict[str, Any]) -> None:
         "priority=urgent",
         "due_before=soon",
         "q=" + "x" * 201,
+        "tag=home%1E",  # a control character, though Python's strip() would take it as white space
     ],
 )
 def test_bad_list_parameter_is_422_naming_it(client: TestClient, ann: dict[str, Any], query: str) -> None:

@@ -95,8 +95,16 @@ def accepts(check: Any, value: str) -> bool:
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=240) | st.text(
-    alphabet=" \t\n\x0b\x1f\x85\xa0ab", max_size=12
+    alphabet=" \t\n\x0b\x1e\x1f\x85\xa0\ufeffab", max_size=12
 )
+
+
+def test_trimmed_white_space_is_what_the_patterns_call_white_space() -> None:
+    """JSON Schema's `\\s` (ECMA-262), not Python's, which also takes \\x1c-\\x1f and \\x85."""
+    in_class = {chr(code) for code in range(0x10000) if re.fullmatch(f"[{schemas.WS}]", chr(code))}
+    assert in_class == set(schemas.WHITESPACE)
+    assert not in_class & {"\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
+    assert in_class >= {" ", "\t", "\n", "\r", "\xa0", "\u3000", "\ufeff"}
 
 
 @settings(max_examples=400, deadline=None)

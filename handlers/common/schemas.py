@@ -15,22 +15,33 @@ Priority = Literal["low", "medium", "high"]
 # The rules below are checked in Python; these patterns say the same in the OpenAPI document
 # (tests/test_openapi.py checks that both agree). Cc is every Unicode control character.
 CC = "\\u0000-\\u001f\\u007f-\\u009f"
+# What JSON Schema's `\s` matches (ECMA-262's white space and line terminators), spelled out:
+# Python's `\s` and `str.strip()` also take \x1c-\x1f and \x85, control characters to the schema.
+WS = "\\t\\n\\u000b\\u000c\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+WHITESPACE = "".join(
+    ["\t\n\x0b\x0c\r \xa0\u1680", *map(chr, range(0x2000, 0x200B)), "\u2028\u2029\u202f\u205f\u3000\ufeff"]
+)  # the same characters, for str.strip()
 EMAIL_ADDRESS = (
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
-EMAIL_PATTERN = rf"^\s*{EMAIL_ADDRESS}\s*$"
+EMAIL_PATTERN = rf"^[{WS}]*{EMAIL_ADDRESS}[{WS}]*$"
 NO_CONTROL_PATTERN = f"^[^{CC}]*$"
 DESCRIPTION_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 
 
 def trimmed_text_pattern(max_length: int) -> str:
     """1 to `max_length` characters without control characters, once surrounding whitespace is trimmed."""
-    return rf"^\s*[^\s{CC}](?:[^{CC}]{{0,{max_length - 2}}}[^\s{CC}])?\s*$"
+    return rf"^[{WS}]*[^{WS}{CC}](?:[^{CC}]{{0,{max_length - 2}}}[^{WS}{CC}])?[{WS}]*$"
 
 
 TITLE_PATTERN = trimmed_text_pattern(200)
 TAG_PATTERN = trimmed_text_pattern(30)
+
+
+def trim(text: str) -> str:
+    """`text` without the white space around it, as the schemas' patterns say white space."""
+    return text.strip(WHITESPACE)
 
 
 def control_characters(text: str, allowed: str = "") -> bool:
@@ -38,7 +49,7 @@ def control_characters(text: str, allowed: str = "") -> bool:
 
 
 def clean_email(value: str) -> str:
-    email = value.strip()
+    email = trim(value)
     if len(value) > 254 or not re.fullmatch(EMAIL_ADDRESS, email):
         raise ValueError("not a valid email address")
     return email.lower()
@@ -56,11 +67,11 @@ def clean_name(value: str | None) -> str | None:
         return None
     if control_characters(value):
         raise ValueError("must not contain control characters")
-    return value.strip() or None
+    return trim(value) or None
 
 
 def trimmed_text(value: str, max_length: int, what: str) -> str:
-    text = value.strip()
+    text = trim(value)
     if not 1 <= len(text) <= max_length:
         raise ValueError(f"{what} must be 1 to {max_length} characters after trimming")
     if control_characters(text):
@@ -120,6 +131,17 @@ def to_naive_utc(value: dt.datetime | None) -> dt.datetime | None:
         raise ValueError("is out of range once converted to UTC") from None
 
 
+def to_naive_utc_bound(value: dt.datetime | None) -> dt.datetime | None:
+    """A filter's bound, as `to_naive_utc`; one past what UTC can hold (0001-01-01T00:00+01:00,
+    9999-12-31T23:59-01:00) is the start or the end of time, which every due date is after or before."""
+    if value is None or value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:
+        return dt.datetime.min if value.utcoffset() > dt.timedelta(0) else dt.datetime.max
+
+
 def not_null(value: object) -> object:
     if value is None:
         raise ValueError("may not be null")
@@ -158,6 +180,9 @@ Description = Annotated[
 Tag = Annotated[str, Field(json_schema_extra={"pattern": TAG_PATTERN}), AfterValidator(clean_tag)]
 Tags = Annotated[list[Tag], BeforeValidator(not_null), Field(max_length=10), AfterValidator(unique_tags)]
 DueDate = Annotated[dt.datetime | None, BeforeValidator(parse_iso_datetime), AfterValidator(to_naive_utc)]
+DueBound = Annotated[
+    dt.datetime | None, BeforeValidator(parse_iso_datetime), AfterValidator(to_naive_utc_bound)
+]
 Order = Annotated[StrictInt, Field(ge=-INT64_MAX, le=INT64_MAX), BeforeValidator(integral)] | None
 Completed = Annotated[StrictBool, BeforeValidator(not_null)]
 PriorityField = Annotated[Priority, BeforeValidator(not_null)]
