@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python packages, from Debian's packages: the PostgreSQL and
-# MariaDB servers (started by the tests themselves in temporary directories), and Chromium for
-# tests/test_browser.py (driven by Playwright's Python package: never a browser of its own).
+# MariaDB servers (started by the tests themselves in temporary directories), Chromium for
+# tests/test_browser.py (driven by Playwright's Python package: never a browser of its own),
+# and BusyBox.
 # Needs root (or sudo); without it, prints what is missing and the tests that need it skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,17 +15,22 @@ if [ -x scripts/install-db-servers.sh ]; then
   scripts/install-db-servers.sh
 fi
 
-# Chromium: quick when installed; `apt-get update` only when the lists do not know it.
-if [[ "$(dpkg-query -W -f='${Status}' chromium 2>/dev/null)" == "install ok installed" ]]; then
-  echo "install-test-deps: chromium already installed"
+# Chromium, and BusyBox (tests/test_smoke_script.py runs the smoke script with its POSIX tools):
+# quick when installed; `apt-get update` only when the lists do not know them.
+missing=()
+for package in chromium busybox; do
+  [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" == "install ok installed" ]] || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-test-deps: chromium and busybox already installed"
 else
   APT=(env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=600)
   [ "$(id -u)" -eq 0 ] || APT=(sudo "${APT[@]}")
-  if [[ "$(apt-cache policy chromium 2>/dev/null)" != *"Candidate: "[0-9]* ]]; then
-    echo "install-test-deps: apt-get update (package lists lack chromium)"
+  if [[ "$(apt-cache policy "${missing[@]}" 2>/dev/null)" != *"Candidate: "[0-9]* ]]; then
+    echo "install-test-deps: apt-get update (package lists lack ${missing[*]})"
     "${APT[@]}" update
   fi
-  echo "install-test-deps: apt-get install chromium"
-  "${APT[@]}" install -y --no-install-recommends chromium >/dev/null ||
-    { "${APT[@]}" update && "${APT[@]}" install -y --no-install-recommends chromium >/dev/null; }
+  echo "install-test-deps: apt-get install ${missing[*]}"
+  "${APT[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+    { "${APT[@]}" update && "${APT[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null; }
 fi
