@@ -2,7 +2,8 @@
 
 Several workers may start together; each takes a lock that the database (or, for SQLite, the
 file system) holds across processes, then applies what is still pending. The second worker
-finds nothing to do.
+finds nothing to do. A database that already has every migration is seen to have them with one
+query, without the lock or peewee-migrate (whose import is a twentieth of a cold start).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import peewee
-from peewee_migrate import Router
+
+if TYPE_CHECKING:
+    from peewee_migrate import Router
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 HISTORY_TABLE = "migratehistory"
@@ -26,6 +30,8 @@ logger = logging.getLogger("todo_api.migrations")
 
 
 def make_router(db: peewee.Database) -> Router:
+    from peewee_migrate import Router
+
     return Router(db, migrate_dir=MIGRATIONS_DIR, migrate_table=HISTORY_TABLE, logger=logger)
 
 
@@ -35,10 +41,26 @@ def migration_names() -> list[str]:
 
 def upgrade(db: peewee.Database) -> list[str]:
     """Apply every pending migration; returns their names. SQLite is switched to WAL first."""
-    with db.connection_context(), migration_lock(db), foreign_keys_off(db):
-        if isinstance(db, peewee.SqliteDatabase):
-            db.execute_sql("PRAGMA journal_mode=wal")
-        return make_router(db).run()
+    with db.connection_context():
+        if up_to_date(db):
+            return []
+        with migration_lock(db), foreign_keys_off(db):
+            if isinstance(db, peewee.SqliteDatabase):
+                db.execute_sql("PRAGMA journal_mode=wal")
+            return make_router(db).run()
+
+
+def up_to_date(db: peewee.Database) -> bool:
+    """Every migration here is in the history (and SQLite is in WAL mode). Read without the
+    lock: peewee-migrate records a migration only once it has been applied."""
+    if HISTORY_TABLE not in db.get_tables():
+        return False
+    if isinstance(db, peewee.SqliteDatabase):
+        (mode,) = db.execute_sql("PRAGMA journal_mode").fetchone()
+        if mode.lower() != "wal":
+            return False
+    applied = {name for (name,) in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE}")}
+    return applied >= set(migration_names())
 
 
 def downgrade(db: peewee.Database, steps: int = 1) -> list[str]:

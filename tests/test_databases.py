@@ -3,7 +3,10 @@ schema scripts, and text rules (case, accents, sorting) whatever the database's 
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -137,3 +140,50 @@ def test_sqlite_writer_has_a_connection_beside_the_readers(tmp_path: Path) -> No
     assert isinstance(reader, sqlite3.Connection) and isinstance(writer, sqlite3.Connection)
     assert isinstance(third, MaxConnectionsExceeded)
     db.close_all()
+
+
+def test_an_up_to_date_database_is_seen_so_with_one_query(settings: Settings) -> None:
+    db = open_database(settings.database, 1, 5)
+    with db.connection_context():
+        assert not runner.up_to_date(db)  # no history table yet
+        assert runner.upgrade(db) == runner.migration_names()
+        assert runner.up_to_date(db)
+        assert runner.upgrade(db) == []
+        last = runner.migration_names()[-1]
+        db.execute_sql(f"DELETE FROM {runner.HISTORY_TABLE} WHERE name = {db.param}", (last,))
+        assert not runner.up_to_date(db)  # one missing from the history: the locked path runs
+    db.close_all()
+
+
+def test_sqlite_out_of_wal_mode_goes_back_to_it(sqlite_settings: Settings) -> None:
+    db = open_database(sqlite_settings.database, 1, 5)
+    with db.connection_context():
+        runner.upgrade(db)
+        db.execute_sql("PRAGMA journal_mode=delete")
+        assert not runner.up_to_date(db)
+        assert runner.upgrade(db) == []
+        assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close_all()
+
+
+def test_starting_on_an_up_to_date_database_leaves_peewee_migrate_unimported(
+    sqlite_settings: Settings,
+) -> None:
+    db = open_database(sqlite_settings.database, 1, 5)
+    runner.upgrade(db)
+    db.close_all()
+    script = (
+        "import sys; from migrations import runner; from models import open_database; "
+        "from settings import load_settings; s = load_settings(); "
+        "runner.upgrade(open_database(s.database, 1, 5)); print('peewee_migrate' in sys.modules)"
+    )
+    env = {
+        **os.environ,
+        "DATA_DIR": str(sqlite_settings.data_dir),
+        "DATABASE_URL": "",
+        "JWT_SECRET": "x" * 40,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "False", done.stderr
