@@ -48,8 +48,10 @@ from models import database_proxy, open_database
 from settings import PROJECT_DIR, Settings, SettingsError, load_settings
 
 # Starlette tries routes in this order: the task routes first, as they take nearly every
-# request (list first). The only request two of these paths both match is `/api/tasks/tasks`,
-# which goes to the `/api/{user_id}/tasks` shape (listed earlier) for the user id "tasks".
+# request (list first). Paths of the two shapes overlap only where a user id or task id is the
+# word "tasks" (`/api/tasks/tasks`, `/api/tasks/tasks/complete`): the first route whose path and
+# method both match wins, so GET, POST and DELETE of `/api/tasks/tasks` are the `{user_id}`
+# shape's (a 403 unless the caller's id is "tasks"), PUT and PATCH the `{task_id}` one's (422).
 HANDLER_MODULES: tuple[ModuleType, ...] = (
     list_tasks,
     create_task,

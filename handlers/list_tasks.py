@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -144,10 +145,18 @@ def filters(user_id: str, query: TaskListQuery) -> list[peewee.Expression]:
         tagged = TaskTag.select(TaskTag.task).where((TaskTag.task == Task.id) & (TaskTag.name == query.tag))
         conditions.append(peewee.fn.EXISTS(tagged))
     if query.due_before:
-        conditions.append(Task.due_date < query.due_before)
+        conditions.append(
+            due_condition(Task.due_date < query.due_before, query.due_before == dt.datetime.max)
+        )
     if query.due_after:
-        conditions.append(Task.due_date > query.due_after)
+        conditions.append(due_condition(Task.due_date > query.due_after, query.due_after == dt.datetime.min))
     return conditions
+
+
+def due_condition(comparison: peewee.Expression, unbounded: bool) -> peewee.Expression:
+    """A bound past what UTC can hold comes as the first or last datetime (schemas.DueBound):
+    every due date is then within it, the last and first ones included."""
+    return Task.due_date.is_null(False) if unbounded else comparison
 
 
 SORT_COLUMNS = {

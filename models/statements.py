@@ -7,7 +7,9 @@ does (about 0.3 ms against 0.01 ms for a row by primary key on SQLite; bench/REA
 
 The first compile checks that peewee bound exactly the values given, in their order, so the
 text cannot depend on them: a constant must stay out of the parameters (`peewee.SQL("1")`),
-and what does change the text (how many ids an IN list has) is passed as the `shape`.
+and what does change the text (how many ids an IN list has) is passed as the `shape`. Equal
+values can hide two swapped ones from that check: tests/test_statements.py compiles each
+statement of queries.py with values that all differ.
 """
 
 from __future__ import annotations

@@ -367,9 +367,12 @@ def test_list_filters_search_and_sort(client: TestClient, ann: dict[str, Any]) -
     assert listed("tag=foo") == []  # whole tags only
     assert listed("due_before=2026-02-01T00:00:00Z") == ["cherry"]
     assert listed("due_after=2026-02-01T00:00:00Z") == ["banana"]
-    # bounds past what UTC can hold are the start and the end of time
+    # bounds past what UTC can hold are the start and the end of time, which hold every due date
     assert listed("due_after=0001-01-01T00:00:54%2B15:59") == ["cherry", "banana"]
     assert listed("due_before=9999-12-31T23:59:00-01:00") == ["cherry", "banana"]
+    create(client, ann, title="last", due_date="9999-12-31T23:59:59.999999Z")
+    assert listed("due_before=9999-12-31T23:59:00-01:00") == ["last", "cherry", "banana"]
+    assert listed("due_before=9999-12-31T23:59:59Z") == ["cherry", "banana"]
 
 
 def test_list_paging_headers(client: TestClient, ann: dict[str, Any]) -> None:

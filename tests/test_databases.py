@@ -142,7 +142,7 @@ def test_sqlite_writer_has_a_connection_beside_the_readers(tmp_path: Path) -> No
     db.close_all()
 
 
-def test_an_up_to_date_database_is_seen_so_with_one_query(settings: Settings) -> None:
+def test_an_up_to_date_database_is_seen_so_from_the_history(settings: Settings) -> None:
     db = open_database(settings.database, 1, 5)
     with db.connection_context():
         assert not runner.up_to_date(db)  # no history table yet

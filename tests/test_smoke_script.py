@@ -79,7 +79,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "make-run":
         command = [
             str(Path(sys.executable).parent / "uvicorn"), "router:app",
-            "--host", "127.0.0.1", "--port", str(port), "--no-server-header",
+            "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers", "--no-server-header",
         ]  # fmt: skip
         env = server_env(tmp_path)
     else:

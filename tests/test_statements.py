@@ -11,7 +11,7 @@ import peewee
 import pytest
 
 from handlers.common.services import Services
-from models import Task, TaskTag, User
+from models import Task, TaskTag, User, queries
 from models.statements import Statement
 from tests.conftest import migrated_services
 
@@ -130,3 +130,26 @@ def test_defaults_peewee_would_add_are_refused(db: Services) -> None:
     with pytest.raises(ValueError, match="not the values given"):
         statement.insert("u_a", "One")
     assert Task.select().count() == 0
+
+
+def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> None:
+    """The first-compile check cannot see two equal values swapped (a new task's created_at and
+    updated_at, two None): each statement of models/queries.py compiled with values that all
+    differ (no two equal, as True == 1 would be), on each database."""
+    times = [dt.datetime(2026, 1, day, 8, 30) for day in range(1, 6)]
+    editable = ["Title", "title", "Description", "title\ndescription", True, times[0], 3, times[1], 7]
+    cases = [
+        (queries.USER_BY_ID, ("u_a",), None),
+        (queries.RAISE_TASKS_VERSION, ("u_a",), None),
+        (queries.TASK_OF_USER, (11, "u_a"), None),
+        (queries.TAGS_OF_TASKS, (11, 12, 13), 3),
+        (queries.UPDATE_TASK, (*editable, times[2], 11), None),
+        (queries.INSERT_TASK, ("u_a", *editable, times[3], times[4]), None),
+        (queries.INSERT_TAGS, (11, "home", 12, "work"), 2),
+    ]
+    if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
+        cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))
+    for statement, values, shape in cases:
+        assert all(a != b for n, a in enumerate(values) for b in values[n + 1 :]), values
+        statement.texts.clear()
+        statement.text(values, shape)  # raises when peewee binds them in another order

@@ -133,7 +133,8 @@ def to_naive_utc(value: dt.datetime | None) -> dt.datetime | None:
 
 def to_naive_utc_bound(value: dt.datetime | None) -> dt.datetime | None:
     """A filter's bound, as `to_naive_utc`; one past what UTC can hold (0001-01-01T00:00+01:00,
-    9999-12-31T23:59-01:00) is the start or the end of time, which every due date is after or before."""
+    9999-12-31T23:59-01:00) becomes the first or last datetime, which the list takes as
+    "every due date" (list_tasks.due_condition)."""
     if value is None or value.tzinfo is None:
         return value
     try:
