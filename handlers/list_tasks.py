@@ -119,15 +119,16 @@ def page_key(user: User | UserState, address: tuple[object, ...]) -> tuple[objec
 def list_page(
     principal: Principal, query: TaskListQuery, address: tuple[object, ...], cache: PageCache
 ) -> Page | CachedPage:
-    """The page as cached for the user's current tasks_version, or three queries whatever the
-    page size: count, page, and the page's tags."""
+    """The page as cached for the user's current tasks_version, or at most three queries
+    whatever the page size: the page, the count (not for a first page that is not full: it holds
+    every match), and the page's tags."""
     user = current_user(principal)
     key = page_key(user, address)
     if cached := cache.get(key):
         return CachedPage(*cached)
     selected = Task.select().where(*filters(user.id, query))
-    total = selected.count()
     tasks = list(selected.order_by(*ordering(query.sort)).limit(query.limit).offset(query.offset))
+    total = len(tasks) if query.offset == 0 and len(tasks) < query.limit else selected.count()
     return Page(key, total, tasks, tags_by_task(task.id for task in tasks))
 
 

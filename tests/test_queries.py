@@ -48,6 +48,25 @@ async def test_page_of_tasks_with_tags_costs_constant_queries(services: Services
     assert thirty <= 4  # the user, the count, the page, the page's tags
 
 
+async def test_a_first_page_that_holds_every_match_needs_no_count(services: Services, caplog: Any) -> None:
+    token = await seeded_token(services, 5)
+    full = await queries_for_page(services, token, "limit=5", caplog)
+    whole = await queries_for_page(services, token, "limit=6", caplog)
+    assert whole == full - 1
+
+    async def total(query: str) -> str:
+        request = make_request(services, "GET", "/api/tasks", token=token, query=query)
+        return (await list_tasks.handle(request)).headers["x-total-count"]
+
+    assert [await total(q) for q in ("limit=6", "limit=5", "limit=2&offset=4", "offset=9", "tag=tag1")] == [
+        "5",
+        "5",
+        "5",
+        "5",
+        "2",
+    ]
+
+
 @pytest.mark.parametrize(
     ("sort", "index"),
     [
