@@ -8,6 +8,7 @@ from __future__ import annotations
 import peewee
 
 from models.base import bound_database
+from models.database import is_sqlite
 from models.statements import Statement
 from models.task import Task, TaskTag
 from models.user import User
@@ -66,17 +67,13 @@ INSERT_TAGS = Statement(insert_tags_query)
 
 
 def user_by_id(user_id: str) -> User | None:
-    found = USER_BY_ID.models(User, user_id)
-    return found[0] if found else None
-
-
-def raise_tasks_version(user_id: str) -> None:
-    RAISE_TASKS_VERSION.execute(user_id)
+    return USER_BY_ID.first(User, user_id)
 
 
 def task_of_user(task_id: int, user_id: str, *, for_update: bool = False) -> Task | None:
-    found = (TASK_OF_USER_FOR_UPDATE if for_update else TASK_OF_USER).models(Task, task_id, user_id)
-    return found[0] if found else None
+    """`for_update` locks the row where the database can (SQLite's writers are one at a time)."""
+    locks = for_update and not is_sqlite(bound_database())
+    return (TASK_OF_USER_FOR_UPDATE if locks else TASK_OF_USER).first(Task, task_id, user_id)
 
 
 def tags_of_tasks(task_ids: list[int]) -> list[tuple[int, str]]:

@@ -43,6 +43,10 @@ class Statement:
         """The rows as `model` instances (peewee converts the columns named like its fields)."""
         return list(model.raw(self.text(values, shape), *values))
 
+    def first(self, model: type[ModelT], *values: Any, shape: Hashable = None) -> ModelT | None:
+        found = self.models(model, *values, shape=shape)
+        return found[0] if found else None
+
     def rows(self, *values: Any, shape: Hashable = None) -> list[tuple[Any, ...]]:
         return list(bound_database().execute_sql(self.text(values, shape), values).fetchall())
 

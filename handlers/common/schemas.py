@@ -17,10 +17,10 @@ Priority = Literal["low", "medium", "high"]
 CC = "\\u0000-\\u001f\\u007f-\\u009f"
 # What JSON Schema's `\s` matches (ECMA-262's white space and line terminators), spelled out:
 # Python's `\s` and `str.strip()` also take \x1c-\x1f and \x85, control characters to the schema.
-WS = "\\t\\n\\u000b\\u000c\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 WHITESPACE = "".join(
     ["\t\n\x0b\x0c\r \xa0\u1680", *map(chr, range(0x2000, 0x200B)), "\u2028\u2029\u202f\u205f\u3000\ufeff"]
-)  # the same characters, for str.strip()
+)
+WS = "".join(f"\\u{ord(ch):04x}" for ch in WHITESPACE)  # the same, inside a pattern's [...]
 EMAIL_ADDRESS = (
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
@@ -135,12 +135,10 @@ def to_naive_utc_bound(value: dt.datetime | None) -> dt.datetime | None:
     """A filter's bound, as `to_naive_utc`; one past what UTC can hold (0001-01-01T00:00+01:00,
     9999-12-31T23:59-01:00) becomes the first or last datetime, which the list takes as
     "every due date" (list_tasks.due_condition)."""
-    if value is None or value.tzinfo is None:
-        return value
     try:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-    except OverflowError:
-        return dt.datetime.min if value.utcoffset() > dt.timedelta(0) else dt.datetime.max
+        return to_naive_utc(value)
+    except ValueError:  # only an aware datetime can fall outside
+        return dt.datetime.min if value.utcoffset() > dt.timedelta(0) else dt.datetime.max  # type: ignore[union-attr,operator]
 
 
 def not_null(value: object) -> object:

@@ -14,14 +14,13 @@ from handlers.common.errors import not_found, validation_error
 from handlers.common.responses import iso
 from handlers.common.schemas import INT64_MAX, TaskPatch
 from handlers.common.tokens import Principal
-from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, bound_database, queries, utc_now
-from models.database import is_sqlite
+from models import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 
 
 def tasks_changed(user_id: str) -> None:
     """Raise the user's tasks_version, in the write's own transaction: cached lists go stale.
     Every write to a user's tasks calls this."""
-    queries.raise_tasks_version(user_id)
+    queries.RAISE_TASKS_VERSION.execute(user_id)
 
 
 def task_paths(suffix: str = "") -> tuple[str, str]:
@@ -42,8 +41,8 @@ def task_id_from_path(request: Request) -> int:
 
 def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
     """The task if it exists and belongs to `user_id`; 404 either way otherwise. `for_update`
-    locks the row where the database can (SQLite's writers are one at a time anyway)."""
-    task = queries.task_of_user(task_id, user_id, for_update=for_update and not is_sqlite(bound_database()))
+    locks the row (queries.task_of_user)."""
+    task = queries.task_of_user(task_id, user_id, for_update=for_update)
     if task is None:
         raise not_found("Task not found")
     return task
