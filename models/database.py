@@ -44,7 +44,9 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
     beside them and gets a connection of its own.
     """
     writer = 1 if database.dialect == "sqlite" else 0
-    options: dict[str, object] = {**parse(database.url), "max_connections": pool_size + writer}
+    # A user or password with `@`, `:` or `/` arrives percent-escaped (as any URL encoder writes it).
+    credentials = parse(database.url, unquote_user=True, unquote_password=True)
+    options: dict[str, object] = {**credentials, "max_connections": pool_size + writer}
     options["stale_timeout"] = 300
     if database.dialect == "sqlite":
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)

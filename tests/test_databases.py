@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import peewee
 import pytest
@@ -18,8 +19,9 @@ from starlette.testclient import TestClient
 
 from migrations import runner
 from models import open_database
+from router import create_app
 from settings import PROJECT_DIR, Settings, parse_database_url
-from tests.conftest import PASSWORD, auth, server_for, signup
+from tests.conftest import PASSWORD, auth, server_for, settings_factory, signup
 
 APP_TABLES = {"users", "tasks", "task_tags"}
 
@@ -187,3 +189,33 @@ def test_starting_on_an_up_to_date_database_leaves_peewee_migrate_unimported(
         [sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
     )
     assert done.stdout.strip() == "False", done.stderr
+
+
+@pytest.mark.parametrize("server_kind", ["postgresql", "mysql"])
+def test_percent_escaped_credentials_connect_with_their_decoded_values(
+    server_kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """`@`, `:` and `/` in a user or password arrive percent-escaped, as URL encoders write them."""
+    server = server_for(server_kind, request)
+    database = f"escaped_{server_kind}"
+    database_url = server.create_database(database)
+    user, password = "todo:o@x", "p@ss:w0rd/%41"
+    if server_kind == "postgresql":
+        server.execute(
+            f"CREATE ROLE \"{user}\" LOGIN PASSWORD '{password}'",
+            f'ALTER DATABASE "{database}" OWNER TO "{user}"',
+        )
+    else:
+        server.execute(
+            f"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'",
+            f"GRANT ALL ON `{database}`.* TO '{user}'@'%'",
+        )
+    scheme, address = database_url.split("://")[0], database_url.split("@", 1)[1]
+    escaped = f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{address}"
+    assert "%40" in escaped and "%3A" in escaped and "%2F" in escaped and "%2541" in escaped
+    settings = settings_factory(tmp_path, escaped)()
+    with TestClient(create_app(settings)) as client:
+        token = signup(client)["access_token"]
+        created = client.post("/api/tasks", json={"title": "escaped"}, headers=auth(token))
+        assert created.status_code == 201, created.text
+    server.drop_database(database)
