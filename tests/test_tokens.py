@@ -7,7 +7,9 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -23,6 +25,7 @@ from handlers.common.tokens import TokenService
 from router import create_app
 from settings import Settings
 from tests.conftest import SECRET, auth
+from tests.serverproc import Server, call
 
 FRONTEND = "https://frontend.example.com"
 
@@ -30,7 +33,7 @@ FRONTEND = "https://frontend.example.com"
 class KeySetServer:
     """Serves a mutable JWKS on 127.0.0.1 and counts the fetches."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0, redirect_to: str | None = None) -> None:
         self.keys: list[dict[str, Any]] = []
         self.fetches = 0
         server = self
@@ -38,6 +41,13 @@ class KeySetServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.fetches += 1
+                time.sleep(delay)
+                if redirect_to is not None:
+                    self.send_response(302)
+                    self.send_header("location", redirect_to)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
                 payload = json.dumps({"keys": server.keys}).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
@@ -251,3 +261,58 @@ def test_issued_token_claims(client: TestClient) -> None:
     assert claims["email"] == "c@example.com"
     assert claims["iss"] == "todo-api"
     assert claims["exp"] - claims["iat"] == 1440 * 60
+
+
+@pytest.mark.slow
+def test_requests_during_the_first_key_set_fetch_wait_for_it(tmp_path: Path, ed_key: Any) -> None:
+    """A page's 8 requests at once to a service that has just started, with a key set that
+    takes 500 ms to answer: every one gets its 200 (none is refused while the fetch runs)."""
+    slow = KeySetServer(delay=0.5)
+    slow.keys = [public_jwk(ed_key, "key-1")]
+    env = {"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4", "JWT_SECRET": SECRET, "JWKS_URL": slow.url}
+    server = Server(env).start()
+    try:
+        token = better_auth_token(ed_key, "key-1")
+        with ThreadPoolExecutor(8) as pool:
+            replies = list(pool.map(lambda _: call("GET", f"{server.base}/api/tasks", token=token), range(8)))
+        assert [reply.status for reply in replies] == [200] * 8
+        assert slow.fetches == 1
+    finally:
+        server.stop()
+        slow.close()
+
+
+@pytest.mark.anyio
+async def test_key_set_fetch_follows_no_redirect(
+    make_settings: Callable[..., Settings], key_server: KeySetServer, ed_key: Any
+) -> None:
+    key_server.keys = [public_jwk(ed_key, "key-1")]
+    redirecting = KeySetServer(redirect_to=key_server.url)
+    try:
+        tokens = TokenService(make_settings(), JWKSCache(redirecting.url))
+        with pytest.raises(ApiError) as refused:
+            await tokens.verify(better_auth_token(ed_key, "key-1"))
+        assert refused.value.status == 401
+        assert (redirecting.fetches, key_server.fetches) == (1, 0)
+    finally:
+        redirecting.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("use", "accepted"), [("sig", True), (None, True), ("enc", False)])
+async def test_only_signature_keys_verify_tokens(
+    make_settings: Callable[..., Settings],
+    key_server: KeySetServer,
+    ed_key: Any,
+    use: str | None,
+    accepted: bool,
+) -> None:
+    jwk = {key: value for key, value in public_jwk(ed_key, "key-1").items() if key != "use"}
+    key_server.keys = [jwk if use is None else {**jwk, "use": use}]
+    tokens = TokenService(make_settings(), JWKSCache(key_server.url))
+    token = better_auth_token(ed_key, "key-1")
+    if accepted:
+        assert (await tokens.verify(token)).subject == "ba_user_1"
+    else:
+        with pytest.raises(ApiError):
+            await tokens.verify(token)
