@@ -278,6 +278,30 @@ def test_forwarded_for_is_honoured_only_from_trusted_proxies(make_settings: Call
     assert statuses == [401, 401, 401]
 
 
+
+@pytest.mark.parametrize(
+    ("chains", "statuses"),
+    [
+        # three clients, each named with a port, behind a trusted proxy named with its port
+        (["203.0.113.1:5555, 10.1.2.3:8080", "203.0.113.2:5555, 10.1.2.3:8081", "[2001:db8::1]:443"], [401] * 3),
+        # one client on three ports (and once without one): one count
+        (["203.0.113.7:5555, 10.1.2.3:8080", "203.0.113.7:5556", "203.0.113.7"], [401, 401, 429]),
+        (["[2001:db8::1]:443, 10.1.2.3:8080", "[2001:db8::1]:444", "2001:db8::1"], [401, 401, 429]),
+    ],
+)
+def test_forwarded_for_entries_with_a_port_count_as_their_address(
+    make_settings: Callable[..., Settings], chains: list[str], statuses: list[int]
+) -> None:
+    trusted = make_settings(
+        LOGIN_MAX_FAILURES_PER_CLIENT="2", LOGIN_MAX_FAILURES="100", FORWARDED_ALLOW_IPS="10.0.0.0/8"
+    )
+    with TestClient(create_app(trusted), client=("10.9.9.9", 4000)) as client:
+        answers = [
+            failed_login(client, f"w{n}@example.com", **{"X-Forwarded-For": chain}).status_code
+            for n, chain in enumerate(chains)
+        ]
+    assert answers == statuses
+
 # Bodies, paths and queries -------------------------------------------------------------------
 
 

@@ -157,11 +157,20 @@ class ForwardedHeadersMiddleware:
 
     def client_from(self, chain: bytes) -> str:
         """The nearest address that is not a trusted proxy, read from the right of the chain."""
-        addresses = [item.strip() for item in chain.decode("latin-1").split(",") if item.strip()]
+        addresses = [without_port(item.strip()) for item in chain.decode("latin-1").split(",") if item.strip()]
         for address in reversed(addresses):
             if not self.is_trusted(address):
                 return address
         return addresses[0] if addresses else ""
+
+
+def without_port(entry: str) -> str:
+    """An X-Forwarded-For entry's address: `203.0.113.7:5555` and `[2001:db8::1]:443` carry a
+    port, a bare IPv6 address (`2001:db8::1`) has colons of its own."""
+    if entry.startswith("["):
+        return entry[1:].partition("]")[0]
+    host, colon, port = entry.rpartition(":")
+    return host if colon and ":" not in host and port.isdigit() else entry
 
 
 def is_network(item: str) -> bool:
