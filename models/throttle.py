@@ -17,3 +17,4 @@ class LoginThrottle(BaseModel):
 
     class Meta:
         table_name = "login_throttles"
+        indexes = ((("window_start",), False),)

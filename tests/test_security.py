@@ -302,6 +302,31 @@ def test_forwarded_for_entries_with_a_port_count_as_their_address(
         ]
     assert answers == statuses
 
+
+def test_throttle_rows_past_their_window_are_deleted(make_settings: Callable[..., Settings]) -> None:
+    """A client rotating emails and addresses adds two rows per attempt; once their window has
+    passed, later attempts delete them: the table holds about one window's worth of keys."""
+    settings = make_settings(LOGIN_WINDOW_SECONDS="1", FORWARDED_ALLOW_IPS="*")
+
+    def rotate(batch: int, count: int) -> None:
+        for n in range(count):
+            headers = {"X-Forwarded-For": f"198.51.{batch}.{n}"}
+            assert failed_login(client, f"b{batch}-{n}@example.com", **headers).status_code == 401
+
+    def row_count() -> int:
+        with database_proxy.obj.connection_context():
+            return int(LoginThrottle.select().count())
+
+    with TestClient(create_app(settings)) as client:
+        rotate(1, 30)
+        assert row_count() == 60
+        time.sleep(1.1)
+        rotate(2, 30)
+        assert row_count() == 60  # the first 60 are gone, the second 60 are within their window
+        time.sleep(1.1)
+        rotate(3, 3)  # each attempt deletes 10 expired rows and adds 2
+        assert row_count() == 60 - 3 * 10 + 3 * 2
+
 # Bodies, paths and queries -------------------------------------------------------------------
 
 

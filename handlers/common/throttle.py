@@ -24,6 +24,8 @@ from handlers.common.services import services_of
 from models import LoginThrottle, User, bound_database, utc_now
 from settings import Settings
 
+PURGE_BATCH = 10
+
 
 @dataclass(frozen=True)
 class LoginKeys:
@@ -62,6 +64,7 @@ def client_address(request: Request) -> str:
 def count_attempt(keys: LoginKeys) -> None:
     """Count an attempt on both keys, or 429 when one is already at its limit (run in a write)."""
     now = utc_now()
+    purge_expired(now - keys.window, keep=list(keys.limits()))
     for key in keys.limits():
         increment(key, now, keys.window)
     rows = LoginThrottle.select().where(LoginThrottle.key.in_(list(keys.limits())))
@@ -73,6 +76,18 @@ def count_attempt(keys: LoginKeys) -> None:
     if waits:  # raising rolls the counts back: a refused attempt does not count
         retry_after = max(1, math.ceil(max(waits)))
         raise ApiError(429, "Too many failed attempts; try again later", {"Retry-After": str(retry_after)})
+
+
+def purge_expired(cutoff: dt.datetime, keep: list[str]) -> None:
+    """Delete up to PURGE_BATCH rows whose window ended before `cutoff`. Each attempt adds at
+    most two rows and removes up to this many old ones, so the table holds little more than the
+    keys active within one window, however many emails and addresses a client rotates through.
+    (Select, then delete by key: a LIMIT in DELETE or in an IN subquery is not portable.)"""
+    expired = LoginThrottle.window_start <= cutoff
+    candidates = LoginThrottle.select(LoginThrottle.key).where(expired & LoginThrottle.key.not_in(keep))
+    stale = [row.key for row in candidates.order_by(LoginThrottle.window_start).limit(PURGE_BATCH)]
+    if stale:
+        LoginThrottle.delete().where(LoginThrottle.key.in_(stale) & expired).execute()
 
 
 def increment(key: str, now: dt.datetime, window: dt.timedelta) -> None:

@@ -51,4 +51,10 @@ CREATE TABLE IF NOT EXISTS "deleted_users" ("id" VARCHAR(128) NOT NULL PRIMARY K
 
 UPDATE alembic_version SET version_num='004_title_key_deleted_users' WHERE alembic_version.version_num = '003_tasks_version';
 
+-- Running upgrade 004_title_key_deleted_users -> 005_throttle_window_index
+
+CREATE INDEX "login_throttles_window_start" ON "login_throttles" ("window_start");
+
+UPDATE alembic_version SET version_num='005_throttle_window_index' WHERE alembic_version.version_num = '004_title_key_deleted_users';
+
 COMMIT;
