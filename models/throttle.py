@@ -13,8 +13,7 @@ class LoginThrottle(BaseModel):
 
     key = peewee.CharField(max_length=300, primary_key=True)
     failures = peewee.IntegerField(default=0)
-    window_start = peewee.DateTimeField()
+    window_start = peewee.DateTimeField(index=True)  # expired rows are found by it
 
     class Meta:
         table_name = "login_throttles"
-        indexes = ((("window_start",), False),)
