@@ -10,11 +10,10 @@ from starlette.responses import Response
 from handlers.common import db
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError, unauthorized
-from handlers.common.responses import json_response
 from handlers.common.schemas import NO_CONTROL_PATTERN, TokenOut, no_control_characters, trim
 from handlers.common.services import services_of
 from handlers.common.throttle import LoginKeys, attempt_succeeded, count_attempt, login_keys
-from handlers.common.users import token_json
+from handlers.common.users import token_response
 from handlers.common.validation import decode_json, is_json_media_type, read_body, validate
 from models import User
 
@@ -67,7 +66,7 @@ async def handle(request: Request) -> Response:
     if not await services.passwords.verify(password, hashed):
         raise unauthorized("Incorrect email or password")
     await db.write(request, attempt_succeeded, keys)
-    return json_response(token_json(services.tokens, user))
+    return token_response(services.tokens, user)
 
 
 def counted_lookup(email: str, keys: LoginKeys) -> User | None:

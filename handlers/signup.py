@@ -8,10 +8,9 @@ from starlette.responses import Response
 from handlers.common import db
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError
-from handlers.common.responses import json_response
 from handlers.common.schemas import Email, Name, Password, TokenOut
 from handlers.common.services import services_of
-from handlers.common.users import token_json
+from handlers.common.users import token_response
 from handlers.common.validation import parse_body
 from models import User, utc_now
 
@@ -41,7 +40,7 @@ async def handle(request: Request) -> Response:
     form = await parse_body(request, SignupIn, services.settings.max_body_bytes)
     password_hash = await services.passwords.hash(form.password)
     user = await db.write(request, create_user, form, password_hash)
-    return json_response(token_json(services.tokens, user), status=201)
+    return token_response(services.tokens, user, status=201)
 
 
 def create_user(form: SignupIn, password_hash: str) -> User:

@@ -44,6 +44,7 @@ def test_signup_answers_a_token_and_the_user(client: TestClient) -> None:
         "/api/auth/signup", json={"email": "  Ann@Example.COM ", "password": PASSWORD, "name": "Ann"}
     )
     assert response.status_code == 201
+    assert response.headers["cache-control"] == "no-store"
     body = response.json()
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 1440 * 60
@@ -93,6 +94,7 @@ def test_login_with_json_and_with_oauth2_form(client: TestClient, ann: dict[str,
     by_form = client.post("/api/auth/login", data={"username": "ann@example.com", "password": PASSWORD})
     assert by_form.status_code == 200
     assert by_form.json()["token_type"] == "bearer"
+    assert by_json.headers["cache-control"] == by_form.headers["cache-control"] == "no-store"
 
 
 def test_login_with_a_password_over_72_bytes_is_401_not_500(client: TestClient, ann: dict[str, Any]) -> None:

@@ -278,12 +278,14 @@ def test_forwarded_for_is_honoured_only_from_trusted_proxies(make_settings: Call
     assert statuses == [401, 401, 401]
 
 
-
 @pytest.mark.parametrize(
     ("chains", "statuses"),
     [
         # three clients, each named with a port, behind a trusted proxy named with its port
-        (["203.0.113.1:5555, 10.1.2.3:8080", "203.0.113.2:5555, 10.1.2.3:8081", "[2001:db8::1]:443"], [401] * 3),
+        (
+            ["203.0.113.1:5555, 10.1.2.3:8080", "203.0.113.2:5555, 10.1.2.3:8081", "[2001:db8::1]:443"],
+            [401] * 3,
+        ),
         # one client on three ports (and once without one): one count
         (["203.0.113.7:5555, 10.1.2.3:8080", "203.0.113.7:5556", "203.0.113.7"], [401, 401, 429]),
         (["[2001:db8::1]:443, 10.1.2.3:8080", "[2001:db8::1]:444", "2001:db8::1"], [401, 401, 429]),
@@ -326,6 +328,7 @@ def test_throttle_rows_past_their_window_are_deleted(make_settings: Callable[...
         time.sleep(1.1)
         rotate(3, 3)  # each attempt deletes 10 expired rows and adds 2
         assert row_count() == 60 - 3 * 10 + 3 * 2
+
 
 # Bodies, paths and queries -------------------------------------------------------------------
 

@@ -157,7 +157,9 @@ class ForwardedHeadersMiddleware:
 
     def client_from(self, chain: bytes) -> str:
         """The nearest address that is not a trusted proxy, read from the right of the chain."""
-        addresses = [without_port(item.strip()) for item in chain.decode("latin-1").split(",") if item.strip()]
+        addresses = [
+            without_port(item.strip()) for item in chain.decode("latin-1").split(",") if item.strip()
+        ]
         for address in reversed(addresses):
             if not self.is_trusted(address):
                 return address

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.common.responses import iso
+from starlette.responses import Response
+
+from handlers.common.responses import iso, json_response
 from handlers.common.tokens import TokenService
 from models import User
 
@@ -18,11 +20,12 @@ def user_json(user: User) -> dict[str, Any]:
     }
 
 
-def token_json(tokens: TokenService, user: User) -> dict[str, Any]:
+# Answers that carry a token are kept by no cache, shared or private.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def token_response(tokens: TokenService, user: User, status: int = 200) -> Response:
+    """A new token for `user`, with the user, as signup and login answer."""
     token, lifetime = tokens.issue(user.id, user.email, user.token_version)
-    return {
-        "access_token": token,
-        "token_type": "bearer",
-        "expires_in": lifetime,
-        "user": user_json(user),
-    }
+    body = {"access_token": token, "token_type": "bearer", "expires_in": lifetime, "user": user_json(user)}
+    return json_response(body, status=status, headers=NO_STORE)
