@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import secrets
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,15 @@ MIN_SECRET_BYTES = 32
 DEFAULT_POOL_SIZES = {"sqlite": 2, "postgresql": 10, "mysql": 10}
 
 logger = logging.getLogger("todo_api.settings")
+
+
+def read_service_version() -> str:
+    """The version pyproject.toml gives, the one place it is written (/health, OpenAPI)."""
+    with (PROJECT_DIR / "pyproject.toml").open("rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
+
+
+SERVICE_VERSION = read_service_version()
 
 # SQLAlchemy-style schemes and driver suffixes users bring from other projects.
 SCHEME_ALIASES = {

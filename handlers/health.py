@@ -11,7 +11,7 @@ from starlette.responses import Response
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
 from handlers.common.services import services_of
-from settings import mask_password
+from settings import SERVICE_VERSION, mask_password
 
 
 class HealthOut(BaseModel):
@@ -36,7 +36,7 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     database = await anyio.to_thread.run_sync(probe, services.db, limiter=services.db_limiter)
     status = "ok" if database == "ok" else "error"
-    body = {"status": status, "database": database, "version": services.version}
+    body = {"status": status, "database": database, "version": SERVICE_VERSION}
     return json_response(body, status=200 if status == "ok" else 503)
 
 

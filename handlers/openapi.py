@@ -7,6 +7,7 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.openapi import build_document
 from handlers.common.responses import json_response
 from handlers.common.services import services_of
+from settings import SERVICE_VERSION
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -21,5 +22,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     services = services_of(request)
     if services.openapi is None:  # built on first use, from every registered endpoint
-        services.openapi = build_document(services.endpoints, services.version)
+        services.openapi = build_document(services.endpoints, SERVICE_VERSION)
     return json_response(services.openapi)

@@ -3,11 +3,13 @@ on both route shapes."""
 
 from __future__ import annotations
 
+import tomllib
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from settings import PROJECT_DIR
 from tests.conftest import PASSWORD, auth, signup
 
 SHAPES = ["own", "user"]
@@ -482,7 +484,9 @@ def test_json_media_type(client: TestClient) -> None:
 
 
 def test_health_and_root(client: TestClient) -> None:
-    assert client.get("/health").json() == {"status": "ok", "database": "ok", "version": "1.0.0"}
+    version = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["version"]
+    assert client.get("/health").json() == {"status": "ok", "database": "ok", "version": version}
+    assert client.get("/openapi.json").json()["info"]["version"] == version
     root = client.get("/")
     assert root.status_code == 200
     assert root.headers["content-type"].startswith("text/html")

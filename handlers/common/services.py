@@ -34,7 +34,6 @@ class Services:
     page_cache: PageCache
     loop_reader: LoopReader | None = None  # SQLite only
     endpoints: tuple[Endpoint, ...] = field(default=())
-    version: str = "1.0.0"
     openapi: dict[str, Any] | None = None
 
 
