@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import anyio.to_thread
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -34,14 +35,24 @@ from handlers import (
     health,
     home,
     list_tasks,
+    livez,
     login,
     me,
+    metrics,
     openapi,
     patch_task,
+    readyz,
     replace_task,
     signup,
 )
-from handlers.common.middleware import CORSMiddleware, ErrorMiddleware, ForwardedHeadersMiddleware
+from handlers.common.logs import configure_logging
+from handlers.common.metrics import Metrics, open_metrics
+from handlers.common.middleware import (
+    CORSMiddleware,
+    ErrorMiddleware,
+    ForwardedHeadersMiddleware,
+    RequestMiddleware,
+)
 from handlers.common.services import build_services, close_services
 from migrations import runner
 from models import database_proxy, open_database
@@ -67,6 +78,9 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     change_password,
     delete_account,
     health,
+    livez,
+    readyz,
+    metrics,
     openapi,
     docs,
     home,
@@ -109,12 +123,9 @@ def method_dispatcher(handlers: dict[str, Handler]) -> Handler:
     return dispatch
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(format="%(levelname)s:     %(name)s: %(message)s")
-    logging.getLogger("todo_api").setLevel(level.upper())
-
-
-def make_lifespan(settings: Settings, modules: tuple[ModuleType, ...]) -> Callable[[Any], Any]:
+def make_lifespan(
+    settings: Settings, modules: tuple[ModuleType, ...], app_metrics: Metrics | None
+) -> Callable[[Any], Any]:
     @asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[dict[str, Any]]:
         db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
@@ -129,7 +140,7 @@ def make_lifespan(settings: Settings, modules: tuple[ModuleType, ...]) -> Callab
         database_proxy.initialize(db)
         endpoints = tuple(module.ENDPOINT for module in modules)
         logger.info("serving with database %s", settings.database.masked)
-        services = build_services(settings, db, endpoints)
+        services = build_services(settings, db, endpoints, app_metrics)
         yield {"services": services}
         close_services(services)
         db.close_all()
@@ -138,26 +149,35 @@ def make_lifespan(settings: Settings, modules: tuple[ModuleType, ...]) -> Callab
 
 
 def create_app(settings: Settings, modules: tuple[ModuleType, ...] = HANDLER_MODULES) -> ASGIApp:
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if settings.jwt_secret_generated:
         logger.warning(
             "JWT_SECRET is not set: using a generated secret kept in %s; set JWT_SECRET "
             "(at least 32 bytes) to choose your own",
             settings.data_dir / ".jwt_secret",
         )
-    router = Router(routes=build_routes(modules), lifespan=make_lifespan(settings, modules))
-    app: ASGIApp = ErrorMiddleware(router, router)
-    app = CORSMiddleware(
-        app,
-        allow_origins=list(settings.cors_origins),
-        allow_origin_regex=settings.cors_origin_regex,
-        allow_methods=API_METHODS,
-        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-        allow_credentials="*" not in settings.cors_origins,
-        expose_headers=EXPOSED_HEADERS,
-        max_age=600,
-    )
-    return ForwardedHeadersMiddleware(app, settings.forwarded_allow_ips)
+    app_metrics = open_metrics() if settings.metrics else None
+    router = Router(routes=build_routes(modules), lifespan=make_lifespan(settings, modules, app_metrics))
+    middleware = [  # outermost first
+        # The client's own address, scheme and host, before anything reads them.
+        Middleware(ForwardedHeadersMiddleware, settings.forwarded_allow_ips),
+        Middleware(RequestMiddleware, metrics=app_metrics, access_log=settings.log_format == "json"),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_origin_regex=settings.cors_origin_regex,
+            allow_methods=API_METHODS,
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            allow_credentials="*" not in settings.cors_origins,
+            expose_headers=EXPOSED_HEADERS,
+            max_age=600,
+        ),
+        Middleware(ErrorMiddleware, router=router),
+    ]
+    app: ASGIApp = router
+    for cls, args, kwargs in reversed(middleware):
+        app = cls(app, *args, **kwargs)
+    return app
 
 
 def load_or_exit() -> Settings:

@@ -93,6 +93,8 @@ class Settings:
     bcrypt_rounds: int
     max_body_bytes: int
     log_level: str
+    log_format: str  # "text" or "json"
+    metrics: bool
     db_pool_size: int
     db_timeout_seconds: float
     login_max_failures: int
@@ -132,6 +134,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         bcrypt_rounds=parse_int(env, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
         max_body_bytes=parse_int(env, "MAX_BODY_BYTES", 65536, minimum=1024),
         log_level=parse_choice(env, "LOG_LEVEL", "info", ("critical", "error", "warning", "info", "debug")),
+        log_format=parse_choice(env, "LOG_FORMAT", "text", ("text", "json")),
+        metrics=parse_bool(env, "METRICS", False),
         db_pool_size=parse_int(
             env, "DB_POOL_SIZE", DEFAULT_POOL_SIZES[database.dialect], minimum=1, maximum=1000
         ),

@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common.endpoint import Endpoint
+from handlers.common.probes import unreachable
 from handlers.common.responses import json_response
 from handlers.common.services import services_of
-from settings import SERVICE_VERSION, mask_password
+from settings import SERVICE_VERSION
 
 
 class HealthOut(BaseModel):
@@ -46,6 +47,5 @@ def probe(db: peewee.Database) -> str:
         with db.connection_context():
             db.execute_sql("SELECT 1")
     except Exception as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return mask_password(f"unreachable: {type(exc).__name__}: {reason}".rstrip(": "))
+        return unreachable(exc)
     return "ok"

@@ -12,7 +12,7 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.schemas import NO_CONTROL_PATTERN, TokenOut, no_control_characters, trim
 from handlers.common.services import services_of
-from handlers.common.throttle import LoginKeys, attempt_succeeded, count_attempt, login_keys
+from handlers.common.throttle import LoginKeys, attempt_succeeded, count_attempt, counted, login_keys
 from handlers.common.users import token_response
 from handlers.common.validation import decode_json, is_json_media_type, read_body, validate
 from models import User
@@ -61,7 +61,7 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     email, password = await read_credentials(request, services.settings.max_body_bytes)
     keys = login_keys(request, email, services.settings)
-    user = await db.write(request, counted_lookup, email, keys)
+    user = await counted(request, counted_lookup, email, keys)
     hashed = user.password_hash if user is not None else None
     if not await services.passwords.verify(password, hashed):
         raise unauthorized("Incorrect email or password")

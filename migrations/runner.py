@@ -52,16 +52,21 @@ def upgrade(db: peewee.Database) -> list[str]:
 
 
 def up_to_date(db: peewee.Database) -> bool:
-    """Every migration here is in the history (and SQLite is in WAL mode). Read without the
-    lock: peewee-migrate records a migration only once it has been applied."""
-    if HISTORY_TABLE not in db.get_tables():
-        return False
+    """Every migration here is in the history (and SQLite is in WAL mode)."""
     if isinstance(db, peewee.SqliteDatabase):
         (mode,) = db.execute_sql("PRAGMA journal_mode").fetchone()
         if mode.lower() != "wal":
             return False
+    return not pending(db)
+
+
+def pending(db: peewee.Database) -> list[str]:
+    """The migrations here that the history does not list. Read without the lock:
+    peewee-migrate records a migration only once it has been applied."""
+    if HISTORY_TABLE not in db.get_tables():
+        return migration_names()
     applied = {name for (name,) in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE}")}
-    return applied >= set(migration_names())
+    return [name for name in migration_names() if name not in applied]
 
 
 def downgrade(db: peewee.Database, steps: int = 1) -> list[str]:

@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 from handlers.common import schemas
 from router import HANDLER_MODULES
 from settings import PROJECT_DIR
+from tests.conftest import PASSWORD, auth, signup
 from tests.serverproc import Server, call
 
 
@@ -38,14 +39,29 @@ def test_every_registered_route_is_documented(document: dict[str, Any]) -> None:
             assert module.ENDPOINT.method.lower() in document["paths"][path], path
 
 
+def test_the_password_flow_logs_in_as_swagger_ui_asks(client: TestClient, document: dict[str, Any]) -> None:
+    """What Authorize in /docs sends to the tokenUrl (RFC 6749 4.3: a form with grant_type,
+    username and password, and an empty scope), and what it reads back."""
+    signup(client, "ann@example.com")
+    token_url = document["components"]["securitySchemes"]["passwordLogin"]["flows"]["password"]["tokenUrl"]
+    form = {"grant_type": "password", "username": "ann@example.com", "password": PASSWORD, "scope": ""}
+    answer = client.post(token_url, data=form, headers={"Authorization": "Basic Og=="})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["token_type"] == "bearer"
+    assert client.get("/api/tasks", headers=auth(answer.json()["access_token"])).status_code == 200
+
+
 def test_bearer_scheme_and_error_schemas(document: dict[str, Any]) -> None:
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
     }
+    assert document["components"]["securitySchemes"]["passwordLogin"]["flows"] == {
+        "password": {"tokenUrl": "/api/auth/login", "scopes": {}}
+    }
     create = document["paths"]["/api/tasks"]["post"]
-    assert create["security"] == [{"bearerAuth": []}]
+    assert create["security"] == [{"bearerAuth": []}, {"passwordLogin": []}]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/TaskCreate"
     }

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from handlers.common.db import require_write
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.loop_reader import UserState
+from handlers.common.request_context import note_user
 from handlers.common.services import services_of
 from handlers.common.tokens import Principal
 from models import DeletedUser, User, utc_now
@@ -21,6 +22,7 @@ async def authenticate(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized()
     principal = await services_of(request).tokens.verify(token.strip())
+    note_user(principal.subject)
     path_user = request.path_params.get("user_id")
     if path_user is not None and path_user != principal.subject:
         raise ApiError(403, "The user in the path is not the token's user")

@@ -12,6 +12,7 @@ write one while another connection writes, so the rerun is what keeps this safe 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
@@ -68,6 +69,8 @@ async def write(request: Request, work: Callable[P, T], *args: P.args, **kwargs:
 async def run(request: Request, writes: bool, work: Callable[..., T], *args: object, **kwargs: object) -> T:
     services = services_of(request)
     db = services.db
+    queued = time.perf_counter()
+    began = queued
 
     def attempt(as_write: bool) -> T:
         writing.set(as_write)
@@ -75,6 +78,8 @@ async def run(request: Request, writes: bool, work: Callable[..., T], *args: obj
             return work(*args, **kwargs)
 
     def in_transaction() -> T:
+        nonlocal began
+        began = time.perf_counter()
         with db.connection_context():
             for retry in range(DEADLOCK_RETRIES, -1, -1):
                 try:
@@ -94,3 +99,8 @@ async def run(request: Request, writes: bool, work: Callable[..., T], *args: obj
     except UNREACHABLE as exc:
         logger.error("database unavailable: %s: %s", type(exc).__name__, exc)
         raise service_unavailable() from None
+    finally:
+        if services.metrics is not None:
+            kind = "write" if writes else "read"
+            services.metrics.pool_waits.labels(kind).observe(began - queued)
+            services.metrics.db_calls.labels(kind).observe(time.perf_counter() - began)

@@ -1,4 +1,5 @@
-"""The pure-ASGI layers around the router: request ids, errors as JSON, CORS, proxy headers.
+"""The pure-ASGI layers around the router: proxy headers, request ids (with the access log and
+request metrics), CORS, errors as JSON.
 
 `ErrorMiddleware` is the one place an exception becomes a response: `ApiError` with its
 status, Starlette's 404/405 with the contract's body, anything else a logged 500 that shows
@@ -12,12 +13,17 @@ import ipaddress
 import logging
 import random
 import re
+import time
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.middleware import cors
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from handlers.common.errors import CODES_BY_STATUS, ApiError
+from handlers.common.logs import access_logger
+from handlers.common.metrics import Metrics
+from handlers.common.request_context import RequestInfo, current_request
 from handlers.common.responses import JSONResponse, error_body
 
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -31,7 +37,68 @@ VARY_ORIGIN = (b"vary", b"Origin")
 logger = logging.getLogger("todo_api.errors")
 
 
+class RequestMiddleware:
+    """Each request's id (the caller's when sane, else a new one) in `current_request` and in
+    the `X-Request-ID` header, the security headers, and, when enabled, the access log line and
+    the request metrics. Outside CORS and the error layer, so their answers get all of it too."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None, access_log: bool = False) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.access_log = access_log
+        # (method, route, status) -> the metrics' children: `labels()` looks them up each time.
+        self.children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        info = RequestInfo(incoming_request_id(scope) or new_request_id())
+        context = current_request.set(info)
+        added_headers = [(b"x-request-id", info.id.encode()), *SECURITY_HEADERS]
+        started, status = time.perf_counter(), 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                # A new list: a response's own header list may be sent again.
+                message["headers"] = [*message.get("headers", ()), *added_headers]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            if self.metrics is not None or self.access_log:
+                self.record(scope, status, time.perf_counter() - started, info)
+            current_request.reset(context)
+
+    def record(self, scope: Scope, status: int, seconds: float, info: RequestInfo) -> None:
+        route = getattr(scope.get("route"), "path", "unmatched")
+        method = scope["method"]
+        if self.metrics is not None:
+            key = (method, route, status)
+            if (children := self.children.get(key)) is None:
+                children = self.children[key] = (
+                    self.metrics.requests.labels(method, route, str(status)),
+                    self.metrics.latency.labels(method, route),
+                )
+            children[0].inc()
+            children[1].observe(seconds)
+        if self.access_log:
+            fields = {"method": method, "route": route, "status": status, "user_id": info.user_id}
+            access_logger.info(
+                "%s %s %s",
+                method,
+                scope["path"],
+                status,
+                extra={**fields, "duration_ms": round(seconds * 1000, 2)},
+            )
+
+
 class ErrorMiddleware:
+    """The one place an exception becomes a response (module docstring)."""
+
     def __init__(self, app: ASGIApp, router: ASGIApp) -> None:
         self.app = app
         self.router = router
@@ -40,26 +107,22 @@ class ErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = incoming_request_id(scope) or new_request_id()
         scope["app"] = self.router  # makes Starlette raise 404/405 instead of answering in text
         started = False
-        added_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
 
-        async def send_with_headers(message: Message) -> None:
+        async def send_noting_start(message: Message) -> None:
             nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                # A new list: a response's own header list may be sent again.
-                message["headers"] = [*message.get("headers", ()), *added_headers]
+            started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive, send_noting_start)
         except Exception as exc:
             if started:
                 raise
-            response = error_response(exc, request_id, scope)
-            await response(scope, receive, send_with_headers)
+            info = current_request.get()
+            response = error_response(exc, info.id if info else new_request_id(), scope)
+            await response(scope, receive, send)
 
 
 def new_request_id() -> str:

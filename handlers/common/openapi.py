@@ -27,6 +27,18 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# Either scheme authorizes every route: a bearer token pasted in, or one that the OAuth2 password
+# flow gets from the login route (the Authorize button of /docs, with email and password).
+SECURITY_SCHEMES = {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "passwordLogin": {
+        "type": "oauth2",
+        "description": "Log in with your email (as the username) and password.",
+        "flows": {"password": {"tokenUrl": "/api/auth/login", "scopes": {}}},
+    },
+}
+
+
 def build_document(endpoints: tuple[Endpoint, ...], version: str) -> dict[str, Any]:
     schemas = component_schemas(endpoints)
     paths: dict[str, dict[str, Any]] = {}
@@ -43,7 +55,7 @@ def build_document(endpoints: tuple[Endpoint, ...], version: str) -> dict[str, A
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": SECURITY_SCHEMES,
         },
     }
 
@@ -97,7 +109,7 @@ def operation(endpoint: Endpoint, path: str) -> dict[str, Any]:
             content["application/x-www-form-urlencoded"] = {"schema": ref(endpoint.form)}
         spec["requestBody"] = {"required": endpoint.body_required, "content": content}
     if endpoint.auth:
-        spec["security"] = [{"bearerAuth": []}]
+        spec["security"] = [{name: []} for name in SECURITY_SCHEMES]
     return spec
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from handlers.common.cache import PageCache
 from handlers.common.jwks import JWKSCache
 from handlers.common.loop_reader import LoopReader, open_loop_reader
+from handlers.common.metrics import Metrics
 from handlers.common.passwords import PasswordHasher
 from handlers.common.tokens import TokenService
 from models.database import is_sqlite
@@ -34,10 +35,16 @@ class Services:
     page_cache: PageCache
     loop_reader: LoopReader | None = None  # SQLite only
     endpoints: tuple[Endpoint, ...] = field(default=())
+    metrics: Metrics | None = None  # METRICS=true only
     openapi: dict[str, Any] | None = None
 
 
-def build_services(settings: Settings, db: peewee.Database, endpoints: tuple[Endpoint, ...] = ()) -> Services:
+def build_services(
+    settings: Settings,
+    db: peewee.Database,
+    endpoints: tuple[Endpoint, ...] = (),
+    metrics: Metrics | None = None,
+) -> Services:
     """Must run inside the event loop (the limiters belong to it)."""
     jwks = JWKSCache(settings.jwks_url) if settings.jwks_url else None
     db_limiter = anyio.CapacityLimiter(settings.db_pool_size)
@@ -48,9 +55,10 @@ def build_services(settings: Settings, db: peewee.Database, endpoints: tuple[End
         passwords=PasswordHasher(settings.bcrypt_rounds),
         db_limiter=db_limiter,
         write_limiter=anyio.CapacityLimiter(1) if is_sqlite(db) else db_limiter,
-        page_cache=PageCache(),
+        page_cache=PageCache(metrics=metrics),
         loop_reader=open_loop_reader(db),
         endpoints=endpoints,
+        metrics=metrics,
     )
 
 

@@ -13,7 +13,9 @@ import datetime as dt
 import hashlib
 import ipaddress
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import peewee
 from starlette.requests import Request
@@ -25,6 +27,8 @@ from models import LoginThrottle, User, bound_database, utc_now
 from settings import Settings
 
 PURGE_BATCH = 10
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,23 @@ def attempt_succeeded(keys: LoginKeys) -> None:
     LoginThrottle.update(failures=LoginThrottle.failures - 1).where(client).execute()
 
 
+async def counted(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`work`, which counts a login attempt first (`count_attempt`), in a write; with metrics,
+    an attempt refused with 429 is counted there too."""
+    try:
+        return await db.write(request, work, *args, **kwargs)
+    except ApiError as exc:
+        metrics = services_of(request).metrics
+        if exc.status == 429 and metrics is not None:
+            metrics.login_throttled.inc()
+        raise
+
+
 async def confirm_password(request: Request, user: User, password: str, detail: str) -> None:
     """403 unless `password` is the user's; attempts count, and are limited, as logins are."""
     services = services_of(request)
     keys = login_keys(request, user.email or user.id, services.settings)
-    await db.write(request, count_attempt, keys)
+    await counted(request, count_attempt, keys)
     if not await services.passwords.verify(password, user.password_hash):
         raise ApiError(403, detail)
     await db.write(request, attempt_succeeded, keys)
