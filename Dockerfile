@@ -18,11 +18,12 @@ RUN useradd --create-home --uid 1000 --shell /bin/sh user \
  && mkdir -p /data \
  && chown 1000:1000 /data
 
-# Dependencies in their own layer, rebuilt only when requirements.txt changes; installed as root,
-# so the app's user cannot change them.
-COPY requirements.txt /tmp/requirements.txt
-RUN pip install --no-cache-dir -r /tmp/requirements.txt \
- && rm /tmp/requirements.txt
+# Dependencies in their own layer, rebuilt only when requirements.lock changes; installed as root,
+# so the app's user cannot change them. The lock (`make lock`) pins every package with its hashes:
+# an image built later gets the same files, wheels only (nothing built from source).
+COPY requirements.lock /tmp/requirements.lock
+RUN pip install --no-cache-dir --require-hashes --only-binary=:all: -r /tmp/requirements.lock \
+ && rm /tmp/requirements.lock
 
 # The Space's proxy sets X-Forwarded-Proto/-Host/-For: trust it (the app reads
 # FORWARDED_ALLOW_IPS), so task URLs say https://<owner>-<space>.hf.space.

@@ -119,10 +119,10 @@ def test_dockerfile_follows_the_space_rules() -> None:
     runs = " ".join(args["RUN"])
     assert "--uid 1000" in runs and "chown 1000:1000 /data" in runs
     pip = next(run for run in args["RUN"] if "pip install" in run)
-    assert "--no-cache-dir" in pip and "-r /tmp/requirements.txt" in pip
+    assert "--no-cache-dir" in pip and "-r /tmp/requirements.lock" in pip  # tests/test_lock.py
     # Dependencies in their own layer, before the app's code, which is copied as uid 1000.
     copies = [(i, a) for i, (k, a) in enumerate(steps) if k == "COPY"]
-    assert copies[0][1] == "requirements.txt /tmp/requirements.txt"
+    assert copies[0][1] == "requirements.lock /tmp/requirements.lock"
     assert copies[-1][1] == "--chown=1000:1000 . ."
     assert kinds.index("USER") > copies[-1][0]
     assert "HEALTHCHECK" in kinds and "urllib" in args["HEALTHCHECK"][0]
