@@ -56,6 +56,7 @@ from handlers.common.middleware import (
 from handlers.common.services import build_services, close_services
 from migrations import runner
 from models import database_proxy, open_database
+from models.database import close_connections
 from settings import PROJECT_DIR, Settings, SettingsError, load_settings
 
 # Starlette tries routes in this order: the task routes first, as they take nearly every
@@ -143,7 +144,7 @@ def make_lifespan(
         services = build_services(settings, db, endpoints, app_metrics)
         yield {"services": services}
         close_services(services)
-        db.close_all()
+        close_connections(db)
 
     return lifespan
 

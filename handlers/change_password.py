@@ -5,16 +5,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
-from handlers.common.auth import authenticate, current_user
+from handlers.common.auth import authenticate
+from handlers.common.crud.users import account_with_password, store_password
 from handlers.common.endpoint import Endpoint
-from handlers.common.errors import ApiError
 from handlers.common.responses import no_content
 from handlers.common.schemas import Password
 from handlers.common.services import services_of
 from handlers.common.throttle import confirm_password
-from handlers.common.tokens import Principal
 from handlers.common.validation import parse_body
-from models import User
 
 
 class PasswordChangeIn(BaseModel):
@@ -44,18 +42,3 @@ async def handle(request: Request) -> Response:
     new_hash = await services.passwords.hash(change.new_password)
     await db.write(request, store_password, principal, new_hash)
     return no_content()
-
-
-def account_with_password(principal: Principal) -> User:
-    user = current_user(principal)
-    if user.password_hash is None:
-        raise ApiError(403, "This account has no password here: change it where you signed up")
-    return user
-
-
-def store_password(principal: Principal, password_hash: str) -> None:
-    """The new hash, and a new token version: tokens issued before are refused from now on."""
-    user = current_user(principal)
-    User.update(password_hash=password_hash, token_version=User.token_version + 1).where(
-        User.id == user.id
-    ).execute()

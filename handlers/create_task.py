@@ -4,22 +4,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
-from handlers.common.auth import authenticate, current_user
+from handlers.common.auth import authenticate
+from handlers.common.crud.tasks import create_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
 from handlers.common.schemas import TaskCreate, TaskOut
 from handlers.common.services import services_of
-from handlers.common.tasks import (
-    apply_changes,
-    base_url,
-    new_task,
-    task_json,
-    task_paths,
-    tasks_changed,
-)
-from handlers.common.tokens import Principal
+from handlers.common.tasks import base_url, task_json, task_paths
 from handlers.common.validation import parse_body
-from models import Task, queries, utc_now
 
 ENDPOINT = Endpoint(
     method="POST",
@@ -38,15 +30,6 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     fields = await parse_body(request, TaskCreate, services_of(request).settings.max_body_bytes)
-    task, tags = await db.write(request, create, principal, fields)
+    task, tags = await db.write(request, create_task, principal, fields)
     body = task_json(task, tags, base_url(request))
     return json_response(body, status=201, headers={"Location": body["url"]})
-
-
-def create(principal: Principal, fields: TaskCreate) -> tuple[Task, list[str]]:
-    task = new_task(current_user(principal).id)
-    tasks_changed(task.user_id)
-    tags = apply_changes(task, fields, utc_now()) or []
-    queries.insert_task_row(task)
-    queries.insert_tags(task.id, tags)
-    return task, tags

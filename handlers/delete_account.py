@@ -5,15 +5,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
-from handlers.common.auth import authenticate, current_user
+from handlers.common.auth import authenticate
+from handlers.common.crud.users import current_user, delete_account
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import no_content
 from handlers.common.services import services_of
-from handlers.common.tasks import tasks_changed
 from handlers.common.throttle import confirm_password
-from handlers.common.tokens import Principal
 from handlers.common.validation import read_json, validate
-from models import DeletedUser, Task, User, utc_now
 
 
 class AccountDeletionIn(BaseModel):
@@ -44,16 +42,5 @@ async def handle(request: Request) -> Response:
     if user.password_hash is not None:
         confirmation = validate(AccountDeletionIn, data, "body")
         await confirm_password(request, user, confirmation.password, "Password is incorrect")
-    await db.write(request, delete_user, principal)
+    await db.write(request, delete_account, principal)
     return no_content()
-
-
-def delete_user(principal: Principal) -> None:
-    """The user row, their tasks and the tasks' tags (by the foreign keys' cascade), and a note
-    of the deletion, so the user's older tokens cannot bring the account back."""
-    user = current_user(principal)
-    tasks_changed(user.id)  # locks the user's row first, in the same order as every task write
-    Task.delete().where(Task.user == user.id).execute()
-    User.delete().where(User.id == user.id).execute()
-    DeletedUser.delete().where(DeletedUser.id == user.id).execute()
-    DeletedUser.create(id=user.id, deleted_at=utc_now())

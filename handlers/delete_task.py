@@ -4,13 +4,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
-from handlers.common.auth import authenticate, current_user
+from handlers.common.auth import authenticate
+from handlers.common.crud.tasks import delete_task
 from handlers.common.endpoint import Endpoint
-from handlers.common.errors import not_found
 from handlers.common.responses import no_content
-from handlers.common.tasks import task_id_from_path, task_paths, tasks_changed
-from handlers.common.tokens import Principal
-from models import Task
+from handlers.common.tasks import task_id_from_path, task_paths
 
 ENDPOINT = Endpoint(
     method="DELETE",
@@ -25,12 +23,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
-    await db.write(request, delete, principal, task_id_from_path(request))
+    await db.write(request, delete_task, principal, task_id_from_path(request))
     return no_content()
-
-
-def delete(principal: Principal, task_id: int) -> None:
-    user_id = current_user(principal).id
-    tasks_changed(user_id)
-    if not Task.delete().where((Task.id == task_id) & (Task.user == user_id)).execute():
-        raise not_found("Task not found")

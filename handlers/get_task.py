@@ -4,20 +4,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
-from handlers.common.auth import authenticate, current_user
+from handlers.common.auth import authenticate
+from handlers.common.crud.tasks import read_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
 from handlers.common.schemas import TaskOut
-from handlers.common.tasks import (
-    base_url,
-    owned_task,
-    tags_by_task,
-    task_id_from_path,
-    task_json,
-    task_paths,
-)
-from handlers.common.tokens import Principal
-from models import Task
+from handlers.common.tasks import base_url, task_id_from_path, task_json, task_paths
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -32,10 +24,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
-    task, tags = await db.read(request, read, principal, task_id_from_path(request))
+    task, tags = await db.read(request, read_task, principal, task_id_from_path(request))
     return json_response(task_json(task, tags, base_url(request)))
-
-
-def read(principal: Principal, task_id: int) -> tuple[Task, list[str]]:
-    task = owned_task(current_user(principal).id, task_id)
-    return task, tags_by_task([task.id])[task.id]

@@ -8,14 +8,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
+from handlers.common.crud.throttle import account_for_login, attempt_succeeded
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.schemas import NO_CONTROL_PATTERN, TokenOut, no_control_characters, trim
 from handlers.common.services import services_of
-from handlers.common.throttle import LoginKeys, attempt_succeeded, count_attempt, counted, login_keys
+from handlers.common.throttle import counted, login_keys
 from handlers.common.users import token_response
 from handlers.common.validation import decode_json, is_json_media_type, read_body, validate
-from models import User
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
@@ -61,18 +61,13 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     email, password = await read_credentials(request, services.settings.max_body_bytes)
     keys = login_keys(request, email, services.settings)
-    user = await counted(request, counted_lookup, email, keys)
+    user = await counted(request, account_for_login, email, keys)
     hashed = user.password_hash if user is not None else None
-    if not await services.passwords.verify(password, hashed):
+    verified = await services.passwords.verify(password, hashed)  # as long with no account
+    if user is None or not verified:
         raise unauthorized("Incorrect email or password")
     await db.write(request, attempt_succeeded, keys)
     return token_response(services.tokens, user)
-
-
-def counted_lookup(email: str, keys: LoginKeys) -> User | None:
-    """Count the attempt (429 over the limits), then the account to check the password against."""
-    count_attempt(keys)
-    return User.get_or_none(User.email == email)
 
 
 async def read_credentials(request: Request, limit: int) -> tuple[str, str]:

@@ -4,7 +4,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
-from handlers.common.auth import authenticate, current_user
+from handlers.common.auth import authenticate
+from handlers.common.crud.users import current_user
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
 from handlers.common.schemas import UserOut

@@ -5,11 +5,12 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
+from handlers.common.crud.tasks import update_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
 from handlers.common.schemas import TaskOut, TaskPatch
 from handlers.common.services import services_of
-from handlers.common.tasks import base_url, task_id_from_path, task_json, task_paths, update_task
+from handlers.common.tasks import base_url, task_id_from_path, task_json, task_paths
 from handlers.common.validation import parse_body
 
 ENDPOINT = Endpoint(

@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-import peewee
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
+from handlers.common.crud.users import create_account
 from handlers.common.endpoint import Endpoint
-from handlers.common.errors import ApiError
 from handlers.common.schemas import Email, Name, Password, TokenOut
 from handlers.common.services import services_of
 from handlers.common.users import token_response
 from handlers.common.validation import parse_body
-from models import User, utc_now
 
 
 class SignupIn(BaseModel):
@@ -39,16 +37,5 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     form = await parse_body(request, SignupIn, services.settings.max_body_bytes)
     password_hash = await services.passwords.hash(form.password)
-    user = await db.write(request, create_user, form, password_hash)
+    user = await db.write(request, create_account, form.email, form.name, password_hash)
     return token_response(services.tokens, user, status=201)
-
-
-def create_user(form: SignupIn, password_hash: str) -> User:
-    if User.select().where(User.email == form.email).exists():
-        raise ApiError(409, "Email already registered")
-    try:
-        return User.create(
-            email=form.email, name=form.name, password_hash=password_hash, created_at=utc_now()
-        )
-    except peewee.IntegrityError:  # the same address signed up a moment ago
-        raise ApiError(409, "Email already registered") from None

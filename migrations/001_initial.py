@@ -6,7 +6,7 @@ from peewee_migrate import Migrator
 MYSQL_TABLE_SETTINGS = ["DEFAULT CHARSET=utf8mb4", "COLLATE=utf8mb4_bin"]
 
 
-def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     """Create the schema. MySQL tables use a binary collation so text compares as elsewhere."""
     mysql_settings = MYSQL_TABLE_SETTINGS if isinstance(database, pw.MySQLDatabase) else []
 
@@ -62,7 +62,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
             indexes = ((("task", "name"), True),)
 
 
-def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+def rollback(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     migrator.remove_model("task_tags")
     migrator.remove_model("tasks")
     migrator.remove_model("users")

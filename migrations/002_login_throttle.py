@@ -6,7 +6,7 @@ from peewee_migrate import Migrator
 MYSQL_TABLE_SETTINGS = ["DEFAULT CHARSET=utf8mb4", "COLLATE=utf8mb4_bin"]
 
 
-def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     mysql_settings = MYSQL_TABLE_SETTINGS if isinstance(database, pw.MySQLDatabase) else []
 
     @migrator.create_model
@@ -20,5 +20,5 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
             table_settings = mysql_settings
 
 
-def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+def rollback(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     migrator.remove_model("login_throttles")

@@ -22,7 +22,7 @@ def fill_title_keys(database: pw.Database) -> None:
         )
 
 
-def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     mysql_settings = MYSQL_TABLE_SETTINGS if isinstance(database, pw.MySQLDatabase) else []
     migrator.sql("ALTER TABLE tasks ADD COLUMN title_key VARCHAR(400) NOT NULL DEFAULT ''")
     migrator.run(fill_title_keys, database)
@@ -39,7 +39,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
             table_settings = mysql_settings
 
 
-def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+def rollback(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     migrator.remove_model("deleted_users")
     migrator.sql("ALTER TABLE tasks DROP COLUMN title_key")
     with migrator.fake():

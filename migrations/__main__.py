@@ -7,6 +7,8 @@ import logging
 import re
 import sys
 
+import peewee
+
 from migrations import runner, schema
 from models import MODELS, open_database
 from settings import SettingsError, load_settings
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def create(db, name: str) -> int:
+def create(db: peewee.Database, name: str) -> int:
     """Write a new migration: the difference between the models and the migrations so far."""
     if not NAME_PATTERN.fullmatch(name):
         print("create: NAME must be 1-28 characters of a-z, 0-9 and _", file=sys.stderr)

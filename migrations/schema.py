@@ -28,7 +28,7 @@ class RecordingMixin:
     """Collects SQL instead of sending it; never opens a connection. Reads find no rows, so a
     migration's Python step that moves existing data does nothing (an empty database has none)."""
 
-    statements: list[str]
+    statements: list[str] = []  # each recorder class gets a list of its own (`recording_database`)
 
     def execute_sql(self, sql: str, params: Any = None, commit: Any = None) -> Any:
         if sql.lstrip().upper().startswith("SELECT"):
@@ -47,14 +47,29 @@ class EmptyCursor:
         return []
 
 
-def recording_database(dialect: str) -> peewee.Database:
-    base, options = {
-        "sqlite": (peewee.SqliteDatabase, {}),
-        "postgresql": (peewee.PostgresqlDatabase, {}),
-        "mysql": (peewee.MySQLDatabase, {"field_types": MYSQL_FIELD_TYPES}),
-    }[dialect]
-    recorder = type(f"Recording{base.__name__}", (RecordingMixin, base), {})
-    db = recorder("schema", **options)
+class RecordingSqliteDatabase(RecordingMixin, peewee.SqliteDatabase):
+    pass
+
+
+class RecordingPostgresqlDatabase(RecordingMixin, peewee.PostgresqlDatabase):
+    pass
+
+
+class RecordingMySQLDatabase(RecordingMixin, peewee.MySQLDatabase):
+    pass
+
+
+Recorder = RecordingSqliteDatabase | RecordingPostgresqlDatabase | RecordingMySQLDatabase
+
+
+def recording_database(dialect: str) -> Recorder:
+    db: Recorder
+    if dialect == "sqlite":
+        db = RecordingSqliteDatabase("schema")
+    elif dialect == "postgresql":
+        db = RecordingPostgresqlDatabase("schema")
+    else:
+        db = RecordingMySQLDatabase("schema", field_types=MYSQL_FIELD_TYPES)
     db.statements = []
     return db
 
@@ -64,7 +79,8 @@ def migration_statements(dialect: str) -> list[tuple[str, list[str]]]:
     db = recording_database(dialect)
     router = make_router(db)
     migrator = Migrator(db)
-    migrator.__migrator__.migration_context = nullcontext  # no BEGIN/COMMIT around the DDL
+    # No BEGIN/COMMIT around the DDL: peewee-migrate has no option for it, so its method is replaced.
+    migrator.__migrator__.migration_context = nullcontext  # type: ignore[method-assign,assignment]
     recorded = []
     for name in migration_names():
         migrate, _ = router.read(name)

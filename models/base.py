@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -12,7 +13,8 @@ database_proxy = peewee.DatabaseProxy()
 
 def bound_database() -> peewee.Database:
     """The database the models are bound to at start-up (for what depends on its dialect)."""
-    return database_proxy.obj
+    database: peewee.Database = database_proxy.obj
+    return database
 
 
 def utc_now() -> dt.datetime:
@@ -23,3 +25,8 @@ def utc_now() -> dt.datetime:
 class BaseModel(peewee.Model):
     class Meta:
         database = database_proxy
+
+    if TYPE_CHECKING:  # types-peewee types `delete` with a descriptor mypy cannot read on a class
+
+        @classmethod
+        def delete(cls) -> peewee.ModelDelete: ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 import peewee
 import psycopg2
 from playhouse.db_url import parse
-from playhouse.pool import PooledMySQLDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import PooledDatabase, PooledMySQLDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from settings import DatabaseURL
 
@@ -28,7 +28,7 @@ class CheckedPooledPostgresqlDatabase(PooledPostgresqlDatabase):
     """
 
     def _is_closed(self, conn: psycopg2.extensions.connection) -> bool:
-        if super()._is_closed(conn):
+        if super()._is_closed(conn):  # type: ignore[no-untyped-call]  # playhouse.pool has no types
             return True
         try:
             conn.poll()
@@ -48,6 +48,9 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
     credentials = parse(database.url, unquote_user=True, unquote_password=True)
     options: dict[str, object] = {**credentials, "max_connections": pool_size + writer}
     options["stale_timeout"] = 300
+    # No connection opens by itself: a query outside `connection_context()` (a database call)
+    # fails at once instead of opening a connection on whatever thread it runs in.
+    options["autoconnect"] = False
     if database.dialect == "sqlite":
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         pragmas = {"foreign_keys": 1, "synchronous": "normal", "busy_timeout": int(timeout * 1000)}
@@ -68,6 +71,12 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
         # MySQL's default, would hide a row another request just inserted).
         init_command="SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     )
+
+
+def close_connections(db: peewee.Database) -> None:
+    """Close every connection the pool holds (at shutdown)."""
+    if isinstance(db, PooledDatabase):
+        db.close_all()  # type: ignore[no-untyped-call]  # playhouse.pool has no types
 
 
 def is_sqlite(db: peewee.Database) -> bool:

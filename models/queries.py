@@ -1,6 +1,7 @@
 """The reads and writes every request makes, as statements peewee compiles once (statements.py).
 
-Run inside a database call (handlers/common/db.py), like any peewee query.
+Run inside a database call (handlers/common/db.py), like any peewee query. Each statement is
+built by a named function of its values; the columns a task write sends come from the model.
 """
 
 from __future__ import annotations
@@ -13,57 +14,77 @@ from models.statements import Statement
 from models.task import Task, TaskTag
 from models.user import User
 
-# What a change can touch, then what an insert adds: each in peewee's column order (the order
-# the fields are declared in), which is the order it binds them.
-EDITABLE = (
-    Task.title,
-    Task.title_key,
-    Task.description,
-    Task.search_text,
-    Task.completed,
-    Task.completed_at,
-    Task.priority,
-    Task.due_date,
-    Task.position,
-)
-INSERTED = (Task.user, *EDITABLE, Task.created_at, Task.updated_at)
+
+def task_columns(*leaving_out: peewee.Field) -> tuple[peewee.Field, ...]:
+    """Task's columns in the order they are declared, which is the order peewee binds them in.
+    (Compared by name: a field's `==` builds an SQL expression.)"""
+    left_out = {field.name for field in leaving_out}
+    return tuple(field for field in Task._meta.sorted_fields if field.name not in left_out)
 
 
-def select_task(task_id: int, user_id: str) -> peewee.Query:
+# What a change writes and what an insert writes: every column but those the server sets once.
+CHANGED = task_columns(Task.id, Task.user, Task.created_at)
+INSERTED = task_columns(Task.id)
+
+
+def column_values(task: Task, columns: tuple[peewee.Field, ...]) -> list[object]:
+    """`task`'s values for `columns` (a foreign key's own id, not the row it names)."""
+    return [getattr(task, attribute_name(column)) for column in columns]
+
+
+def attribute_name(column: peewee.Field) -> str:
+    """Where a model instance holds the column's value: a foreign key's id is `<name>_id`."""
+    return str(column.object_id_name) if isinstance(column, peewee.ForeignKeyField) else column.name
+
+
+def user_query(user_id: str) -> peewee.ModelSelect[User]:
+    return User.select().where(User.id == user_id)
+
+
+def tasks_version_raise_query(user_id: str) -> peewee.ModelUpdate:
+    # The constant stays in the text (peewee would bind a plain 1; see Statement).
+    return User.update(tasks_version=User.tasks_version + peewee.SQL("1")).where(User.id == user_id)
+
+
+def task_query(task_id: int, user_id: str) -> peewee.ModelSelect[Task]:
     return Task.select().where((Task.id == task_id) & (Task.user == user_id))
 
 
-def insert_task_query(*values: object) -> peewee.Query:
+def task_for_update_query(task_id: int, user_id: str) -> peewee.ModelSelect[Task]:
+    return task_query(task_id, user_id).for_update()
+
+
+def tags_query(*task_ids: int) -> peewee.ModelSelect[TaskTag]:
+    return TaskTag.select(TaskTag.task, TaskTag.name).where(TaskTag.task.in_(task_ids)).order_by(TaskTag.id)
+
+
+def task_update_query(*values: object) -> peewee.ModelUpdate:
+    """`values`: one for each of CHANGED, then the task's id."""
+    *changed, task_id = values
+    return Task.update(dict(zip(CHANGED, changed, strict=True))).where(Task.id == task_id)
+
+
+def task_insert_query(*values: object) -> peewee.ModelInsert:
+    """`values`: one for each of INSERTED."""
     query = Task.insert(dict(zip(INSERTED, values, strict=True)))
     return query.returning(Task.id) if bound_database().returning_clause else query
 
 
-def insert_tags_query(*pairs: object) -> peewee.Query:
+def tags_insert_query(*pairs: object) -> peewee.ModelInsert:
     """`pairs`: task id, name, task id, name... (the order peewee binds them in)."""
     task_ids, names = pairs[::2], pairs[1::2]
     rows = [{TaskTag.task: task, TaskTag.name: name} for task, name in zip(task_ids, names, strict=True)]
     return TaskTag.insert_many(rows)
 
 
-USER_BY_ID = Statement(lambda user_id: User.select().where(User.id == user_id))
-# The constant stays in the text (peewee would bind a plain 1; see Statement).
-RAISE_TASKS_VERSION = Statement(
-    lambda user_id: User.update(tasks_version=User.tasks_version + peewee.SQL("1")).where(User.id == user_id)
-)
-TASK_OF_USER = Statement(select_task)
-TASK_OF_USER_FOR_UPDATE = Statement(lambda task_id, user_id: select_task(task_id, user_id).for_update())
-TAGS_OF_TASKS = Statement(
-    lambda *task_ids: (
-        TaskTag.select(TaskTag.task, TaskTag.name).where(TaskTag.task.in_(task_ids)).order_by(TaskTag.id)
-    )
-)
-UPDATE_TASK = Statement(
-    lambda *values: Task.update(dict(zip((*EDITABLE, Task.updated_at), values[:-1], strict=True))).where(
-        Task.id == values[-1]
-    )
-)
-INSERT_TASK = Statement(insert_task_query)
-INSERT_TAGS = Statement(insert_tags_query)
+USER_BY_ID = Statement(user_query)
+RAISE_TASKS_VERSION = Statement(tasks_version_raise_query)
+TASK_OF_USER = Statement(task_query)
+TASK_OF_USER_FOR_UPDATE = Statement(task_for_update_query)
+TAGS_OF_TASKS = Statement(tags_query)
+UPDATE_TASK = Statement(task_update_query)
+INSERT_TASK = Statement(task_insert_query)
+INSERT_TAGS = Statement(tags_insert_query)
 
 
 def user_by_id(user_id: str) -> User | None:
@@ -82,13 +103,12 @@ def tags_of_tasks(task_ids: list[int]) -> list[tuple[int, str]]:
 
 
 def update_task_row(task: Task) -> None:
-    """Write what a change can touch, and `updated_at`."""
-    UPDATE_TASK.execute(*(getattr(task, field.name) for field in EDITABLE), task.updated_at, task.id)
+    UPDATE_TASK.execute(*column_values(task, CHANGED), task.id)
 
 
 def insert_task_row(task: Task) -> None:
     """Insert `task` and set its new id."""
-    task.id = INSERT_TASK.insert(task.user_id, *(getattr(task, field.name) for field in INSERTED[1:]))
+    task.id = INSERT_TASK.insert(*column_values(task, INSERTED))
 
 
 def insert_tags(task_id: int, names: list[str]) -> None:

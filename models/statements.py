@@ -54,8 +54,8 @@ class Statement:
         """Run an INSERT of one row; its new id (an INSERT for PostgreSQL says `RETURNING id`)."""
         db = bound_database()
         cursor = db.execute_sql(self.text(values, shape), values)
-        return cursor.fetchone()[0] if db.returning_clause else cursor.lastrowid
+        return int(cursor.fetchone()[0] if db.returning_clause else cursor.lastrowid)
 
     def execute(self, *values: Any, shape: Hashable = None) -> int:
         """Run a write; the number of rows it changed."""
-        return bound_database().execute_sql(self.text(values, shape), values).rowcount
+        return int(bound_database().execute_sql(self.text(values, shape), values).rowcount)

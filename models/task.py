@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import peewee
 
 from models.base import BaseModel, utc_now
@@ -26,6 +28,9 @@ class Task(BaseModel):
     created_at = peewee.DateTimeField(default=utc_now)
     updated_at = peewee.DateTimeField(default=utc_now)
 
+    if TYPE_CHECKING:
+        user_id: str  # the foreign key's own value, as peewee names it
+
     class Meta:
         table_name = "tasks"
         indexes = (
@@ -39,6 +44,7 @@ class Task(BaseModel):
 
 
 class TaskTag(BaseModel):
+    id = peewee.AutoField()
     task = peewee.ForeignKeyField(Task, column_name="task_id", on_delete="CASCADE", index=False)
     name = peewee.CharField(max_length=64)  # 30 as sent; lower-casing may lengthen
 

@@ -17,8 +17,9 @@ import pytest
 from playhouse.pool import MaxConnectionsExceeded
 from starlette.testclient import TestClient
 
+from handlers.common.services import Services
 from migrations import runner
-from models import open_database
+from models import User, open_database
 from router import create_app
 from settings import PROJECT_DIR, Settings, parse_database_url
 from tests.conftest import PASSWORD, auth, server_for, settings_factory, signup
@@ -219,3 +220,13 @@ def test_percent_escaped_credentials_connect_with_their_decoded_values(
         created = client.post("/api/tasks", json={"title": "escaped"}, headers=auth(token))
         assert created.status_code == 201, created.text
     server.drop_database(database)
+
+
+@pytest.mark.anyio
+async def test_a_query_outside_a_database_call_fails_at_once(services: Services) -> None:
+    """The pool opens no connection by itself: only work inside `db.read`/`db.write` (which
+    enter `connection_context()`) reaches the database, never the event loop by accident."""
+    with pytest.raises(peewee.InterfaceError):
+        User.select().count()
+    with services.db.connection_context():
+        assert User.select().count() == 0

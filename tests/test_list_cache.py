@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from handlers.common.cache import PageCache
+from handlers.common.cache import Page, PageCache
 from settings import Settings
 from tests.conftest import SECRET, auth, signup
 from tests.serverproc import Server, call
@@ -86,12 +86,12 @@ def test_pages_are_kept_per_address(client: TestClient) -> None:
 
 def test_cache_is_bounded() -> None:
     cache = PageCache(max_bytes=100, max_entry_bytes=60)
-    cache.put("big", b"x" * 61, {})
-    assert cache.get("big") is None
+    cache.put(("big",), Page(b"x" * 61, []))
+    assert cache.get(("big",)) is None
     for key in range(5):
-        cache.put(key, b"x" * 30, {})
+        cache.put((key,), Page(b"x" * 30, []))
         assert cache.size <= 100
-    assert cache.get(4) == (b"x" * 30, {})
+    assert cache.get((4,)) == Page(b"x" * 30, [])
 
 
 def test_token_verification_is_cached_but_revocation_is_not(client: TestClient) -> None:

@@ -26,17 +26,18 @@ async def test_only_sqlite_is_read_on_the_loop(services: Services, database_kind
 async def test_each_commit_is_seen_at_once(sqlite_services: Services) -> None:
     reader = sqlite_services.loop_reader
     assert reader is not None
-    user = User.create(id="u_loop", email="loop@example.com")
-    state = reader.user_state("u_loop")
-    assert state is not None
-    assert (state.id, state.token_version, state.tasks_version) == ("u_loop", 0, 0)
-    # The same datetime the database thread reads: a page cached there is found here.
-    assert state.created_at == User.get_by_id("u_loop").created_at == user.created_at
-    assert not reader.connection.in_transaction  # no statement left open on an old snapshot
-    for version in (1, 2):  # committed by the pool's connection, in this thread
-        User.update(tasks_version=version, token_version=version).where(User.id == "u_loop").execute()
-        assert reader.user_state("u_loop") == state._replace(tasks_version=version, token_version=version)
-    User.delete_by_id("u_loop")
+    with sqlite_services.db.connection_context():  # the pool's connection, in this thread
+        user = User.create(id="u_loop", email="loop@example.com")
+        state = reader.user_state("u_loop")
+        assert state is not None
+        assert (state.id, state.token_version, state.tasks_version) == ("u_loop", 0, 0)
+        # The same datetime the database thread reads: a page cached there is found here.
+        assert state.created_at == User.get_by_id("u_loop").created_at == user.created_at
+        assert not reader.connection.in_transaction  # no statement left open on an old snapshot
+        for version in (1, 2):
+            User.update(tasks_version=version, token_version=version).where(User.id == "u_loop").execute()
+            assert reader.user_state("u_loop") == state._replace(tasks_version=version, token_version=version)
+        User.delete_by_id("u_loop")
     assert reader.user_state("u_loop") is None
     assert reader.user_state("") is None
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from handlers import create_task, list_tasks, signup
+from handlers.common.crud.task_list import filters, ordering
+from handlers.common.schemas import TaskListQuery
 from handlers.common.services import Services
-from handlers.list_tasks import TaskListQuery, filters, ordering
 from models import Task
 from tests.conftest import PASSWORD, make_request
 

@@ -136,15 +136,29 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
     """The first-compile check cannot see two equal values swapped (a new task's created_at and
     updated_at, two None): each statement of models/queries.py compiled with values that all
     differ (no two equal, as True == 1 would be), on each database."""
-    times = [dt.datetime(2026, 1, day, 8, 30) for day in range(1, 6)]
-    editable = ["Title", "title", "Description", "title\ndescription", True, times[0], 3, times[1], 7]
+    task = Task(
+        id=11,
+        user="u_a",
+        title="Title",
+        title_key="title",
+        description="Description",
+        search_text="title\ndescription",
+        completed=True,
+        completed_at=dt.datetime(2026, 1, 1, 8, 30),
+        priority=3,
+        due_date=dt.datetime(2026, 1, 2, 8, 30),
+        position=7,
+        created_at=dt.datetime(2026, 1, 3, 8, 30),
+        updated_at=dt.datetime(2026, 1, 4, 8, 30),
+    )
+    assert set(Task._meta.fields) == set(task.__data__), "give the test task a value for each column"
     cases = [
         (queries.USER_BY_ID, ("u_a",), None),
         (queries.RAISE_TASKS_VERSION, ("u_a",), None),
         (queries.TASK_OF_USER, (11, "u_a"), None),
         (queries.TAGS_OF_TASKS, (11, 12, 13), 3),
-        (queries.UPDATE_TASK, (*editable, times[2], 11), None),
-        (queries.INSERT_TASK, ("u_a", *editable, times[3], times[4]), None),
+        (queries.UPDATE_TASK, (*queries.column_values(task, queries.CHANGED), 11), None),
+        (queries.INSERT_TASK, tuple(queries.column_values(task, queries.INSERTED)), None),
         (queries.INSERT_TAGS, (11, "home", 12, "work"), 2),
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)

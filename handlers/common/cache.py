@@ -8,11 +8,52 @@ total bytes; when full it starts again empty.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from starlette.requests import Request
+from starlette.responses import Response
 
 from handlers.common.metrics import Metrics
+from handlers.common.responses import PreparedResponse
 
 RawHeaders = list[tuple[bytes, bytes]]  # a response's header lines as sent
+# Where a page was asked for: scheme, host, root path, path and query string.
+PageAddress = tuple[object, ...]
+PageKey = tuple[object, ...]
+
+
+class UserVersions(Protocol):
+    """What a page's key needs of the user row (a `User`, or the loop reader's `UserState`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def tasks_version(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Page:
+    body: bytes
+    raw_headers: RawHeaders
+
+    def response(self) -> Response:
+        return PreparedResponse(self.body, self.raw_headers)
+
+
+def page_address(request: Request) -> PageAddress:
+    """The address a page was asked at, as its body depends on it: links and urls are absolute."""
+    scope = request.scope
+    host = request.headers.get("host") or scope.get("server")
+    return (scope["scheme"], host, scope.get("root_path", ""), scope["path"], scope["query_string"])
+
+
+def page_key(user: UserVersions, address: PageAddress) -> PageKey:
+    """A page as shown to this account (a re-created one starts anew) at its tasks_version."""
+    return (user.id, user.created_at, user.tasks_version, address)
 
 
 class PageCache:
@@ -27,23 +68,24 @@ class PageCache:
     ) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
-        self.entries: dict[Hashable, tuple[bytes, RawHeaders]] = {}
+        self.pages: dict[PageKey, Page] = {}
         self.size = 0
         self.hits = metrics.page_cache.labels("hit") if metrics else None
         self.misses = metrics.page_cache.labels("miss") if metrics else None
 
-    def get(self, key: Hashable) -> tuple[bytes, RawHeaders] | None:
-        found = self.entries.get(key)
-        if found is not None and self.hits is not None:
+    def get(self, key: PageKey) -> Page | None:
+        page = self.pages.get(key)
+        if page is not None and self.hits is not None:
             self.hits.inc()
-        return found
+        return page
 
-    def put(self, key: Hashable, body: bytes, headers: RawHeaders) -> None:
+    def put(self, key: PageKey, page: Page) -> Page:
+        """Keep `page` (unless it is larger than one entry may be); returns it."""
         if self.misses is not None:
             self.misses.inc()
-        if len(body) > self.max_entry_bytes:
-            return
-        if self.size + len(body) > self.max_bytes:
-            self.entries, self.size = {}, 0
-        self.entries[key] = (body, headers)
-        self.size += len(body)
+        if len(page.body) <= self.max_entry_bytes:
+            if self.size + len(page.body) > self.max_bytes:
+                self.pages, self.size = {}, 0
+            self.pages[key] = page
+            self.size += len(page.body)
+        return page

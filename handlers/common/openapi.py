@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import CODES_BY_STATUS
@@ -72,13 +72,16 @@ def models_of(endpoint: Endpoint) -> list[type[BaseModel]]:
 
 
 def component_schemas(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
-    models = {ErrorOut, ValidationErrorOut}
+    models: set[type[BaseModel]] = {ErrorOut, ValidationErrorOut}
     for endpoint in endpoints:
         models.update(models_of(endpoint))
     inputs = {e.body for e in endpoints} | {e.form for e in endpoints} | {e.query for e in endpoints}
-    pairs = [(model, "validation" if model in inputs else "serialization") for model in models]
+    pairs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "validation" if model in inputs else "serialization") for model in models
+    ]
     _, top = models_json_schema(sorted(pairs, key=lambda pair: pair[0].__name__), ref_template=REF_TEMPLATE)
-    return top.get("$defs", {})
+    definitions: dict[str, Any] = top.get("$defs", {})
+    return definitions
 
 
 def ref(model: type[BaseModel]) -> dict[str, str]:

@@ -36,7 +36,7 @@ class PasswordHasher:
         possible = hashed is not None and len(candidate) <= MAX_PASSWORD_BYTES
 
         def check() -> bool:
-            against = hashed.encode() if possible else self.dummy_hash()
+            against = hashed.encode() if hashed is not None and possible else self.dummy_hash()
             return bcrypt.checkpw(candidate[:MAX_PASSWORD_BYTES], against)
 
         matches = await anyio.to_thread.run_sync(check, limiter=self.limiter)

@@ -217,6 +217,48 @@ class TaskCreate(TaskReplace):
     """POST: `title` is required; the other fields not sent take their defaults."""
 
 
+def no_control_characters(value: str | None) -> str | None:
+    if value is not None and control_characters(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+SearchText = Annotated[
+    str | None,
+    Field(max_length=200, json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+    AfterValidator(no_control_characters),
+]
+
+
+SortKey = Literal[
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "due_date",
+    "-due_date",
+    "priority",
+    "-priority",
+    "title",
+    "-title",
+    "order",
+    "-order",
+]
+
+
+class TaskListQuery(BaseModel):
+    completed: bool | None = None
+    status: Literal["all", "pending", "completed"] = "all"
+    q: SearchText = Field(default=None, description="case-insensitive, in title or description")
+    priority: Priority | None = None
+    tag: Tag | None = None
+    due_before: DueBound = None
+    due_after: DueBound = None
+    sort: SortKey = "-created_at"
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0, le=2**62)
+
+
 class UserOut(BaseModel):
     id: str
     email: str | None
@@ -261,16 +303,3 @@ class ValidationErrorItem(BaseModel):
 class ValidationErrorOut(BaseModel):
     detail: list[ValidationErrorItem]
     code: Literal["validation_error"]
-
-
-def no_control_characters(value: str | None) -> str | None:
-    if value is not None and control_characters(value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-SearchText = Annotated[
-    str | None,
-    Field(max_length=200, json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
-    AfterValidator(no_control_characters),
-]

@@ -69,4 +69,5 @@ def close_services(services: Services) -> None:
 
 def services_of(request: Request) -> Services:
     """The services the app's lifespan put in the request's state (a test may put its own)."""
-    return request.scope["state"]["services"]
+    services: Services = request.scope["state"]["services"]
+    return services
