@@ -8,7 +8,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -19,15 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 SMOKE = ROOT / "scripts" / "smoke.sh"
 STEPS = 15
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(tmp_path: Path, **extra: str) -> dict[str, str]:
