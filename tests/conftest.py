@@ -36,6 +36,7 @@ from models import database_proxy, open_database
 from router import create_app
 from settings import Settings, load_settings
 from tests.support.dbservers import DatabaseServer, MariaDBServer, PostgresServer
+from tests.support.skips import skip_or_fail
 
 SECRET = "test-secret-that-is-long-enough-for-hs256!"
 PASSWORD = "correct horse battery"
@@ -60,13 +61,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if unknown:
             raise pytest.UsageError(f"--db: unknown database(s) {', '.join(sorted(unknown))}")
         metafunc.parametrize("database_kind", kinds)
-
-
-def skip_or_fail(reason: str) -> None:
-    """A missing server or tool skips outside CI; in CI it is a failure."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI needs this to run: {reason}")
-    pytest.skip(reason)
 
 
 def start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from settings import PROJECT_DIR
-from tests.conftest import skip_or_fail
 from tests.serverproc import Server, call
+from tests.support.skips import skip_or_fail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -60,7 +60,6 @@ def playwright_api() -> ModuleType:
         return importlib.import_module("playwright.sync_api")
     except ImportError:
         skip_or_fail("the playwright package is missing (pip install -r requirements-dev.txt)")
-        raise
 
 
 @pytest.fixture(scope="module")
