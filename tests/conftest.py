@@ -1,5 +1,6 @@
 """Shared fixtures: settings on a temporary data directory and one database of each kind, the app
-through an HTTP test client, and requests built by hand for calling one handler alone.
+through an HTTP test client, and the services a handler called alone reaches through its request
+(built with tests/support/requests.py). Helpers the tests share live in tests/support/.
 
 Every test that uses `settings` (or `client`, `services`, `make_settings`) runs once per database
 given with `--db` (default: sqlite,postgresql,mysql). The PostgreSQL and MariaDB servers start
@@ -14,7 +15,6 @@ to act as another worker."""
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,15 +27,13 @@ import pytest
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="todo-api-import-"))
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
-from starlette.requests import Request
 from starlette.testclient import TestClient
 
-from handlers.common.services import Services, build_services, close_services
-from migrations import runner
-from models import database_proxy, open_database
+from handlers.common.services import Services
 from router import create_app
 from settings import Settings, load_settings
 from tests.support.dbservers import DatabaseServer, MariaDBServer, PostgresServer
+from tests.support.services import migrated_services
 from tests.support.skips import skip_or_fail
 
 SECRET = "test-secret-that-is-long-enough-for-hs256!"
@@ -143,16 +141,6 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def migrated_services(settings: Settings) -> Iterator[Services]:
-    db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
-    runner.upgrade(db)
-    database_proxy.initialize(db)
-    services = build_services(settings, db)
-    yield services
-    close_services(services)
-    db.close_all()
-
-
 @pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[Services]:
     """The services a handler reaches through the request, on a migrated database."""
@@ -164,50 +152,6 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 async def sqlite_services(sqlite_settings: Settings) -> AsyncIterator[Services]:
     for services in migrated_services(sqlite_settings):
         yield services
-
-
-def make_request(
-    services: Services,
-    method: str,
-    path: str,
-    *,
-    path_params: dict[str, str] | None = None,
-    token: str | None = None,
-    json_body: Any = None,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    query: str = "",
-) -> Request:
-    """A Starlette request as the router would hand it to a handler."""
-    all_headers = dict(headers or {})
-    if json_body is not None:
-        body = json.dumps(json_body).encode()
-        all_headers.setdefault("content-type", "application/json")
-    if token:
-        all_headers["authorization"] = f"Bearer {token}"
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path,
-        "root_path": "",
-        "scheme": "http",
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 50000),
-        "query_string": query.encode(),
-        "headers": [(k.lower().encode(), v.encode()) for k, v in all_headers.items()],
-        "path_params": path_params or {},
-        "state": {"services": services},
-    }
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(scope, receive)
 
 
 def signup(client: TestClient, email: str = "ann@example.com", password: str = PASSWORD) -> dict[str, Any]:

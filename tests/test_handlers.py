@@ -25,7 +25,8 @@ from handlers import (
 )
 from handlers.common.errors import ApiError
 from handlers.common.services import Services
-from tests.conftest import PASSWORD, make_request
+from tests.conftest import PASSWORD
+from tests.support.requests import make_request
 
 pytestmark = pytest.mark.anyio
 

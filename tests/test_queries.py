@@ -13,7 +13,8 @@ from handlers import create_task, list_tasks, signup
 from handlers.common.services import Services
 from handlers.list_tasks import TaskListQuery, filters, ordering
 from models import Task
-from tests.conftest import PASSWORD, make_request
+from tests.conftest import PASSWORD
+from tests.support.requests import make_request
 
 pytestmark = pytest.mark.anyio
 
