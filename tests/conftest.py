@@ -9,7 +9,7 @@ database. Without a server the test is skipped with the reason, except in CI (CI
 it fails.
 
 Peewee binds the models to one database per process (models.database_proxy), as one worker
-does: run one app at a time in a test, and start a real second process (tests/serverproc.py)
+does: run one app at a time in a test, and start a real second process (tests/support/live.py)
 to act as another worker."""
 
 from __future__ import annotations

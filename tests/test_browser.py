@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from settings import PROJECT_DIR
-from tests.serverproc import Server, call
+from tests.support.live import Server, call
 from tests.support.skips import skip_or_fail
 
 if TYPE_CHECKING:

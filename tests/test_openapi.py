@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from handlers.common import schemas
 from router import HANDLER_MODULES
 from settings import PROJECT_DIR
-from tests.serverproc import Server, call
+from tests.support.live import Server, call
 
 
 @pytest.fixture

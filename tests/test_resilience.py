@@ -14,8 +14,8 @@ import jwt
 import pytest
 
 from tests.conftest import SECRET, server_for
-from tests.serverproc import Server, call
 from tests.support.dbservers import DatabaseServer
+from tests.support.live import Server, call
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -14,17 +13,12 @@ from starlette.testclient import TestClient
 
 from settings import Settings
 from tests.conftest import PASSWORD, SECRET, auth, signup
-from tests.serverproc import Server, call
-
-
-def live_server(settings: Settings, tmp_path: Path, **env: str) -> Server:
-    base = {"DATA_DIR": str(tmp_path / "live"), "BCRYPT_ROUNDS": "4", "JWT_SECRET": SECRET}
-    return Server({**base, "DATABASE_URL": settings.database.url, **env}).start()
+from tests.support.live import Server, call
 
 
 @pytest.mark.slow
-def test_a_burst_of_parallel_guesses_is_held_to_the_limit(settings: Settings, tmp_path: Path) -> None:
-    server = live_server(settings, tmp_path, LOGIN_MAX_FAILURES="5", LOGIN_MAX_FAILURES_PER_CLIENT="1000")
+def test_a_burst_of_parallel_guesses_is_held_to_the_limit(settings: Settings) -> None:
+    server = Server.sharing(settings, LOGIN_MAX_FAILURES="5", LOGIN_MAX_FAILURES_PER_CLIENT="1000").start()
     try:
         call("POST", f"{server.base}/api/auth/signup", {"email": "burst@example.com", "password": PASSWORD})
         guess = {"email": "burst@example.com", "password": "a wrong guess"}
@@ -103,8 +97,8 @@ def test_nul_in_a_login_email_is_422_not_500(client: TestClient) -> None:
 
 
 @pytest.mark.slow
-def test_concurrent_edits_of_one_task_lose_nothing(settings: Settings, tmp_path: Path) -> None:
-    server = live_server(settings, tmp_path)
+def test_concurrent_edits_of_one_task_lose_nothing(settings: Settings) -> None:
+    server = Server.sharing(settings).start()
     try:
         token = call(
             "POST", f"{server.base}/api/auth/signup", {"email": "race@example.com", "password": PASSWORD}

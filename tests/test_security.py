@@ -17,7 +17,7 @@ from models import LoginThrottle, Task, TaskTag, User, database_proxy
 from router import create_app
 from settings import Settings
 from tests.conftest import PASSWORD, SECRET, auth, signup
-from tests.serverproc import Server, call
+from tests.support.live import Server, call
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:

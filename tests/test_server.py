@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serverproc import Server, call
+from tests.support.live import Server, call
 
 pytestmark = pytest.mark.slow
 

@@ -19,4 +19,4 @@ def migrated_services(settings: Settings) -> Iterator[Services]:
     services = build_services(settings, db)
     yield services
     close_services(services)
-    db.close_all()
+    db.close_all()  # type: ignore[attr-defined]  # a pool, though open_database says Database
