@@ -19,7 +19,6 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -35,10 +34,7 @@ from settings import Settings, load_settings
 from tests.support.dbservers import DatabaseServer, MariaDBServer, PostgresServer
 from tests.support.services import migrated_services
 from tests.support.skips import skip_or_fail
-
-SECRET = "test-secret-that-is-long-enough-for-hs256!"
-PASSWORD = "correct horse battery"
-
+from tests.support.tokens import SECRET
 
 DATABASE_KINDS = ("sqlite", "postgresql", "mysql")
 database_names = itertools.count(1)
@@ -152,13 +148,3 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 async def sqlite_services(sqlite_settings: Settings) -> AsyncIterator[Services]:
     for services in migrated_services(sqlite_settings):
         yield services
-
-
-def signup(client: TestClient, email: str = "ann@example.com", password: str = PASSWORD) -> dict[str, Any]:
-    response = client.post("/api/auth/signup", json={"email": email, "password": password})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import PASSWORD, auth, signup
+from tests.support.accounts import PASSWORD, auth, signup
 
 SHAPES = ["own", "user"]
 

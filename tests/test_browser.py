@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from settings import PROJECT_DIR
+from tests.support.accounts import PASSWORD, signup
 from tests.support.live import Server, call
 from tests.support.skips import skip_or_fail
 
@@ -41,7 +42,6 @@ ARTIFACTS = Path(PROJECT_DIR) / "tests" / "artifacts"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 TOKEN_KEY = "todo-api.token"
-PASSWORD = "correct horse battery"
 # What Chromium prints to the console when the page's Content-Security-Policy blocks something,
 # and what the `securitypolicyviolation` listener below prints.
 CSP_MARKERS = ("Content Security Policy", "Refused to", "CSP violation")
@@ -314,13 +314,7 @@ def test_page_end_to_end(
 
 def seed_sample_list(server: Server) -> str:
     """A small realistic list, created through the API, for the screenshots."""
-    reply = call(
-        "POST",
-        f"{server.base}/api/auth/signup",
-        {"email": "sam@example.com", "password": PASSWORD, "name": "Sam Carter"},
-    )
-    assert reply.status == 201, reply.body
-    token = reply.body["access_token"]
+    token = signup(server, "sam@example.com", name="Sam Carter")["access_token"]
     soon = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).replace(hour=17, minute=0, second=0)
     samples = [
         {"title": "Water the plants", "priority": "low", "tags": ["home"]},
@@ -376,10 +370,7 @@ def test_docs_swagger_ui(
     document = call("GET", f"{server.base}/openapi.json").body
     methods = {"get", "put", "post", "patch", "delete", "head", "options"}
     operations = sum(1 for item in document["paths"].values() for method in item if method in methods)
-    signup = call(
-        "POST", f"{server.base}/api/auth/signup", {"email": "docs@example.com", "password": PASSWORD}
-    )
-    token = signup.body["access_token"]
+    token = signup(server, "docs@example.com")["access_token"]
 
     session = watched(LAPTOP)
     page = session.page

@@ -19,7 +19,8 @@ from starlette.testclient import TestClient
 from migrations import runner
 from models import open_database
 from settings import PROJECT_DIR, Settings, parse_database_url
-from tests.conftest import PASSWORD, auth, server_for, signup
+from tests.conftest import server_for
+from tests.support.accounts import PASSWORD, auth, signup
 
 APP_TABLES = {"users", "tasks", "task_tags"}
 

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from handlers.common.cache import PageCache
 from settings import Settings
-from tests.conftest import auth, signup
+from tests.support.accounts import auth, signup
 from tests.support.live import Server, call
 
 

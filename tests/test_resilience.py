@@ -13,17 +13,13 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.conftest import SECRET, server_for
+from tests.conftest import server_for
+from tests.support.accounts import signup
 from tests.support.dbservers import DatabaseServer
 from tests.support.live import Server, call
+from tests.support.tokens import SECRET
 
 pytestmark = pytest.mark.slow
-
-
-def new_account(base: str, email: str = "load@example.com") -> tuple[str, str]:
-    reply = call("POST", f"{base}/api/auth/signup", {"email": email, "password": "password-1"})
-    assert reply.status == 201, reply.body
-    return reply.body["access_token"], reply.body["user"]["id"]
 
 
 def all_task_ids(base: str, token: str) -> set[int]:
@@ -53,7 +49,7 @@ def test_postgres_restart_and_outage(postgres: tuple[DatabaseServer, str], tmp_p
     env = {"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4", "DATABASE_URL": url, "DB_TIMEOUT_SECONDS": "3"}
     server = Server(env).start()
     try:
-        token, _ = new_account(server.base)
+        token = signup(server, "load@example.com")["access_token"]
         for number in range(5):  # fill the pool with connections that the restart will end
             assert (
                 call("POST", f"{server.base}/api/tasks", {"title": f"before {number}"}, token).status == 201
@@ -86,7 +82,7 @@ def test_postgres_restart_and_outage(postgres: tuple[DatabaseServer, str], tmp_p
 def test_two_workers_fifty_writers_on_sqlite(tmp_path: Path) -> None:
     server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4"}, workers=2).start()
     try:
-        token, _ = new_account(server.base)
+        token = signup(server, "load@example.com")["access_token"]
 
         def writer(client: int) -> list[int]:
             return [
@@ -108,7 +104,7 @@ def test_two_workers_fifty_writers_on_sqlite(tmp_path: Path) -> None:
 def kill_during_writes(env: dict[str, str], tmp_path: Path) -> None:
     """Writers create tasks while the server is SIGKILLed; every 201 must survive the restart."""
     server = Server(env).start()
-    token, _ = new_account(server.base, "crash@example.com")
+    token = signup(server, "crash@example.com")["access_token"]
     acknowledged: list[int] = []
     stop = threading.Event()
 

@@ -7,20 +7,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import jwt
 import pytest
 from starlette.testclient import TestClient
 
 from settings import Settings
-from tests.conftest import PASSWORD, SECRET, auth, signup
+from tests.support.accounts import auth, signup
 from tests.support.live import Server, call
+from tests.support.tokens import signed_token
 
 
 @pytest.mark.slow
 def test_a_burst_of_parallel_guesses_is_held_to_the_limit(settings: Settings) -> None:
     server = Server.sharing(settings, LOGIN_MAX_FAILURES="5", LOGIN_MAX_FAILURES_PER_CLIENT="1000").start()
     try:
-        call("POST", f"{server.base}/api/auth/signup", {"email": "burst@example.com", "password": PASSWORD})
+        signup(server, "burst@example.com")
         guess = {"email": "burst@example.com", "password": "a wrong guess"}
         with ThreadPoolExecutor(max_workers=20) as pool:
             statuses = list(
@@ -55,14 +55,8 @@ def test_an_oversized_forwarded_address_is_a_401_and_still_counted(make_settings
 
 
 def external_token(subject: str, issued_at: float, **claims: Any) -> str:
-    payload = {
-        "sub": subject,
-        "iat": int(issued_at),
-        "exp": int(issued_at) + 600,
-        "iss": "https://fe",
-        **claims,
-    }
-    return jwt.encode(payload, SECRET, algorithm="HS256")
+    """HS256 with the shared secret from an issuer that is not this service."""
+    return signed_token({"sub": subject, "iss": "https://fe", **claims}, issued_at=issued_at)
 
 
 def test_a_deleted_external_account_stays_deleted_for_older_tokens(client: TestClient) -> None:
@@ -100,9 +94,7 @@ def test_nul_in_a_login_email_is_422_not_500(client: TestClient) -> None:
 def test_concurrent_edits_of_one_task_lose_nothing(settings: Settings) -> None:
     server = Server.sharing(settings).start()
     try:
-        token = call(
-            "POST", f"{server.base}/api/auth/signup", {"email": "race@example.com", "password": PASSWORD}
-        ).body["access_token"]
+        token = signup(server, "race@example.com")["access_token"]
         task = call("POST", f"{server.base}/api/tasks", {"title": "t", "tags": []}, token).body
         url = f"{server.base}/api/tasks/{task['id']}"
         with ThreadPoolExecutor(max_workers=8) as pool:

@@ -16,8 +16,9 @@ from starlette.testclient import TestClient
 from models import LoginThrottle, Task, TaskTag, User, database_proxy
 from router import create_app
 from settings import Settings
-from tests.conftest import PASSWORD, SECRET, auth, signup
+from tests.support.accounts import PASSWORD, auth, signup
 from tests.support.live import Server, call
+from tests.support.tokens import SECRET, signed_token
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -35,13 +36,6 @@ def ann(client: TestClient) -> dict[str, Any]:
     account = signup(client, "ann@example.com")
     client.post("/api/tasks", json={"title": "first", "tags": ["a"]}, headers=auth(account["access_token"]))
     return account
-
-
-def token_with(claims: dict[str, Any], key: str = SECRET, algorithm: str = "HS256", **headers: Any) -> str:
-    now = int(time.time())
-    return jwt.encode(
-        {"exp": now + 600, "iat": now, **claims}, key, algorithm=algorithm, headers=headers or None
-    )
 
 
 # Tokens --------------------------------------------------------------------------------------
@@ -69,14 +63,14 @@ def bad_tokens(ann: dict[str, Any]) -> dict[str, str]:
         "alg none": unsigned({"sub": user_id, "exp": now + 600}),
         "alg none upper": unsigned({"sub": user_id, "exp": now + 600}).replace("bm9uZ", "Tk9OR", 1),
         "tampered payload": tampered(ann["access_token"]),
-        "expired": token_with({"sub": user_id, "exp": now - 3600}),
-        "nbf in the future": token_with({"sub": user_id, "nbf": now + 3600}),
-        "no sub": token_with({}),
-        "numeric sub": token_with({"sub": 12345}),
-        "empty sub": token_with({"sub": ""}),
+        "expired": signed_token({"sub": user_id, "exp": now - 3600}),
+        "nbf in the future": signed_token({"sub": user_id, "nbf": now + 3600}),
+        "no sub": signed_token({}),
+        "numeric sub": signed_token({"sub": 12345}),
+        "empty sub": signed_token({"sub": ""}),
         "no exp": jwt.encode({"sub": user_id}, SECRET, algorithm="HS256"),
-        "HS512": token_with({"sub": user_id}, algorithm="HS512"),
-        "8 KB": token_with({"sub": user_id, "pad": "x" * 8192}),
+        "HS512": signed_token({"sub": user_id}, algorithm="HS512"),
+        "8 KB": signed_token({"sub": user_id, "pad": "x" * 8192}),
         "garbage": "not-a-token",
         "two parts": "abc.def",
     }
@@ -121,7 +115,7 @@ def test_wrong_issuer_or_audience_when_set(make_settings: Callable[..., Settings
             {},
         ):
             assert (
-                client.get("/api/auth/me", headers=auth(token_with({"sub": user_id, **claims}))).status_code
+                client.get("/api/auth/me", headers=auth(signed_token({"sub": user_id, **claims}))).status_code
                 == 401
             )
 
@@ -386,9 +380,7 @@ def test_user_id_path_injection_is_403(client: TestClient, ann: dict[str, Any]) 
 @pytest.fixture
 def live(tmp_path: Any) -> Iterator[tuple[Server, str]]:
     server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4", "MAX_BODY_BYTES": "65536"}).start()
-    token = call(
-        "POST", f"{server.base}/api/auth/signup", {"email": "raw@example.com", "password": PASSWORD}
-    ).body["access_token"]
+    token = signup(server, "raw@example.com")["access_token"]
     yield server, token
     server.stop()
 
@@ -479,9 +471,7 @@ def test_logs_never_show_passwords_tokens_or_secrets(tmp_path: Any) -> None:
     password = "my very secret password"
     try:
         base = server.base
-        token = call(
-            "POST", f"{base}/api/auth/signup", {"email": "log@example.com", "password": password}
-        ).body["access_token"]
+        token = signup(server, "log@example.com", password)["access_token"]
         call("POST", f"{base}/api/auth/login", {"email": "log@example.com", "password": password})
         call("POST", f"{base}/api/auth/login", {"email": "log@example.com", "password": "wrong " + password})
         call("POST", f"{base}/api/tasks", {"title": "t"}, token)

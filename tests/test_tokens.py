@@ -22,7 +22,8 @@ from handlers.common.jwks import JWKSCache
 from handlers.common.tokens import TokenService
 from router import create_app
 from settings import Settings
-from tests.conftest import SECRET, auth
+from tests.support.accounts import auth, signup
+from tests.support.tokens import SECRET
 
 FRONTEND = "https://frontend.example.com"
 
@@ -224,9 +225,7 @@ def test_hs256_with_a_wrong_secret_is_401(client: TestClient) -> None:
 def test_issuer_and_audience_are_enforced_when_configured(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings(JWT_ISSUER="https://api.example.com", JWT_AUDIENCE="todo-frontend")
     with TestClient(create_app(settings)) as client:
-        signed_up = client.post(
-            "/api/auth/signup", json={"email": "a@example.com", "password": "password-1"}
-        ).json()
+        signed_up = signup(client, "a@example.com")
         claims = jwt.decode(signed_up["access_token"], SECRET, algorithms=["HS256"], audience="todo-frontend")
         assert (claims["iss"], claims["aud"]) == ("https://api.example.com", "todo-frontend")
         assert client.get("/api/auth/me", headers=auth(signed_up["access_token"])).status_code == 200
@@ -241,9 +240,7 @@ def test_issuer_and_audience_are_enforced_when_configured(make_settings: Callabl
 
 
 def test_issued_token_claims(client: TestClient) -> None:
-    signed_up = client.post(
-        "/api/auth/signup", json={"email": "c@example.com", "password": "password-1"}
-    ).json()
+    signed_up = signup(client, "c@example.com")
     header = jwt.get_unverified_header(signed_up["access_token"])
     claims = jwt.decode(signed_up["access_token"], SECRET, algorithms=["HS256"])
     assert header["alg"] == "HS256"
