@@ -57,7 +57,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_kind", kinds)
 
 
-def start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:
+def _start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:
+    """For the session fixtures below: skip (in CI, fail) when the server is not installed."""
     available, reason = kind.available()
     if not available:
         skip_or_fail(reason)
@@ -68,29 +69,35 @@ def start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:
 
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
-    server = start_server(PostgresServer, tmp_path_factory.mktemp("postgres"))
+    server = _start_server(PostgresServer, tmp_path_factory.mktemp("postgres"))
     yield server
     server.close()
 
 
 @pytest.fixture(scope="session")
 def mariadb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
-    server = start_server(MariaDBServer, tmp_path_factory.mktemp("mariadb"))
+    server = _start_server(MariaDBServer, tmp_path_factory.mktemp("mariadb"))
     yield server
     server.close()
 
 
-def server_for(kind: str, request: pytest.FixtureRequest) -> DatabaseServer:
-    return request.getfixturevalue("postgres_server" if kind == "postgresql" else "mariadb_server")
+@pytest.fixture
+def database_server(request: pytest.FixtureRequest) -> Callable[[str], DatabaseServer]:
+    """The session's server for a kind of database, "postgresql" or "mysql", started on first use."""
+
+    def server_for(kind: str) -> DatabaseServer:
+        return request.getfixturevalue("postgres_server" if kind == "postgresql" else "mariadb_server")
+
+    return server_for
 
 
 @pytest.fixture
-def database_url(database_kind: str, request: pytest.FixtureRequest) -> Iterator[str]:
+def database_url(database_kind: str, database_server: Callable[[str], DatabaseServer]) -> Iterator[str]:
     """A fresh empty database of `database_kind` ("" is SQLite's default file in DATA_DIR)."""
     if database_kind == "sqlite":
         yield ""
         return
-    server = server_for(database_kind, request)
+    server = database_server(database_kind)
     name = f"test_{next(database_names)}"
     yield server.create_database(name)
     server.drop_database(name)
@@ -101,7 +108,9 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+def _settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+    """For the settings fixtures below: fast bcrypt, the suite's secret, this test's database."""
+
     def make(**env: str) -> Settings:
         base = {
             "DATA_DIR": str(tmp_path / "data"),
@@ -117,13 +126,13 @@ def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Setting
 @pytest.fixture
 def make_settings(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
     """Settings as the service would read them from this environment (and no `.env`)."""
-    return settings_factory(tmp_path, database_url)
+    return _settings_factory(tmp_path, database_url)
 
 
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
     """For the tests about SQLite itself."""
-    return settings_factory(tmp_path, "")()
+    return _settings_factory(tmp_path, "")()
 
 
 @pytest.fixture

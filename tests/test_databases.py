@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from starlette.testclient import TestClient
 from migrations import runner
 from models import open_database
 from settings import PROJECT_DIR, Settings, parse_database_url
-from tests.conftest import server_for
 from tests.support.accounts import PASSWORD, auth, signup
+from tests.support.dbservers import DatabaseServer
 
 APP_TABLES = {"users", "tasks", "task_tags"}
 
@@ -65,10 +66,10 @@ def apply_script(db: peewee.Database, script: str) -> None:
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
 def test_committed_script_gives_the_migrations_schema(
-    dialect: str, request: pytest.FixtureRequest, tmp_path: Any
+    dialect: str, database_server: Callable[[str], DatabaseServer], tmp_path: Any
 ) -> None:
     """migrations/sql/<dialect>.sql on an empty database == the migrations, compared in the catalog."""
-    server = server_for(dialect, request)
+    server = database_server(dialect)
     urls = [server.create_database("schema_migrated"), server.create_database("schema_scripted")]
     migrated, scripted = (open_database(parse_database_url(url, tmp_path), 2, 5) for url in urls)
     runner.upgrade(migrated)

@@ -13,7 +13,6 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.conftest import server_for
 from tests.support.accounts import signup
 from tests.support.dbservers import DatabaseServer
 from tests.support.live import Server, call
@@ -35,13 +34,12 @@ def all_task_ids(base: str, token: str) -> set[int]:
 
 
 @pytest.fixture
-def postgres(request: pytest.FixtureRequest) -> Iterator[tuple[DatabaseServer, str]]:
-    server = server_for("postgresql", request)
-    url = server.create_database("resilience")
-    yield server, url
-    if not server.running:  # the test stopped it
-        server.start()
-    server.drop_database("resilience")
+def postgres(postgres_server: DatabaseServer) -> Iterator[tuple[DatabaseServer, str]]:
+    url = postgres_server.create_database("resilience")
+    yield postgres_server, url
+    if not postgres_server.running:  # the test stopped it
+        postgres_server.start()
+    postgres_server.drop_database("resilience")
 
 
 def test_postgres_restart_and_outage(postgres: tuple[DatabaseServer, str], tmp_path: Path) -> None:
