@@ -1,5 +1,6 @@
 """No lost writes: a PostgreSQL restart and outage, 2 workers with 50 concurrent writers on SQLite,
-and a server killed with SIGKILL in the middle of a write load. Real servers, real HTTP."""
+a server killed with SIGKILL in the middle of a write load, and concurrent edits of one task.
+Real servers, real HTTP."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import jwt
 import pytest
 
+from settings import Settings
 from tests.support.accounts import signup
 from tests.support.dbservers import DatabaseServer
 from tests.support.live import Server, call
@@ -167,3 +169,32 @@ def test_concurrent_first_requests_of_an_external_subject(tmp_path: Path) -> Non
         server.stop()
     assert {reply.status for reply in replies} == {200}
     assert {reply.body["id"] for reply in replies} == {"ext-1"}
+
+
+def test_concurrent_edits_of_one_task_lose_nothing(settings: Settings) -> None:
+    """Concurrent toggles and edits of one task through a live server lose no update."""
+    server = Server.sharing(settings).start()
+    try:
+        token = signup(server, "race@example.com")["access_token"]
+        task = call("POST", f"{server.base}/api/tasks", {"title": "t", "tags": []}, token).body
+        url = f"{server.base}/api/tasks/{task['id']}"
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            toggles = list(
+                pool.map(lambda _: call("PATCH", f"{url}/complete", None, token).status, range(20))
+            )
+            edits = list(
+                pool.map(
+                    lambda n: (
+                        call(
+                            "PATCH", url, {"description": "d"} if n % 2 else {"priority": "high"}, token
+                        ).status
+                    ),
+                    range(2),
+                )
+            )
+        final = call("GET", url, None, token).body
+    finally:
+        server.stop()
+    assert set(toggles) == {200} and set(edits) == {200}
+    assert final["completed"] is False  # 20 toggles: back where it started
+    assert (final["description"], final["priority"]) == ("d", "high")

@@ -7,6 +7,7 @@ import json
 import socket
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import jwt
@@ -272,6 +273,44 @@ def test_forwarded_for_is_honoured_only_from_trusted_proxies(make_settings: Call
     assert statuses == [401, 401, 401]
 
 
+def test_an_oversized_forwarded_address_is_a_401_and_still_counted(make_settings: Any) -> None:
+    """An oversized X-Forwarded-For or email in a login is a plain 401, and the failure still counts."""
+    settings = make_settings(
+        FORWARDED_ALLOW_IPS="*", LOGIN_MAX_FAILURES="2", LOGIN_MAX_FAILURES_PER_CLIENT="1000"
+    )
+    with TestClient(create_app(settings)) as client:
+        signup(client)
+        guess = {"email": "ann@example.com", "password": "a wrong guess"}
+        statuses = [
+            client.post(
+                "/api/auth/login", json=guess, headers={"X-Forwarded-For": "x" * 400 + str(n)}
+            ).status_code
+            for n in range(3)
+        ]
+        long_email = client.post(
+            "/api/auth/login", json={"email": "a" * 300 + "@x.io", "password": "whatever1"}
+        )
+    assert statuses == [401, 401, 429]
+    assert long_email.status_code == 401
+
+
+@pytest.mark.slow
+def test_a_burst_of_parallel_guesses_is_held_to_the_limit(settings: Settings) -> None:
+    """Parallel wrong guesses cannot race past LOGIN_MAX_FAILURES: exactly that many get a 401."""
+    server = Server.sharing(settings, LOGIN_MAX_FAILURES="5", LOGIN_MAX_FAILURES_PER_CLIENT="1000").start()
+    try:
+        signup(server, "burst@example.com")
+        guess = {"email": "burst@example.com", "password": "a wrong guess"}
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            statuses = list(
+                pool.map(lambda _: call("POST", f"{server.base}/api/auth/login", guess).status, range(40))
+            )
+    finally:
+        server.stop()
+    assert statuses.count(401) == 5, statuses
+    assert statuses.count(429) == 35
+
+
 # Bodies, paths and queries -------------------------------------------------------------------
 
 
@@ -300,6 +339,16 @@ def test_hostile_bodies_get_4xx_and_change_nothing(client: TestClient, ann: dict
             response = client.request(method, path, content=body, headers=headers)
             assert response.status_code == status, (name, method, response.text)
     assert snapshot() == before
+
+
+def test_nul_in_a_login_email_is_422_not_500(client: TestClient) -> None:
+    """A NUL byte in a login email, JSON or form, is a 422, never a database error."""
+    assert (
+        client.post("/api/auth/login", json={"email": "a\u0000@x.io", "password": "whatever1"}).status_code
+        == 422
+    )
+    form = client.post("/api/auth/login", data={"username": "a\x00@x.io", "password": "whatever1"})
+    assert form.status_code == 422
 
 
 def test_emoji_and_non_latin_text_round_trip(client: TestClient, ann: dict[str, Any]) -> None:
