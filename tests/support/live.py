@@ -63,7 +63,10 @@ def uvicorn_command(port: int, workers: int) -> list[str]:
 
 class Server:
     """The app in its own process, with the test process's environment minus DATABASE_URL and
-    JWT_SECRET, then `env`; its output goes to a log in DATA_DIR. `start()` waits for /health."""
+    JWT_SECRET, then `env`; its output goes to a log in DATA_DIR. `start()` waits for /health.
+
+    `command`, when given, replaces `uvicorn_command` and must serve on `port` by itself (so
+    `workers` is then its business)."""
 
     def __init__(
         self,
