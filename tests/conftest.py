@@ -1,5 +1,6 @@
 """Shared fixtures: settings on a temporary data directory and one database of each kind, the app
-through an HTTP test client, and requests built by hand for calling one handler alone.
+through an HTTP test client, and the services a handler called alone reaches through its request
+(built with tests/support/requests.py). Helpers the tests share live in tests/support/.
 
 Every test that uses `settings` (or `client`, `services`, `make_settings`) runs once per database
 given with `--db` (default: sqlite,postgresql,mysql). The PostgreSQL and MariaDB servers start
@@ -8,18 +9,16 @@ database. Without a server the test is skipped with the reason, except in CI (CI
 it fails.
 
 Peewee binds the models to one database per process (models.database_proxy), as one worker
-does: run one app at a time in a test, and start a real second process (tests/serverproc.py)
+does: run one app at a time in a test, and start a real second process (tests/support/live.py)
 to act as another worker."""
 
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,19 +26,15 @@ import pytest
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="todo-api-import-"))
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
-from starlette.requests import Request
 from starlette.testclient import TestClient
 
-from handlers.common.services import Services, build_services, close_services
-from migrations import runner
-from models import database_proxy, open_database
+from handlers.common.services import Services
 from router import create_app
 from settings import Settings, load_settings
 from tests.support.dbservers import DatabaseServer, MariaDBServer, PostgresServer
-
-SECRET = "test-secret-that-is-long-enough-for-hs256!"
-PASSWORD = "correct horse battery"
-
+from tests.support.services import migrated_services
+from tests.support.skips import skip_or_fail
+from tests.support.tokens import SECRET
 
 DATABASE_KINDS = ("sqlite", "postgresql", "mysql")
 database_names = itertools.count(1)
@@ -62,14 +57,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_kind", kinds)
 
 
-def skip_or_fail(reason: str) -> None:
-    """A missing server or tool skips outside CI; in CI it is a failure."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI needs this to run: {reason}")
-    pytest.skip(reason)
-
-
-def start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:
+def _start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:
+    """For the session fixtures below: skip (in CI, fail) when the server is not installed."""
     available, reason = kind.available()
     if not available:
         skip_or_fail(reason)
@@ -80,29 +69,35 @@ def start_server(kind: type[DatabaseServer], base: Path) -> DatabaseServer:
 
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
-    server = start_server(PostgresServer, tmp_path_factory.mktemp("postgres"))
+    server = _start_server(PostgresServer, tmp_path_factory.mktemp("postgres"))
     yield server
     server.close()
 
 
 @pytest.fixture(scope="session")
 def mariadb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
-    server = start_server(MariaDBServer, tmp_path_factory.mktemp("mariadb"))
+    server = _start_server(MariaDBServer, tmp_path_factory.mktemp("mariadb"))
     yield server
     server.close()
 
 
-def server_for(kind: str, request: pytest.FixtureRequest) -> DatabaseServer:
-    return request.getfixturevalue("postgres_server" if kind == "postgresql" else "mariadb_server")
+@pytest.fixture
+def database_server(request: pytest.FixtureRequest) -> Callable[[str], DatabaseServer]:
+    """The session's server for a kind of database, "postgresql" or "mysql", started on first use."""
+
+    def server_for(kind: str) -> DatabaseServer:
+        return request.getfixturevalue("postgres_server" if kind == "postgresql" else "mariadb_server")
+
+    return server_for
 
 
 @pytest.fixture
-def database_url(database_kind: str, request: pytest.FixtureRequest) -> Iterator[str]:
+def database_url(database_kind: str, database_server: Callable[[str], DatabaseServer]) -> Iterator[str]:
     """A fresh empty database of `database_kind` ("" is SQLite's default file in DATA_DIR)."""
     if database_kind == "sqlite":
         yield ""
         return
-    server = server_for(database_kind, request)
+    server = database_server(database_kind)
     name = f"test_{next(database_names)}"
     yield server.create_database(name)
     server.drop_database(name)
@@ -113,7 +108,9 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+def _settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+    """For the settings fixtures below: fast bcrypt, the suite's secret, this test's database."""
+
     def make(**env: str) -> Settings:
         base = {
             "DATA_DIR": str(tmp_path / "data"),
@@ -129,13 +126,13 @@ def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Setting
 @pytest.fixture
 def make_settings(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
     """Settings as the service would read them from this environment (and no `.env`)."""
-    return settings_factory(tmp_path, database_url)
+    return _settings_factory(tmp_path, database_url)
 
 
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
     """For the tests about SQLite itself."""
-    return settings_factory(tmp_path, "")()
+    return _settings_factory(tmp_path, "")()
 
 
 @pytest.fixture
@@ -149,16 +146,6 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def migrated_services(settings: Settings) -> Iterator[Services]:
-    db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
-    runner.upgrade(db)
-    database_proxy.initialize(db)
-    services = build_services(settings, db)
-    yield services
-    close_services(services)
-    db.close_all()
-
-
 @pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[Services]:
     """The services a handler reaches through the request, on a migrated database."""
@@ -170,57 +157,3 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 async def sqlite_services(sqlite_settings: Settings) -> AsyncIterator[Services]:
     for services in migrated_services(sqlite_settings):
         yield services
-
-
-def make_request(
-    services: Services,
-    method: str,
-    path: str,
-    *,
-    path_params: dict[str, str] | None = None,
-    token: str | None = None,
-    json_body: Any = None,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    query: str = "",
-) -> Request:
-    """A Starlette request as the router would hand it to a handler."""
-    all_headers = dict(headers or {})
-    if json_body is not None:
-        body = json.dumps(json_body).encode()
-        all_headers.setdefault("content-type", "application/json")
-    if token:
-        all_headers["authorization"] = f"Bearer {token}"
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path,
-        "root_path": "",
-        "scheme": "http",
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 50000),
-        "query_string": query.encode(),
-        "headers": [(k.lower().encode(), v.encode()) for k, v in all_headers.items()],
-        "path_params": path_params or {},
-        "state": {"services": services},
-    }
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(scope, receive)
-
-
-def signup(client: TestClient, email: str = "ann@example.com", password: str = PASSWORD) -> dict[str, Any]:
-    response = client.post("/api/auth/signup", json={"email": email, "password": password})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from settings import PROJECT_DIR
-from tests.conftest import PASSWORD, auth, signup
+from tests.support.accounts import PASSWORD, auth, signup
 
 SHAPES = ["own", "user"]
 
@@ -377,6 +377,18 @@ def test_list_filters_search_and_sort(client: TestClient, ann: dict[str, Any]) -
     create(client, ann, title="last", due_date="9999-12-31T23:59:59.999999Z")
     assert listed("due_before=9999-12-31T23:59:00-01:00") == ["last", "cherry", "banana"]
     assert listed("due_before=9999-12-31T23:59:59Z") == ["cherry", "banana"]
+
+
+def test_sort_by_title_breaks_ties_by_id(client: TestClient) -> None:
+    """Equal titles sort by id, ascending or descending, so the order is stable."""
+    headers = auth(signup(client)["access_token"])
+    for description in ("zzz", "aaa", None):
+        client.post("/api/tasks", json={"title": "Same", "description": description}, headers=headers)
+    ids = [t["id"] for t in client.get("/api/tasks?sort=title", headers=headers).json()]
+    assert ids == sorted(ids)
+    assert [t["id"] for t in client.get("/api/tasks?sort=-title", headers=headers).json()] == sorted(
+        ids, reverse=True
+    )
 
 
 def test_list_paging_headers(client: TestClient, ann: dict[str, Any]) -> None:

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from settings import PROJECT_DIR
-from tests.conftest import skip_or_fail
-from tests.serverproc import Server, call
+from tests.support.accounts import PASSWORD, signup
+from tests.support.live import Server, call
+from tests.support.skips import skip_or_fail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -41,7 +42,6 @@ ARTIFACTS = Path(PROJECT_DIR) / "tests" / "artifacts"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 TOKEN_KEY = "todo-api.token"
-PASSWORD = "correct horse battery"
 # What Chromium prints to the console when the page's Content-Security-Policy blocks something,
 # and what the `securitypolicyviolation` listener below prints.
 CSP_MARKERS = ("Content Security Policy", "Refused to", "CSP violation")
@@ -60,7 +60,6 @@ def playwright_api() -> ModuleType:
         return importlib.import_module("playwright.sync_api")
     except ImportError:
         skip_or_fail("the playwright package is missing (pip install -r requirements-dev.txt)")
-        raise
 
 
 @pytest.fixture(scope="module")
@@ -315,13 +314,7 @@ def test_page_end_to_end(
 
 def seed_sample_list(server: Server) -> str:
     """A small realistic list, created through the API, for the screenshots."""
-    reply = call(
-        "POST",
-        f"{server.base}/api/auth/signup",
-        {"email": "sam@example.com", "password": PASSWORD, "name": "Sam Carter"},
-    )
-    assert reply.status == 201, reply.body
-    token = reply.body["access_token"]
+    token = signup(server, "sam@example.com", name="Sam Carter")["access_token"]
     soon = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).replace(hour=17, minute=0, second=0)
     samples = [
         {"title": "Water the plants", "priority": "low", "tags": ["home"]},
@@ -371,16 +364,14 @@ def test_docs_swagger_ui(
     playwright_api: ModuleType,
     artifacts: Path,
 ) -> None:
-    """Swagger UI renders every operation of /openapi.json under the page's CSP, and its
-    Authorize button and Execute reach the API with the pasted token."""
+    """Swagger UI renders every operation of /openapi.json under the page's CSP; its Authorize
+    button logs in with email and password (the OAuth2 password flow), and Execute then reaches
+    the API with the token it got."""
     expect = playwright_api.expect
     document = call("GET", f"{server.base}/openapi.json").body
     methods = {"get", "put", "post", "patch", "delete", "head", "options"}
     operations = sum(1 for item in document["paths"].values() for method in item if method in methods)
-    signup = call(
-        "POST", f"{server.base}/api/auth/signup", {"email": "docs@example.com", "password": PASSWORD}
-    )
-    token = signup.body["access_token"]
+    signup(server, "docs@example.com")
 
     session = watched(LAPTOP)
     page = session.page
@@ -392,13 +383,16 @@ def test_docs_swagger_ui(
     expect(authorize).to_contain_text("Authorize")
     page.screenshot(path=str(artifacts / "docs.png"))
 
-    # Authorize with the token, then run GET /api/auth/me from the page.
+    # Authorize with email and password, then run GET /api/auth/me from the page.
     authorize.click()
     dialog = page.locator(".modal-ux")
     expect(dialog).to_be_visible()
-    dialog.locator("input").first.fill(token)
-    dialog.locator("button.modal-btn.authorize").click()
-    dialog.locator("button.btn-done").click()
+    login = dialog.locator(".auth-container", has_text="passwordLogin")
+    login.locator("#oauth_username").fill("docs@example.com")
+    login.locator("#oauth_password").fill(PASSWORD)
+    login.locator("button.modal-btn.authorize").click()
+    expect(login.get_by_text("Authorized")).to_be_visible()  # the login answered a token
+    login.locator("button.btn-done").click()
     expect(dialog).to_be_hidden()
     me = page.locator(".opblock-get", has=page.locator('[data-path="/api/auth/me"]')).first
     me.locator(".opblock-summary").click()

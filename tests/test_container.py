@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.skips import skip_or_fail
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "container-test.sh"
 SHIM = ROOT.parent / "shared" / "tools" / "docker"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TIMEOUT_SECONDS = 1800  # a cold machine: install podman, build the base image, build, 4 runs
 NO_ENGINE = 3  # the script's exit status when no engine can run
 
@@ -35,12 +36,6 @@ def engine_unavailable() -> str | None:
     if os.geteuid() != 0:
         return f"'docker info' fails and {SHIM} (rootful podman) needs root"
     return None
-
-
-def skip_or_fail(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: the container test must run)")
-    pytest.skip(reason)
 
 
 @pytest.mark.slow

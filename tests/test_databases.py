@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,8 +22,10 @@ from handlers.common.services import Services
 from migrations import runner
 from models import User, open_database
 from router import create_app
-from settings import PROJECT_DIR, Settings, parse_database_url
-from tests.conftest import PASSWORD, auth, server_for, settings_factory, signup
+from settings import PROJECT_DIR, Settings, load_settings, parse_database_url
+from tests.support.accounts import PASSWORD, auth, signup
+from tests.support.dbservers import DatabaseServer
+from tests.support.tokens import SECRET
 
 APP_TABLES = {"users", "tasks", "task_tags"}
 
@@ -67,10 +70,10 @@ def apply_script(db: peewee.Database, script: str) -> None:
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
 def test_committed_script_gives_the_migrations_schema(
-    dialect: str, request: pytest.FixtureRequest, tmp_path: Any
+    dialect: str, database_server: Callable[[str], DatabaseServer], tmp_path: Any
 ) -> None:
     """migrations/sql/<dialect>.sql on an empty database == the migrations, compared in the catalog."""
-    server = server_for(dialect, request)
+    server = database_server(dialect)
     urls = [server.create_database("schema_migrated"), server.create_database("schema_scripted")]
     migrated, scripted = (open_database(parse_database_url(url, tmp_path), 2, 5) for url in urls)
     runner.upgrade(migrated)
@@ -194,10 +197,10 @@ def test_starting_on_an_up_to_date_database_leaves_peewee_migrate_unimported(
 
 @pytest.mark.parametrize("server_kind", ["postgresql", "mysql"])
 def test_percent_escaped_credentials_connect_with_their_decoded_values(
-    server_kind: str, request: pytest.FixtureRequest, tmp_path: Path
+    server_kind: str, database_server: Callable[[str], DatabaseServer], tmp_path: Path
 ) -> None:
     """`@`, `:` and `/` in a user or password arrive percent-escaped, as URL encoders write them."""
-    server = server_for(server_kind, request)
+    server = database_server(server_kind)
     database = f"escaped_{server_kind}"
     database_url = server.create_database(database)
     user, password = "todo:o@x", "p@ss:w0rd/%41"
@@ -214,7 +217,8 @@ def test_percent_escaped_credentials_connect_with_their_decoded_values(
     scheme, address = database_url.split("://")[0], database_url.split("@", 1)[1]
     escaped = f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{address}"
     assert "%40" in escaped and "%3A" in escaped and "%2F" in escaped and "%2541" in escaped
-    settings = settings_factory(tmp_path, escaped)()
+    env = {"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4", "JWT_SECRET": SECRET, "DATABASE_URL": escaped}
+    settings = load_settings(env, env_file=tmp_path / "absent.env")
     with TestClient(create_app(settings)) as client:
         token = signup(client)["access_token"]
         created = client.post("/api/tasks", json={"title": "escaped"}, headers=auth(token))

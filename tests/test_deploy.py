@@ -16,13 +16,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from settings import DatabaseURL, parse_database_url
+from tests.support.skips import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SPACE_COLORS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
 # Every key of the Spaces configuration reference (a typo such as `colourFrom` is an error).
 SPACE_KEYS = {
@@ -33,13 +32,6 @@ SPACE_KEYS = {
     "hf_oauth_authorized_org", "disable_embedding", "startup_duration_timeout", "custom_headers",
     "preload_from_hub", "license",
 }  # fmt: skip
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip with the reason, except in CI, where what the test needs must be there."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: this test must run)")
-    pytest.skip(reason)
 
 
 def tool(name: str) -> str | None:

@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from handlers import me
-from tests.conftest import PASSWORD, auth, signup
+from tests.support.accounts import PASSWORD, auth, signup
 
 
 def run_blocked(

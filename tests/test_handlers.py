@@ -25,22 +25,14 @@ from handlers import (
 )
 from handlers.common.errors import ApiError
 from handlers.common.services import Services
-from tests.conftest import PASSWORD, make_request
+from tests.support.accounts import PASSWORD, signup_alone
+from tests.support.requests import make_request
 
 pytestmark = pytest.mark.anyio
 
 
 def body(response: Any) -> Any:
     return json.loads(response.body)
-
-
-async def new_account(services: Services, email: str = "ann@example.com") -> dict[str, Any]:
-    request = make_request(
-        services, "POST", "/api/auth/signup", json_body={"email": email, "password": PASSWORD}
-    )
-    response = await signup.handle(request)
-    assert response.status_code == 201
-    return body(response)
 
 
 async def new_task(services: Services, token: str, **fields: Any) -> dict[str, Any]:
@@ -56,15 +48,15 @@ def task_request(services: Services, method: str, task_id: int, token: str, **kw
 
 
 async def test_signup_then_duplicate(services: Services) -> None:
-    account = await new_account(services)
+    account = await signup_alone(services)
     assert account["user"]["email"] == "ann@example.com"
     with pytest.raises(ApiError) as error:
-        await new_account(services, "ANN@example.com")
+        await signup_alone(services, "ANN@example.com")
     assert error.value.status == 409
 
 
 async def test_login_handler(services: Services) -> None:
-    await new_account(services)
+    await signup_alone(services)
     ok = make_request(
         services, "POST", "/api/auth/login", json_body={"email": "ann@example.com", "password": PASSWORD}
     )
@@ -86,7 +78,7 @@ async def test_login_handler(services: Services) -> None:
 
 
 async def test_me_handler(services: Services) -> None:
-    account = await new_account(services)
+    account = await signup_alone(services)
     response = await me.handle(make_request(services, "GET", "/api/auth/me", token=account["access_token"]))
     assert body(response) == account["user"]
     with pytest.raises(ApiError) as error:
@@ -95,7 +87,7 @@ async def test_me_handler(services: Services) -> None:
 
 
 async def test_create_and_get_handlers(services: Services) -> None:
-    token = (await new_account(services))["access_token"]
+    token = (await signup_alone(services))["access_token"]
     task = await new_task(services, token, tags=["A"])
     assert task["tags"] == ["a"]
     response = await get_task.handle(task_request(services, "GET", task["id"], token))
@@ -103,7 +95,7 @@ async def test_create_and_get_handlers(services: Services) -> None:
 
 
 async def test_list_handler(services: Services) -> None:
-    token = (await new_account(services))["access_token"]
+    token = (await signup_alone(services))["access_token"]
     for title in ("one", "two", "three"):
         await new_task(services, token, title=title)
     response = await list_tasks.handle(
@@ -114,7 +106,7 @@ async def test_list_handler(services: Services) -> None:
 
 
 async def test_replace_and_patch_handlers(services: Services) -> None:
-    token = (await new_account(services))["access_token"]
+    token = (await signup_alone(services))["access_token"]
     task = await new_task(services, token, description="keep")
     replaced = await replace_task.handle(
         task_request(services, "PUT", task["id"], token, json_body={"title": "new"})
@@ -132,7 +124,7 @@ async def test_replace_and_patch_handlers(services: Services) -> None:
 
 
 async def test_complete_handler(services: Services) -> None:
-    token = (await new_account(services))["access_token"]
+    token = (await signup_alone(services))["access_token"]
     task = await new_task(services, token)
     path = f"/api/tasks/{task['id']}/complete"
     params = {"task_id": str(task["id"])}
@@ -147,7 +139,7 @@ async def test_complete_handler(services: Services) -> None:
 
 
 async def test_delete_handlers(services: Services) -> None:
-    token = (await new_account(services))["access_token"]
+    token = (await signup_alone(services))["access_token"]
     first = await new_task(services, token)
     await new_task(services, token, completed=True)
     await new_task(services, token)
@@ -162,8 +154,8 @@ async def test_delete_handlers(services: Services) -> None:
 
 
 async def test_user_path_shape_in_a_handler(services: Services) -> None:
-    ann = await new_account(services)
-    bob = await new_account(services, "bob@example.com")
+    ann = await signup_alone(services)
+    bob = await signup_alone(services, "bob@example.com")
     request = make_request(
         services,
         "GET",

@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 
 from handlers.common.cache import Page, PageCache
 from settings import Settings
-from tests.conftest import SECRET, auth, signup
-from tests.serverproc import Server, call
+from tests.support.accounts import auth, signup
+from tests.support.live import Server, call
 
 
 def listed(client: TestClient, headers: dict[str, str]) -> list[tuple[str, bool, str]]:
@@ -40,8 +40,7 @@ def test_a_write_through_another_worker_shows(settings: Settings, client: TestCl
     """The other worker is a real second server process on the same database."""
     headers = auth(signup(client)["access_token"])
     assert listed(client, headers) == [] == listed(client, headers)
-    env = {"DATA_DIR": str(settings.data_dir), "JWT_SECRET": SECRET, "DATABASE_URL": settings.database.url}
-    other = Server(env).start()
+    other = Server.sharing(settings).start()
     try:
         token = headers["Authorization"].removeprefix("Bearer ")
         assert call("POST", f"{other.base}/api/tasks", {"title": "elsewhere"}, token).status == 201

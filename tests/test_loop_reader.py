@@ -14,7 +14,7 @@ from handlers.common.loop_reader import LoopReader
 from handlers.common.services import Services
 from models import User
 from settings import Settings
-from tests.conftest import auth, signup
+from tests.support.accounts import auth, signup
 
 
 @pytest.mark.anyio

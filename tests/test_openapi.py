@@ -19,8 +19,8 @@ from starlette.testclient import TestClient
 from handlers.common import schemas
 from router import HANDLER_MODULES
 from settings import PROJECT_DIR
-from tests.conftest import PASSWORD, auth, signup
-from tests.serverproc import Server, call
+from tests.support.accounts import PASSWORD, auth, signup
+from tests.support.live import Server
 
 
 @pytest.fixture
@@ -169,18 +169,16 @@ def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path, shap
     """
     server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4"}).start()
     try:
-        account = call(
-            "POST", f"{server.base}/api/auth/signup", {"email": "fuzz@example.com", "password": "password-1"}
-        )
+        account = signup(server, "fuzz@example.com")
         env = {
             **os.environ,
             "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
-            "SCHEMATHESIS_USER_ID": account.body["user"]["id"],
+            "SCHEMATHESIS_USER_ID": account["user"]["id"],
             "PYTHONPATH": str(PROJECT_DIR),
         }
         command = [
             sys.executable, "-m", "schemathesis.cli", "run", f"{server.base}/openapi.json",
-            "--header", f"Authorization: Bearer {account.body['access_token']}",
+            "--header", f"Authorization: Bearer {account['access_token']}",
             "--checks", "all", "--exclude-checks", "use_after_free", shape,
             "--max-examples", "50", "--seed", "20261122", "--no-color", "--workers", "1",
         ]  # fmt: skip

@@ -18,8 +18,9 @@ from migrations import runner
 from models import open_database
 from router import create_app
 from settings import Settings
-from tests.conftest import SECRET
-from tests.serverproc import Server, call, free_port
+from tests.support.live import Server, call
+from tests.support.ports import free_port
+from tests.support.tokens import SECRET
 
 
 def test_livez_answers_without_the_database(make_settings: Callable[..., Settings]) -> None:

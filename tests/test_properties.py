@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from router import create_app
 from settings import Settings
-from tests.conftest import auth, signup
+from tests.support.accounts import auth, signup
 
 MISSING = object()
 FIELDS = ("title", "description", "completed", "priority", "due_date", "tags", "order")

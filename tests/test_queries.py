@@ -3,27 +3,24 @@ list queries use the indexes made for them."""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 import pytest
 
-from handlers import create_task, list_tasks, signup
+from handlers import create_task, list_tasks
 from handlers.common.crud.task_list import filters, ordering
 from handlers.common.schemas import TaskListQuery
 from handlers.common.services import Services
 from models import Task
-from tests.conftest import PASSWORD, make_request
+from tests.support.accounts import signup_alone
+from tests.support.requests import make_request
 
 pytestmark = pytest.mark.anyio
 
 
 async def seeded_token(services: Services, tasks: int) -> str:
-    request = make_request(
-        services, "POST", "/api/auth/signup", json_body={"email": "q@example.com", "password": PASSWORD}
-    )
-    access = json.loads((await signup.handle(request)).body)["access_token"]
+    access = (await signup_alone(services, "q@example.com"))["access_token"]
     for number in range(tasks):
         body = {"title": f"task {number}", "tags": [f"tag{number % 3}", "all"]}
         await create_task.handle(make_request(services, "POST", "/api/tasks", token=access, json_body=body))

@@ -1,5 +1,6 @@
 """No lost writes: a PostgreSQL restart and outage, 2 workers with 50 concurrent writers on SQLite,
-and a server killed with SIGKILL in the middle of a write load. Real servers, real HTTP."""
+a server killed with SIGKILL in the middle of a write load, and concurrent edits of one task.
+Real servers, real HTTP."""
 
 from __future__ import annotations
 
@@ -13,17 +14,13 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.conftest import SECRET, server_for
-from tests.serverproc import Server, call
+from settings import Settings
+from tests.support.accounts import signup
 from tests.support.dbservers import DatabaseServer
+from tests.support.live import Server, call
+from tests.support.tokens import SECRET
 
 pytestmark = pytest.mark.slow
-
-
-def new_account(base: str, email: str = "load@example.com") -> tuple[str, str]:
-    reply = call("POST", f"{base}/api/auth/signup", {"email": email, "password": "password-1"})
-    assert reply.status == 201, reply.body
-    return reply.body["access_token"], reply.body["user"]["id"]
 
 
 def all_task_ids(base: str, token: str) -> set[int]:
@@ -39,13 +36,12 @@ def all_task_ids(base: str, token: str) -> set[int]:
 
 
 @pytest.fixture
-def postgres(request: pytest.FixtureRequest) -> Iterator[tuple[DatabaseServer, str]]:
-    server = server_for("postgresql", request)
-    url = server.create_database("resilience")
-    yield server, url
-    if not server.running:  # the test stopped it
-        server.start()
-    server.drop_database("resilience")
+def postgres(postgres_server: DatabaseServer) -> Iterator[tuple[DatabaseServer, str]]:
+    url = postgres_server.create_database("resilience")
+    yield postgres_server, url
+    if not postgres_server.running:  # the test stopped it
+        postgres_server.start()
+    postgres_server.drop_database("resilience")
 
 
 def test_postgres_restart_and_outage(postgres: tuple[DatabaseServer, str], tmp_path: Path) -> None:
@@ -53,7 +49,7 @@ def test_postgres_restart_and_outage(postgres: tuple[DatabaseServer, str], tmp_p
     env = {"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4", "DATABASE_URL": url, "DB_TIMEOUT_SECONDS": "3"}
     server = Server(env).start()
     try:
-        token, _ = new_account(server.base)
+        token = signup(server, "load@example.com")["access_token"]
         for number in range(5):  # fill the pool with connections that the restart will end
             assert (
                 call("POST", f"{server.base}/api/tasks", {"title": f"before {number}"}, token).status == 201
@@ -86,7 +82,7 @@ def test_postgres_restart_and_outage(postgres: tuple[DatabaseServer, str], tmp_p
 def test_two_workers_fifty_writers_on_sqlite(tmp_path: Path) -> None:
     server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4"}, workers=2).start()
     try:
-        token, _ = new_account(server.base)
+        token = signup(server, "load@example.com")["access_token"]
 
         def writer(client: int) -> list[int]:
             return [
@@ -108,7 +104,7 @@ def test_two_workers_fifty_writers_on_sqlite(tmp_path: Path) -> None:
 def kill_during_writes(env: dict[str, str], tmp_path: Path) -> None:
     """Writers create tasks while the server is SIGKILLed; every 201 must survive the restart."""
     server = Server(env).start()
-    token, _ = new_account(server.base, "crash@example.com")
+    token = signup(server, "crash@example.com")["access_token"]
     acknowledged: list[int] = []
     stop = threading.Event()
 
@@ -173,3 +169,32 @@ def test_concurrent_first_requests_of_an_external_subject(tmp_path: Path) -> Non
         server.stop()
     assert {reply.status for reply in replies} == {200}
     assert {reply.body["id"] for reply in replies} == {"ext-1"}
+
+
+def test_concurrent_edits_of_one_task_lose_nothing(settings: Settings) -> None:
+    """Concurrent toggles and edits of one task through a live server lose no update."""
+    server = Server.sharing(settings).start()
+    try:
+        token = signup(server, "race@example.com")["access_token"]
+        task = call("POST", f"{server.base}/api/tasks", {"title": "t", "tags": []}, token).body
+        url = f"{server.base}/api/tasks/{task['id']}"
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            toggles = list(
+                pool.map(lambda _: call("PATCH", f"{url}/complete", None, token).status, range(20))
+            )
+            edits = list(
+                pool.map(
+                    lambda n: (
+                        call(
+                            "PATCH", url, {"description": "d"} if n % 2 else {"priority": "high"}, token
+                        ).status
+                    ),
+                    range(2),
+                )
+            )
+        final = call("GET", url, None, token).body
+    finally:
+        server.stop()
+    assert set(toggles) == {200} and set(edits) == {200}
+    assert final["completed"] is False  # 20 toggles: back where it started
+    assert (final["description"], final["priority"]) == ("d", "high")

@@ -7,6 +7,7 @@ import json
 import socket
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import jwt
@@ -16,8 +17,9 @@ from starlette.testclient import TestClient
 from models import LoginThrottle, Task, TaskTag, User, database_proxy
 from router import create_app
 from settings import Settings
-from tests.conftest import PASSWORD, SECRET, auth, signup
-from tests.serverproc import Server, call
+from tests.support.accounts import PASSWORD, auth, signup
+from tests.support.live import Server, call
+from tests.support.tokens import SECRET, signed_token
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -35,13 +37,6 @@ def ann(client: TestClient) -> dict[str, Any]:
     account = signup(client, "ann@example.com")
     client.post("/api/tasks", json={"title": "first", "tags": ["a"]}, headers=auth(account["access_token"]))
     return account
-
-
-def token_with(claims: dict[str, Any], key: str = SECRET, algorithm: str = "HS256", **headers: Any) -> str:
-    now = int(time.time())
-    return jwt.encode(
-        {"exp": now + 600, "iat": now, **claims}, key, algorithm=algorithm, headers=headers or None
-    )
 
 
 # Tokens --------------------------------------------------------------------------------------
@@ -69,14 +64,14 @@ def bad_tokens(ann: dict[str, Any]) -> dict[str, str]:
         "alg none": unsigned({"sub": user_id, "exp": now + 600}),
         "alg none upper": unsigned({"sub": user_id, "exp": now + 600}).replace("bm9uZ", "Tk9OR", 1),
         "tampered payload": tampered(ann["access_token"]),
-        "expired": token_with({"sub": user_id, "exp": now - 3600}),
-        "nbf in the future": token_with({"sub": user_id, "nbf": now + 3600}),
-        "no sub": token_with({}),
-        "numeric sub": token_with({"sub": 12345}),
-        "empty sub": token_with({"sub": ""}),
+        "expired": signed_token({"sub": user_id, "exp": now - 3600}),
+        "nbf in the future": signed_token({"sub": user_id, "nbf": now + 3600}),
+        "no sub": signed_token({}),
+        "numeric sub": signed_token({"sub": 12345}),
+        "empty sub": signed_token({"sub": ""}),
         "no exp": jwt.encode({"sub": user_id}, SECRET, algorithm="HS256"),
-        "HS512": token_with({"sub": user_id}, algorithm="HS512"),
-        "8 KB": token_with({"sub": user_id, "pad": "x" * 8192}),
+        "HS512": signed_token({"sub": user_id}, algorithm="HS512"),
+        "8 KB": signed_token({"sub": user_id, "pad": "x" * 8192}),
         "garbage": "not-a-token",
         "two parts": "abc.def",
     }
@@ -121,7 +116,7 @@ def test_wrong_issuer_or_audience_when_set(make_settings: Callable[..., Settings
             {},
         ):
             assert (
-                client.get("/api/auth/me", headers=auth(token_with({"sub": user_id, **claims}))).status_code
+                client.get("/api/auth/me", headers=auth(signed_token({"sub": user_id, **claims}))).status_code
                 == 401
             )
 
@@ -330,6 +325,44 @@ def test_throttle_rows_past_their_window_are_deleted(make_settings: Callable[...
         assert row_count() == 60 - 3 * 10 + 3 * 2
 
 
+def test_an_oversized_forwarded_address_is_a_401_and_still_counted(make_settings: Any) -> None:
+    """An oversized X-Forwarded-For or email in a login is a plain 401, and the failure still counts."""
+    settings = make_settings(
+        FORWARDED_ALLOW_IPS="*", LOGIN_MAX_FAILURES="2", LOGIN_MAX_FAILURES_PER_CLIENT="1000"
+    )
+    with TestClient(create_app(settings)) as client:
+        signup(client)
+        guess = {"email": "ann@example.com", "password": "a wrong guess"}
+        statuses = [
+            client.post(
+                "/api/auth/login", json=guess, headers={"X-Forwarded-For": "x" * 400 + str(n)}
+            ).status_code
+            for n in range(3)
+        ]
+        long_email = client.post(
+            "/api/auth/login", json={"email": "a" * 300 + "@x.io", "password": "whatever1"}
+        )
+    assert statuses == [401, 401, 429]
+    assert long_email.status_code == 401
+
+
+@pytest.mark.slow
+def test_a_burst_of_parallel_guesses_is_held_to_the_limit(settings: Settings) -> None:
+    """Parallel wrong guesses cannot race past LOGIN_MAX_FAILURES: exactly that many get a 401."""
+    server = Server.sharing(settings, LOGIN_MAX_FAILURES="5", LOGIN_MAX_FAILURES_PER_CLIENT="1000").start()
+    try:
+        signup(server, "burst@example.com")
+        guess = {"email": "burst@example.com", "password": "a wrong guess"}
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            statuses = list(
+                pool.map(lambda _: call("POST", f"{server.base}/api/auth/login", guess).status, range(40))
+            )
+    finally:
+        server.stop()
+    assert statuses.count(401) == 5, statuses
+    assert statuses.count(429) == 35
+
+
 # Bodies, paths and queries -------------------------------------------------------------------
 
 
@@ -358,6 +391,16 @@ def test_hostile_bodies_get_4xx_and_change_nothing(client: TestClient, ann: dict
             response = client.request(method, path, content=body, headers=headers)
             assert response.status_code == status, (name, method, response.text)
     assert snapshot() == before
+
+
+def test_nul_in_a_login_email_is_422_not_500(client: TestClient) -> None:
+    """A NUL byte in a login email, JSON or form, is a 422, never a database error."""
+    assert (
+        client.post("/api/auth/login", json={"email": "a\u0000@x.io", "password": "whatever1"}).status_code
+        == 422
+    )
+    form = client.post("/api/auth/login", data={"username": "a\x00@x.io", "password": "whatever1"})
+    assert form.status_code == 422
 
 
 def test_emoji_and_non_latin_text_round_trip(client: TestClient, ann: dict[str, Any]) -> None:
@@ -438,9 +481,7 @@ def test_user_id_path_injection_is_403(client: TestClient, ann: dict[str, Any]) 
 @pytest.fixture
 def live(tmp_path: Any) -> Iterator[tuple[Server, str]]:
     server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4", "MAX_BODY_BYTES": "65536"}).start()
-    token = call(
-        "POST", f"{server.base}/api/auth/signup", {"email": "raw@example.com", "password": PASSWORD}
-    ).body["access_token"]
+    token = signup(server, "raw@example.com")["access_token"]
     yield server, token
     server.stop()
 
@@ -531,9 +572,7 @@ def test_logs_never_show_passwords_tokens_or_secrets(tmp_path: Any) -> None:
     password = "my very secret password"
     try:
         base = server.base
-        token = call(
-            "POST", f"{base}/api/auth/signup", {"email": "log@example.com", "password": password}
-        ).body["access_token"]
+        token = signup(server, "log@example.com", password)["access_token"]
         call("POST", f"{base}/api/auth/login", {"email": "log@example.com", "password": password})
         call("POST", f"{base}/api/auth/login", {"email": "log@example.com", "password": "wrong " + password})
         call("POST", f"{base}/api/tasks", {"title": "t"}, token)

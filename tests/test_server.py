@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.serverproc import Server, call
+from tests.support.accounts import signup
+from tests.support.live import Server, call
 
 pytestmark = pytest.mark.slow
 
@@ -86,9 +87,7 @@ def test_a_local_proxy_shapes_urls_with_the_images_flags(tmp_path: Path) -> None
         "X-Forwarded-Host": "todo.example.com",
     }
     try:
-        token = call(
-            "POST", f"{server.base}/api/auth/signup", {"email": "ann@example.com", "password": "password-ann"}
-        ).body["access_token"]
+        token = signup(server, "ann@example.com", "password-ann")["access_token"]
         created = call("POST", f"{server.base}/api/tasks", {"title": "Buy milk"}, token, headers=forwarded)
         assert created.status == 201
         assert created.headers["location"] == f"https://todo.example.com/api/tasks/{created.body['id']}"

@@ -8,62 +8,40 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.live import Server
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SMOKE = ROOT / "scripts" / "smoke.sh"
 STEPS = 15
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def server_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The process environment with the service's settings pinned: a fresh SQLite database and a
+    """The service's settings pinned over the process environment: a fresh SQLite database and a
     generated secret in a temporary DATA_DIR, fast bcrypt; whatever a `.env` file says is
-    overridden (the real environment wins over it)."""
-    env = dict(os.environ)
-    env.update(
-        DATA_DIR=str(tmp_path / "data"),
-        BCRYPT_ROUNDS="4",
-        DATABASE_URL="",
-        JWT_SECRET="",
-        BETTER_AUTH_SECRET="",
-        JWT_ISSUER="",
-        JWT_AUDIENCE="",
-        JWKS_URL="",
-        AUTO_MIGRATE="true",
-        FORWARDED_ALLOW_IPS="127.0.0.1",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    overridden (the real environment wins over it). This virtualenv's uvicorn comes first."""
+    return {
+        "DATA_DIR": str(tmp_path / "data"),
+        "BCRYPT_ROUNDS": "4",
+        "DATABASE_URL": "",
+        "JWT_SECRET": "",
+        "BETTER_AUTH_SECRET": "",
+        "JWT_ISSUER": "",
+        "JWT_AUDIENCE": "",
+        "JWKS_URL": "",
+        "AUTO_MIGRATE": "true",
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         **extra,
-    )
-    return env
-
-
-def wait_for_health(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"no /health answer from {base} within 60 s:\n{log.read_text()}")
+    }
 
 
 def dockerfile_cmd() -> list[str]:
@@ -85,20 +63,11 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     else:
         command = dockerfile_cmd()
         env = server_env(tmp_path, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1")
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    server = Server(env, port=port, command=command).start(timeout=60)
     try:
-        wait_for_health(base, process, log)
-        yield base
+        yield server.base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 def run_smoke(base: str, shell: str = "sh", **env: str) -> subprocess.CompletedProcess[str]:

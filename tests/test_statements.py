@@ -13,7 +13,7 @@ import pytest
 from handlers.common.services import Services
 from models import Task, TaskTag, User, queries
 from models.statements import Statement
-from tests.conftest import migrated_services
+from tests.support.services import migrated_services
 
 
 @pytest.fixture

@@ -24,8 +24,9 @@ from handlers.common.jwks import JWKSCache
 from handlers.common.tokens import TokenService
 from router import create_app
 from settings import Settings
-from tests.conftest import SECRET, auth
-from tests.serverproc import Server, call
+from tests.support.accounts import auth, signup
+from tests.support.live import Server, call
+from tests.support.tokens import SECRET, signed_token
 
 FRONTEND = "https://frontend.example.com"
 
@@ -231,12 +232,39 @@ def test_hs256_with_a_wrong_secret_is_401(client: TestClient) -> None:
     assert client.get("/api/auth/me", headers=auth(token)).status_code == 401
 
 
+def external_token(subject: str, issued_at: float, **claims: Any) -> str:
+    """HS256 with the shared secret from an issuer that is not this service."""
+    return signed_token({"sub": subject, "iss": "https://fe", **claims}, issued_at=issued_at)
+
+
+def test_a_deleted_external_account_stays_deleted_for_older_tokens(client: TestClient) -> None:
+    """A token issued before its external account was deleted does not bring the account back."""
+    old = auth(external_token("ext-deleted", time.time() - 5))
+    client.post("/api/tasks", json={"title": "before"}, headers=old)
+    assert [t["title"] for t in client.get("/api/tasks", headers=old).json()] == ["before"]  # now cached
+    assert client.request("DELETE", "/api/auth/me", headers=old).status_code == 204
+    assert client.get("/api/tasks", headers=old).status_code == 401
+    assert client.get("/api/auth/me", headers=old).status_code == 401
+    time.sleep(1.1)  # iat has a resolution of one second
+    fresh = auth(external_token("ext-deleted", time.time()))
+    assert client.get("/api/tasks", headers=fresh).json() == []  # a new account, not the old list
+    assert client.get("/api/auth/me", headers=fresh).status_code == 200
+
+
+def test_odd_claims_of_another_issuer(client: TestClient) -> None:
+    """Another issuer's over-long email or NUL in a name is dropped; a NUL in the subject is a 401."""
+    now = time.time()
+    long_email = auth(external_token("ext-long", now, email="a" * 300 + "@example.com", name="N\x00ame"))
+    me = client.get("/api/auth/me", headers=long_email)
+    assert me.status_code == 200
+    assert (me.json()["email"], me.json()["name"]) == (None, None)
+    assert client.get("/api/auth/me", headers=auth(external_token("nul\x00sub", now))).status_code == 401
+
+
 def test_issuer_and_audience_are_enforced_when_configured(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings(JWT_ISSUER="https://api.example.com", JWT_AUDIENCE="todo-frontend")
     with TestClient(create_app(settings)) as client:
-        signed_up = client.post(
-            "/api/auth/signup", json={"email": "a@example.com", "password": "password-1"}
-        ).json()
+        signed_up = signup(client, "a@example.com")
         claims = jwt.decode(signed_up["access_token"], SECRET, algorithms=["HS256"], audience="todo-frontend")
         assert (claims["iss"], claims["aud"]) == ("https://api.example.com", "todo-frontend")
         assert client.get("/api/auth/me", headers=auth(signed_up["access_token"])).status_code == 200
@@ -251,9 +279,7 @@ def test_issuer_and_audience_are_enforced_when_configured(make_settings: Callabl
 
 
 def test_issued_token_claims(client: TestClient) -> None:
-    signed_up = client.post(
-        "/api/auth/signup", json={"email": "c@example.com", "password": "password-1"}
-    ).json()
+    signed_up = signup(client, "c@example.com")
     header = jwt.get_unverified_header(signed_up["access_token"])
     claims = jwt.decode(signed_up["access_token"], SECRET, algorithms=["HS256"])
     assert header["alg"] == "HS256"

@@ -21,16 +21,16 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, NoReturn, Self
 
+from tests.support.ports import HOST, free_port
+
 __all__ = ["MariaDBServer", "PostgresServer"]
 
-HOST = "127.0.0.1"
 USER = "todo"
 PASSWORD = "todo"
 DATABASE = "todo"
@@ -39,12 +39,6 @@ STOP_TIMEOUT = 30.0
 
 DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 INSTALL_HINT = "run scripts/install-db-servers.sh"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def is_root() -> bool:
