@@ -39,12 +39,15 @@ RUN python -m compileall -q /home/user/app
 USER 1000
 EXPOSE 7860
 
-# /health checks the database too. No curl in the slim image: Python's urllib.
+# A liveness probe (/livez touches no database): an outage of the database must not get a
+# healthy container restarted, which would not bring the database back. Readiness is /readyz
+# (docker-compose.yml's check). No curl in the slim image: Python's urllib.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % (os.environ.get('PORT') or '7860'), timeout=4)"]
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/livez' % (os.environ.get('PORT') or '7860'), timeout=4)"]
 
 # Exec form through sh so that $PORT (a platform may set it; the Space uses app_port 7860),
-# $HOST and $WEB_CONCURRENCY are read at start; exec makes uvicorn PID 1, so it gets SIGTERM.
-# --no-proxy-headers: the app applies X-Forwarded-* itself (Host included); uvicorn doing it
-# first would hide the proxy's address from the app's trust check.
-CMD ["sh", "-c", "exec uvicorn router:app --host \"${HOST:-0.0.0.0}\" --port \"${PORT:-7860}\" --workers \"${WEB_CONCURRENCY:-1}\" --no-proxy-headers --no-server-header"]
+# $HOST, $WEB_CONCURRENCY and $LOG_FORMAT are read at start; exec makes uvicorn PID 1, so it gets
+# SIGTERM. --no-proxy-headers: the app applies X-Forwarded-* itself (Host included); uvicorn doing
+# it first would hide the proxy's address from the app's trust check. With LOG_FORMAT=json,
+# log-config.json makes uvicorn's own lines JSON too, those of its supervisor process included.
+CMD ["sh", "-c", "exec uvicorn router:app --host \"${HOST:-0.0.0.0}\" --port \"${PORT:-7860}\" --workers \"${WEB_CONCURRENCY:-1}\" --no-proxy-headers --no-server-header $([ \"$LOG_FORMAT\" = json ] && echo --log-config log-config.json)"]

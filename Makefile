@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint bench schema lock
+.PHONY: run test check bench schema lock
 
 # The locks (requirements*.lock) pin every package with its hashes; pip installs them with
 # --require-hashes, and wheels only: nothing is built from source (a build's own tools would be
@@ -26,14 +26,16 @@ $(VENV)/.dev: requirements.lock requirements-dev.lock | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/uvicorn router:app --host $${HOST:-0.0.0.0} --port $${PORT:-7860} --no-proxy-headers --no-server-header
 
-## Install everything the tests need (database servers, browser) and run the whole suite.
-test: $(VENV)/.dev
+## Install everything the tests need (database servers, browser), run the checks, then the suite.
+test: check
 	scripts/install-test-deps.sh
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.dev
+## The code checks itself: ruff's lint and format, and mypy --strict (pyproject.toml says on what).
+check: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## Regenerate the committed Alembic-style schema scripts after adding a migration.
 schema: $(VENV)/.runtime

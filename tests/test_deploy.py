@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,7 @@ def test_dockerfile_follows_the_space_rules() -> None:
     assert copies[-1][1] == "--chown=1000:1000 . ."
     assert kinds.index("USER") > copies[-1][0]
     assert "HEALTHCHECK" in kinds and "urllib" in args["HEALTHCHECK"][0]
+    assert "/livez" in args["HEALTHCHECK"][0], "liveness: a database outage must not restart it"
 
 
 def test_dockerfile_cmd_is_exec_form_and_reads_port_workers_and_proxy_headers() -> None:
@@ -267,6 +269,8 @@ def test_compose_runs_the_app_on_a_healthy_postgres_by_default() -> None:
     assert (pg_env["POSTGRES_USER"], pg_env["POSTGRES_PASSWORD"], pg_env["POSTGRES_DB"]) == ("todo",) * 3
     assert env["DATA_DIR"] == "/data" and "app-data:/data" in app["volumes"]
     assert env["PORT"] == "7860"
+    readiness = " ".join(app["healthcheck"]["test"])
+    assert "/readyz" in readiness and ":7860/" in readiness
 
 
 def test_compose_mysql_profile_runs_the_app_on_a_healthy_mariadb() -> None:
@@ -331,3 +335,17 @@ def test_every_setting_is_in_the_readme_configuration_table() -> None:
     documented = {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])}
     missing = settings_variables() - documented
     assert not missing, f"not in README's configuration table: {sorted(missing)}"
+
+
+def test_the_test_command_runs_every_check_before_the_suite() -> None:
+    """`make test` (what .ci/run runs): ruff's lint and format check and mypy --strict on the
+    service's code, then pytest; a failing check stops it before the suite."""
+    result = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    commands = [line.strip() for line in result.stdout.splitlines()]
+    checks = [".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy"]
+    positions = [commands.index(check) for check in checks]
+    assert positions == sorted(positions) and positions[-1] < commands.index(".venv/bin/python -m pytest")
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy["strict"] is True
+    assert set(mypy["files"]) == {"handlers", "models", "migrations", "settings.py", "router.py"}

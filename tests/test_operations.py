@@ -4,7 +4,9 @@ and LOG_FORMAT=json with the request's id on every line logged while it is handl
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +19,7 @@ from starlette.testclient import TestClient
 from migrations import runner
 from models import open_database
 from router import create_app
-from settings import Settings
+from settings import PROJECT_DIR, Settings
 from tests.support.live import Server, call
 from tests.support.ports import free_port
 from tests.support.tokens import SECRET
@@ -89,29 +91,33 @@ def test_metrics_are_the_sum_of_both_workers(tmp_path: Path) -> None:
             "POST", f"{server.base}/api/auth/signup", {"email": "m@example.com", "password": "pw-12345"}
         )
         token = signup.body["access_token"]
-        for _ in range(40):  # each on a new connection: the kernel spreads them over both workers
-            assert call("GET", f"{server.base}/api/tasks?limit=5", None, token).status == 200
         wrong = {"email": "m@example.com", "password": "not it"}
         assert [call("POST", f"{server.base}/api/auth/login", wrong).status for _ in range(3)] == [
             401,
             429,
             429,
         ]
-
-        workers = {path.stem.split("_")[-1] for path in metrics_directory(server).glob("counter_*.db")}
-        assert len(workers) == 2, workers  # both wrote counts
+        listed = 0
+        # Each request on a new connection, until the kernel has given both workers some.
+        while listed < 40 or (len(worker_files(server)) < 2 and listed < 2000):
+            for _ in range(20):
+                assert call("GET", f"{server.base}/api/tasks?limit=5", None, token).status == 200
+            listed += 20
+        assert len(worker_files(server)) == 2
         scrapes = [scrape(server.base) for _ in range(6)]  # answered by either worker
-        listed = 'todo_api_requests_total{method="GET",route="/api/tasks",status="200"}'
-        assert {samples[listed] for samples in scrapes} == {40.0}
+        requests = 'todo_api_requests_total{method="GET",route="/api/tasks",status="200"}'
+        assert {samples[requests] for samples in scrapes} == {listed}
         for samples in scrapes:
             assert samples['todo_api_page_cache_total{result="miss"}'] >= 1
             assert (
                 samples['todo_api_page_cache_total{result="hit"}']
                 + samples['todo_api_page_cache_total{result="miss"}']
-                == 40
+                == listed
             )
             assert samples["todo_api_login_throttled_total"] == 2
-            assert samples['todo_api_request_duration_seconds_count{method="GET",route="/api/tasks"}'] == 40
+            assert (
+                samples['todo_api_request_duration_seconds_count{method="GET",route="/api/tasks"}'] == listed
+            )
             assert samples['todo_api_db_call_duration_seconds_count{kind="write"}'] >= 4
             assert samples['todo_api_db_pool_wait_seconds_count{kind="read"}'] >= 1
         assert not any("/api/tasks?" in name for name in scrapes[0])  # templates, not addresses
@@ -119,11 +125,12 @@ def test_metrics_are_the_sum_of_both_workers(tmp_path: Path) -> None:
         server.stop()
 
 
-def metrics_directory(server: Server) -> Path:
-    """Where a server run keeps its values when PROMETHEUS_MULTIPROC_DIR is not set."""
+def worker_files(server: Server) -> set[str]:
+    """The processes that have written counts, in the directory a server run keeps its values
+    in when PROMETHEUS_MULTIPROC_DIR is not set."""
     assert server.process is not None
     (directory,) = Path("/tmp/todo-api-metrics").glob(f"{server.process.pid}-*")
-    return directory
+    return {path.stem.split("_")[-1] for path in directory.glob("counter_*.db")}
 
 
 @pytest.mark.slow
@@ -176,3 +183,33 @@ def test_json_logs_carry_the_request_id_on_every_line(tmp_path: Path) -> None:
     assert all(isinstance(entry["duration_ms"], float) for entry in access)
     assert not any(entry["logger"] == "uvicorn.access" for entry in entries)  # each request once
     assert any(entry["logger"] == "uvicorn.error" for entry in entries)  # uvicorn's own lines too
+
+
+@pytest.mark.slow
+def test_the_images_command_logs_json_from_every_process(tmp_path: Path) -> None:
+    """The Dockerfile's CMD with LOG_FORMAT=json and two workers: uvicorn's supervisor, which
+    never imports the app, writes JSON too (log-config.json)."""
+    (line,) = [
+        line for line in (PROJECT_DIR / "Dockerfile").read_text().splitlines() if line.startswith("CMD ")
+    ]
+    port = free_port()
+    env = {
+        "DATA_DIR": str(tmp_path),
+        "BCRYPT_ROUNDS": "4",
+        "JWT_SECRET": SECRET,
+        "LOG_FORMAT": "json",
+        "WEB_CONCURRENCY": "2",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    server = Server(env, port=port, command=json.loads(line.removeprefix("CMD "))).start(timeout=60)
+    try:
+        assert call("GET", f"{server.base}/livez").status == 200
+    finally:
+        server.stop()
+    entries = [json.loads(line) for line in server.output().splitlines() if line.strip()]
+    messages = " ".join(entry["message"] for entry in entries)
+    assert "Started parent process" in messages  # the supervisor's own line
+    assert messages.count("Application startup complete") == 2  # each worker's
+    assert any(entry.get("route") == "/livez" for entry in entries)
