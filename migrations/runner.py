@@ -3,8 +3,8 @@
 Several workers may start together; each takes a lock that the database (or, for SQLite, the
 file system) holds across processes, then applies what is still pending. The second worker
 finds nothing to do. A database that already has every migration is seen to have them with a
-look at the history table, without the lock or peewee-migrate (whose import is a twentieth of
-a cold start).
+look at the history table, without the lock or peewee-migrate (whose import is part of a cold
+start: bench/README.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Peewee writes a query's SQL anew each time it runs, walking the query's expression tree: for
 the one-row reads and writes every request makes, that costs several times what the database
-does (about 0.3 ms against 0.01 ms for a row by primary key on SQLite; bench/README.md). A
+does (bench/README.md has the figures). A
 `Statement` keeps the text peewee wrote the first time and binds each run's values to it.
 
 The first compile checks that peewee bound exactly the values given, in their order, so the

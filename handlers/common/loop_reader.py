@@ -2,10 +2,10 @@
 caller's user row, on SQLite.
 
 Every authenticated request reads that row (a deleted account or a password change must take
-effect at once, in every worker). In a thread it costs a list page served from the cache most of
-its time: the hop there and back and peewee building the query take about 0.6 of its 0.9 ms of
-CPU. On SQLite in WAL mode a reader never waits for a writer and one row by primary key takes
-microseconds, so here it is read on the loop, on a connection of its own that has no busy
+effect at once, in every worker). For a list page served from the cache, the hop to a thread
+and back and peewee building the query would be most of the request's work (bench/README.md).
+On SQLite in WAL mode a reader never waits for a writer and one row by primary key is read
+without I/O waits, so here it is read on the loop, on a connection of its own that has no busy
 timeout: whatever would make it wait (a commit on a database not in WAL mode, a recovery) fails
 at once, and the caller goes the usual way through a thread. PostgreSQL and MySQL are a network
 round trip away: nothing of theirs is read on the loop.
