@@ -6,12 +6,12 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
+from handlers.common.conditions import if_match
 from handlers.common.crud.tasks import complete_task
 from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
 from handlers.common.schemas import Completed, TaskOut
 from handlers.common.services import services_of
-from handlers.common.tasks import base_url, task_id_from_path, task_json, task_paths
+from handlers.common.tasks import task_id_from_path, task_paths, task_response
 from handlers.common.validation import read_json, validate
 
 
@@ -28,7 +28,9 @@ ENDPOINT = Endpoint(
     response=TaskOut,
     body=CompleteIn,
     body_required=False,
-    errors=(400, 403, 404, 413, 415, 422),
+    errors=(400, 403, 404, 412, 413, 415, 422),
+    conditional="if-match",
+    response_headers={"ETag": "the task's version"},
 )
 
 
@@ -37,5 +39,5 @@ async def handle(request: Request) -> Response:
     task_id = task_id_from_path(request)
     data = await read_json(request, services_of(request).settings.max_body_bytes, required=False)
     completed = None if data is None else validate(CompleteIn, data, "body").completed
-    task, tags = await db.write(request, complete_task, principal, task_id, completed)
-    return json_response(task_json(task, tags, base_url(request)))
+    task, tags = await db.write(request, complete_task, principal, task_id, completed, if_match(request))
+    return task_response(request, task, tags)

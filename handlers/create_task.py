@@ -7,10 +7,9 @@ from handlers.common import db
 from handlers.common.auth import authenticate
 from handlers.common.crud.tasks import create_task
 from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
 from handlers.common.schemas import TaskCreate, TaskOut
 from handlers.common.services import services_of
-from handlers.common.tasks import base_url, task_json, task_paths
+from handlers.common.tasks import task_paths, task_response
 from handlers.common.validation import parse_body
 
 ENDPOINT = Endpoint(
@@ -23,7 +22,7 @@ ENDPOINT = Endpoint(
     response=TaskOut,
     body=TaskCreate,
     errors=(400, 403, 413, 415, 422),
-    response_headers={"Location": "the new task's URL"},
+    response_headers={"Location": "the new task's URL", "ETag": "the task's version"},
 )
 
 
@@ -31,5 +30,4 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     fields = await parse_body(request, TaskCreate, services_of(request).settings.max_body_bytes)
     task, tags = await db.write(request, create_task, principal, fields)
-    body = task_json(task, tags, base_url(request))
-    return json_response(body, status=201, headers={"Location": body["url"]})
+    return task_response(request, task, tags, status=201)

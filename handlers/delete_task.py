@@ -5,6 +5,7 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
+from handlers.common.conditions import if_match
 from handlers.common.crud.tasks import delete_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import no_content
@@ -17,11 +18,12 @@ ENDPOINT = Endpoint(
     operation_id="delete_task",
     tag="tasks",
     status=204,
-    errors=(403, 404, 422),
+    errors=(403, 404, 412, 422),
+    conditional="if-match",
 )
 
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
-    await db.write(request, delete_task, principal, task_id_from_path(request))
+    await db.write(request, delete_task, principal, task_id_from_path(request), if_match(request))
     return no_content()

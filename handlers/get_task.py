@@ -5,11 +5,11 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
+from handlers.common.conditions import if_none_match, not_modified, task_etag
 from handlers.common.crud.tasks import read_task
 from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
 from handlers.common.schemas import TaskOut
-from handlers.common.tasks import base_url, task_id_from_path, task_json, task_paths
+from handlers.common.tasks import task_id_from_path, task_paths, task_response
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -19,10 +19,14 @@ ENDPOINT = Endpoint(
     tag="tasks",
     response=TaskOut,
     errors=(403, 404, 422),
+    conditional="if-none-match",
+    response_headers={"ETag": "the task's version"},
 )
 
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     task, tags = await db.read(request, read_task, principal, task_id_from_path(request))
-    return json_response(task_json(task, tags, base_url(request)))
+    if (unless := if_none_match(request)) and unless.matches_weakly(task_etag(task)):
+        return not_modified(task_etag(task))
+    return task_response(request, task, tags)

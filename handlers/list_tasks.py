@@ -5,7 +5,8 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate, peek_user
-from handlers.common.cache import Page, page_address, page_key
+from handlers.common.cache import Page, known_answer, page_address, page_key
+from handlers.common.conditions import if_none_match, page_etag
 from handlers.common.crud.task_list import Listing, page_or_listing
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
@@ -23,7 +24,12 @@ ENDPOINT = Endpoint(
     response=list[TaskOut],
     query=TaskListQuery,
     errors=(403, 422),
-    response_headers={"X-Total-Count": "tasks matching the filters", "Link": "next/prev pages"},
+    conditional="if-none-match",
+    response_headers={
+        "X-Total-Count": "tasks matching the filters",
+        "Link": "next/prev pages",
+        "ETag": "the page's version: the same until one of the caller's tasks changes",
+    },
 )
 
 
@@ -31,11 +37,13 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     cache = services_of(request).page_cache
     address = page_address(request)
+    unless = if_none_match(request)
     # Pages are kept under the exact address they answered: one found here had a valid query.
-    if (user := peek_user(request, principal)) and (page := cache.get(page_key(user, address))):
-        return page.response()
+    if user := peek_user(request, principal):  # SQLite: the user row without a database thread
+        if known := known_answer(page_key(user, address), cache, unless):
+            return known.response()
     query = parse_query(request, TaskListQuery)
-    found = await db.read(request, page_or_listing, principal, query, address, cache)
+    found = await db.read(request, page_or_listing, principal, query, address, cache, unless)
     if isinstance(found, Listing):
         found = cache.put(found.key, render(request, query, found))
     return found.response()
@@ -44,7 +52,7 @@ async def handle(request: Request) -> Response:
 def render(request: Request, query: TaskListQuery, listing: Listing) -> Page:
     root = base_url(request)
     body = [task_json(task, listing.tags.get(task.id, []), root) for task in listing.tasks]
-    headers = {"X-Total-Count": str(listing.total)}
+    headers = {"X-Total-Count": str(listing.total), "ETag": page_etag(listing.key)}
     if link := page_links(request, query, listing.total):
         headers["Link"] = link
     response = json_response(body, headers=headers)

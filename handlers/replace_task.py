@@ -5,12 +5,12 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
+from handlers.common.conditions import if_match
 from handlers.common.crud.tasks import update_task
 from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
 from handlers.common.schemas import TaskOut, TaskReplace
 from handlers.common.services import services_of
-from handlers.common.tasks import base_url, task_id_from_path, task_json, task_paths
+from handlers.common.tasks import task_id_from_path, task_paths, task_response
 from handlers.common.validation import parse_body
 
 ENDPOINT = Endpoint(
@@ -21,7 +21,9 @@ ENDPOINT = Endpoint(
     tag="tasks",
     response=TaskOut,
     body=TaskReplace,
-    errors=(400, 403, 404, 413, 415, 422),
+    errors=(400, 403, 404, 412, 413, 415, 422),
+    conditional="if-match",
+    response_headers={"ETag": "the task's version"},
 )
 
 
@@ -29,5 +31,5 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     task_id = task_id_from_path(request)
     fields = await parse_body(request, TaskReplace, services_of(request).settings.max_body_bytes)
-    task, tags = await db.write(request, update_task, principal, task_id, fields)
-    return json_response(task_json(task, tags, base_url(request)))
+    task, tags = await db.write(request, update_task, principal, task_id, fields, if_match(request))
+    return task_response(request, task, tags)

@@ -13,7 +13,7 @@ import peewee
 from peewee_migrate import Migrator
 
 from migrations.runner import make_router, migration_names
-from models.database import MYSQL_FIELD_TYPES
+from models.database import FIELD_TYPES
 
 DIALECTS = ("sqlite", "postgresql", "mysql")
 VERSION_TABLE_DDL = (
@@ -65,11 +65,11 @@ Recorder = RecordingSqliteDatabase | RecordingPostgresqlDatabase | RecordingMySQ
 def recording_database(dialect: str) -> Recorder:
     db: Recorder
     if dialect == "sqlite":
-        db = RecordingSqliteDatabase("schema")
+        db = RecordingSqliteDatabase("schema", field_types=FIELD_TYPES[dialect])
     elif dialect == "postgresql":
-        db = RecordingPostgresqlDatabase("schema")
+        db = RecordingPostgresqlDatabase("schema", field_types=FIELD_TYPES[dialect])
     else:
-        db = RecordingMySQLDatabase("schema", field_types=MYSQL_FIELD_TYPES)
+        db = RecordingMySQLDatabase("schema", field_types=FIELD_TYPES[dialect])
     db.statements = []
     return db
 

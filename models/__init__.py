@@ -1,12 +1,13 @@
 """Peewee models and the database they live in."""
 
 from models.base import BaseModel, bound_database, database_proxy, utc_now
+from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
 from models.user import DeletedUser, User
 
-MODELS = (User, Task, TaskTag, LoginThrottle, DeletedUser)
+MODELS = (User, Task, TaskTag, LoginThrottle, DeletedUser, Tombstone, IdempotencyKey)
 
 __all__ = [
     "MODELS",
@@ -14,9 +15,11 @@ __all__ = [
     "PRIORITY_RANKS",
     "BaseModel",
     "DeletedUser",
+    "IdempotencyKey",
     "LoginThrottle",
     "Task",
     "TaskTag",
+    "Tombstone",
     "User",
     "bound_database",
     "database_proxy",

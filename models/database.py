@@ -15,8 +15,14 @@ from playhouse.pool import PooledDatabase, PooledMySQLDatabase, PooledPostgresql
 
 from settings import DatabaseURL
 
-# Microseconds on MySQL too (plain DATETIME drops them), so timestamps read back as written.
-MYSQL_FIELD_TYPES = {"DATETIME": "DATETIME(6)"}
+# Column types per dialect where peewee's default does not fit. Microseconds on MySQL too (plain
+# DATETIME drops them), so timestamps read back as written; MEDIUMTEXT (models.changes.BodyField)
+# is MySQL's, plain TEXT elsewhere.
+FIELD_TYPES = {
+    "sqlite": {"MEDIUMTEXT": "TEXT"},
+    "postgresql": {"MEDIUMTEXT": "TEXT"},
+    "mysql": {"DATETIME": "DATETIME(6)"},
+}
 
 
 class CheckedPooledPostgresqlDatabase(PooledPostgresqlDatabase):
@@ -54,9 +60,17 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
     if database.dialect == "sqlite":
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         pragmas = {"foreign_keys": 1, "synchronous": "normal", "busy_timeout": int(timeout * 1000)}
-        return PooledSqliteDatabase(**options, pragmas=pragmas, timeout=timeout, check_same_thread=False)
+        return PooledSqliteDatabase(
+            **options,
+            pragmas=pragmas,
+            timeout=timeout,
+            check_same_thread=False,
+            field_types=FIELD_TYPES["sqlite"],
+        )
     if database.dialect == "postgresql":
-        return CheckedPooledPostgresqlDatabase(**options, timeout=timeout, connect_timeout=int(timeout))
+        return CheckedPooledPostgresqlDatabase(
+            **options, timeout=timeout, connect_timeout=int(timeout), field_types=FIELD_TYPES["postgresql"]
+        )
     if "passwd" in options:  # playhouse spells it the old way; PyMySQL now wants `password`
         options["password"] = options.pop("passwd")
     return PooledMySQLDatabase(
@@ -66,7 +80,7 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
         read_timeout=30,
         write_timeout=30,
         charset="utf8mb4",
-        field_types=MYSQL_FIELD_TYPES,
+        field_types=FIELD_TYPES["mysql"],
         # As PostgreSQL: each statement sees what was committed before it (REPEATABLE READ,
         # MySQL's default, would hide a row another request just inserted).
         init_command="SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",

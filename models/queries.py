@@ -6,6 +6,9 @@ built by a named function of its values; the columns a task write sends come fro
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 import peewee
 
 from models.base import bound_database
@@ -41,9 +44,12 @@ def user_query(user_id: str) -> peewee.ModelSelect[User]:
     return User.select().where(User.id == user_id)
 
 
-def tasks_version_raise_query(user_id: str) -> peewee.ModelUpdate:
-    # The constant stays in the text (peewee would bind a plain 1; see Statement).
-    return User.update(tasks_version=User.tasks_version + peewee.SQL("1")).where(User.id == user_id)
+def user_for_update_query(user_id: str) -> peewee.ModelSelect[User]:
+    return user_query(user_id).for_update()
+
+
+def tasks_version_query(tasks_version: int, user_id: str) -> peewee.ModelUpdate:
+    return User.update(tasks_version=tasks_version).where(User.id == user_id)
 
 
 def task_query(task_id: int, user_id: str) -> peewee.ModelSelect[Task]:
@@ -78,7 +84,8 @@ def tags_insert_query(*pairs: object) -> peewee.ModelInsert:
 
 
 USER_BY_ID = Statement(user_query)
-RAISE_TASKS_VERSION = Statement(tasks_version_raise_query)
+USER_BY_ID_FOR_UPDATE = Statement(user_for_update_query)
+SET_TASKS_VERSION = Statement(tasks_version_query)
 TASK_OF_USER = Statement(task_query)
 TASK_OF_USER_FOR_UPDATE = Statement(task_for_update_query)
 TAGS_OF_TASKS = Statement(tags_query)
@@ -87,8 +94,10 @@ INSERT_TASK = Statement(task_insert_query)
 INSERT_TAGS = Statement(tags_insert_query)
 
 
-def user_by_id(user_id: str) -> User | None:
-    return USER_BY_ID.first(User, user_id)
+def user_by_id(user_id: str, *, for_update: bool = False) -> User | None:
+    """`for_update` locks the row where the database can (SQLite's writers are one at a time)."""
+    locks = for_update and not is_sqlite(bound_database())
+    return (USER_BY_ID_FOR_UPDATE if locks else USER_BY_ID).first(User, user_id)
 
 
 def task_of_user(task_id: int, user_id: str, *, for_update: bool = False) -> Task | None:
@@ -97,9 +106,13 @@ def task_of_user(task_id: int, user_id: str, *, for_update: bool = False) -> Tas
     return (TASK_OF_USER_FOR_UPDATE if locks else TASK_OF_USER).first(Task, task_id, user_id)
 
 
-def tags_of_tasks(task_ids: list[int]) -> list[tuple[int, str]]:
-    """(task id, name) of every tag of these tasks, in the order they were added."""
-    return TAGS_OF_TASKS.rows(*task_ids, shape=len(task_ids)) if task_ids else []
+def tags_by_task(task_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Every task's tags in one query, in the order they were given."""
+    ids = list(task_ids)
+    tags: dict[int, list[str]] = defaultdict(list)
+    for task_id, name in TAGS_OF_TASKS.rows(*ids, shape=len(ids)) if ids else []:
+        tags[task_id].append(name)
+    return tags
 
 
 def update_task_row(task: Task) -> None:

@@ -27,6 +27,10 @@ class Task(BaseModel):
     position = peewee.BigIntegerField(null=True)
     created_at = peewee.DateTimeField(default=utc_now)
     updated_at = peewee.DateTimeField(default=utc_now)
+    # 1 when created, one more with every change: what the task's ETag says.
+    version = peewee.BigIntegerField(default=1)
+    # The user's change sequence (User.tasks_version) at the last change: the change feed's order.
+    change_seq = peewee.BigIntegerField(default=0)
 
     if TYPE_CHECKING:
         user_id: str  # the foreign key's own value, as peewee names it
@@ -40,6 +44,7 @@ class Task(BaseModel):
             (("user", "priority", "id"), False),
             (("user", "position", "id"), False),
             (("user", "completed", "created_at"), False),
+            (("user", "change_seq", "id"), False),
         )
 
 

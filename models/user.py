@@ -21,7 +21,9 @@ class User(BaseModel):
     password_hash = peewee.CharField(max_length=100, null=True)
     # Raised by a password change; tokens carrying an older value are refused.
     token_version = peewee.IntegerField(default=0)
-    # Raised in the same transaction as every change to the user's tasks: list caches key on it.
+    # The user's change sequence: raised by one in each transaction that changes the user's tasks,
+    # while it holds this row's lock, so the numbers commit in order. Tasks and tombstones carry
+    # the number of their last change (the change feed), and list caches and ETags key on it.
     tasks_version = peewee.BigIntegerField(default=0)
     created_at = peewee.DateTimeField(default=utc_now)
 

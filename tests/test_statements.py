@@ -150,11 +150,13 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         position=7,
         created_at=dt.datetime(2026, 1, 3, 8, 30),
         updated_at=dt.datetime(2026, 1, 4, 8, 30),
+        version=5,
+        change_seq=9,
     )
     assert set(Task._meta.fields) == set(task.__data__), "give the test task a value for each column"
     cases = [
         (queries.USER_BY_ID, ("u_a",), None),
-        (queries.RAISE_TASKS_VERSION, ("u_a",), None),
+        (queries.SET_TASKS_VERSION, (41, "u_a"), None),
         (queries.TASK_OF_USER, (11, "u_a"), None),
         (queries.TAGS_OF_TASKS, (11, 12, 13), 3),
         (queries.UPDATE_TASK, (*queries.column_values(task, queries.CHANGED), 11), None),
@@ -163,6 +165,7 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
         cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))
+        cases.append((queries.USER_BY_ID_FOR_UPDATE, ("u_a",), None))
     for statement, values, shape in cases:
         assert all(a != b for n, a in enumerate(values) for b in values[n + 1 :]), values
         statement.texts.clear()

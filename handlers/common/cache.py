@@ -15,6 +15,7 @@ from typing import Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 
+from handlers.common.conditions import Condition, not_modified, page_etag
 from handlers.common.metrics import Metrics
 from handlers.common.responses import PreparedResponse
 
@@ -38,10 +39,29 @@ class UserVersions(Protocol):
 @dataclass(frozen=True)
 class Page:
     body: bytes
-    raw_headers: RawHeaders
+    raw_headers: RawHeaders  # its ETag among them
 
     def response(self) -> Response:
         return PreparedResponse(self.body, self.raw_headers)
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """The 304 for a client that holds the page's current version (If-None-Match)."""
+
+    etag: str
+
+    def response(self) -> Response:
+        return not_modified(self.etag)
+
+
+def known_answer(key: PageKey, cache: PageCache, unless: Condition | None) -> NotModified | Page | None:
+    """What can be answered without listing: 304 when the client's If-None-Match names the
+    page's ETag (which the key alone gives), else the page when it is cached."""
+    etag = page_etag(key)
+    if unless is not None and unless.matches_weakly(etag):
+        return NotModified(etag)
+    return cache.get(key)
 
 
 def page_address(request: Request) -> PageAddress:

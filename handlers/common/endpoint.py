@@ -29,3 +29,5 @@ class Endpoint:
     response_headers: dict[str, str] = field(default_factory=dict)
     description: str = ""
     media_type: str = "application/json"
+    # The conditional header the operation honours: "if-match" (writes) or "if-none-match" (reads).
+    conditional: str | None = None

@@ -11,9 +11,12 @@ CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "cursor_expired",
+    412: "precondition_failed",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
+    424: "failed_dependency",
     429: "rate_limited",
     500: "internal_error",
     503: "service_unavailable",
@@ -23,11 +26,13 @@ CODES_BY_STATUS = {
 class ApiError(Exception):
     """An answer other than success: status, `detail` for the caller, and extra headers."""
 
-    def __init__(self, status: int, detail: Any, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, detail: Any, headers: dict[str, str] | None = None, code: str | None = None
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
-        self.code = CODES_BY_STATUS.get(status, "bad_request" if status < 500 else "internal_error")
+        self.code = code or CODES_BY_STATUS.get(status, "bad_request" if status < 500 else "internal_error")
         self.headers = headers or {}
 
 

@@ -19,9 +19,12 @@ ERROR_DESCRIPTIONS = {
     404: "No such resource, or not yours",
     405: "Method not allowed",
     409: "Conflict",
+    410: "The cursor is older than CHANGES_RETENTION_DAYS: sync again from nothing",
+    412: "If-Match names no current version: nothing changed (the ETag header is the current one)",
     413: "Body larger than MAX_BODY_BYTES",
     415: "Body is not JSON",
     422: "Validation error",
+    424: "Depends on an operation that failed",
     429: "Too many attempts",
     503: "Database unreachable",
 }

@@ -287,6 +287,7 @@ class TaskOut(BaseModel):
     url: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int = Field(description="1 when created, one more with every change; the ETag names it")
 
 
 class ErrorOut(BaseModel):

@@ -1,13 +1,15 @@
-"""Task pieces several handlers share: the route shapes, the id in the path, and a task as JSON."""
+"""Task pieces several handlers share: the route shapes, the id in the path, a task as JSON."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 
+from handlers.common.conditions import task_etag
 from handlers.common.errors import not_found, validation_error
-from handlers.common.responses import iso
+from handlers.common.responses import iso, json_response
 from handlers.common.schemas import INT64_MAX
 from models import PRIORITY_NAMES, Task
 
@@ -43,7 +45,17 @@ def task_json(task: Task, tags: list[str], base_url: str) -> dict[str, Any]:
         "url": task_url(base_url, task.id),
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
+        "version": task.version,
     }
+
+
+def task_response(
+    request: Request, task: Task, tags: list[str], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """One task as JSON, with its ETag (and `Location` when it was just created)."""
+    body = task_json(task, tags, base_url(request))
+    extra = {"Location": body["url"]} if status == 201 else {}
+    return json_response(body, status=status, headers={"ETag": task_etag(task), **extra, **(headers or {})})
 
 
 def task_url(base_url: str, task_id: int) -> str:

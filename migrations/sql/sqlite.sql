@@ -54,3 +54,23 @@ UPDATE alembic_version SET version_num='004_title_key_deleted_users' WHERE alemb
 CREATE INDEX "login_throttles_window_start" ON "login_throttles" ("window_start");
 
 UPDATE alembic_version SET version_num='005_throttle_window_index' WHERE alembic_version.version_num = '004_title_key_deleted_users';
+
+-- Running upgrade 005_throttle_window_index -> 006_write_safety
+
+ALTER TABLE tasks ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
+
+ALTER TABLE tasks ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+
+CREATE INDEX "tasks_user_id_change_seq_id" ON "tasks" ("user_id", "change_seq", "id");
+
+CREATE TABLE IF NOT EXISTS "tombstones" ("kind" VARCHAR(16) NOT NULL, "entity_id" INTEGER NOT NULL, "user_id" VARCHAR(128) NOT NULL, "version" INTEGER NOT NULL, "change_seq" INTEGER NOT NULL, "deleted_at" DATETIME NOT NULL, PRIMARY KEY ("kind", "entity_id"), FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "tombstone_deleted_at" ON "tombstones" ("deleted_at");
+
+CREATE INDEX IF NOT EXISTS "tombstone_user_id_change_seq" ON "tombstones" ("user_id", "change_seq");
+
+CREATE TABLE IF NOT EXISTS "idempotency_keys" ("user_id" VARCHAR(128) NOT NULL, "key" VARCHAR(255) NOT NULL, "fingerprint" VARCHAR(64) NOT NULL, "status" INTEGER, "headers" TEXT, "body" TEXT, "created_at" DATETIME NOT NULL, PRIMARY KEY ("user_id", "key"), FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "idempotencykey_created_at" ON "idempotency_keys" ("created_at");
+
+UPDATE alembic_version SET version_num='006_write_safety' WHERE alembic_version.version_num = '005_throttle_window_index';

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 import peewee
 
-from handlers.common.cache import Page, PageAddress, PageCache, PageKey, page_key
-from handlers.common.crud.tasks import tags_by_task
+from handlers.common.cache import NotModified, Page, PageAddress, PageCache, PageKey, known_answer, page_key
+from handlers.common.conditions import Condition
 from handlers.common.crud.users import current_user
 from handlers.common.schemas import TaskListQuery
 from handlers.common.tokens import Principal
 from models import PRIORITY_RANKS, Task, TaskTag, bound_database
 from models.database import binary_collation
+from models.queries import tags_by_task
 
 SORT_COLUMNS: dict[str, peewee.Field] = {
     "created_at": Task.created_at,
@@ -36,12 +37,17 @@ class Listing:
 
 
 def page_or_listing(
-    principal: Principal, query: TaskListQuery, address: PageAddress, cache: PageCache
-) -> Page | Listing:
-    """The page cached for the caller's current tasks_version, else its tasks."""
+    principal: Principal,
+    query: TaskListQuery,
+    address: PageAddress,
+    cache: PageCache,
+    unless: Condition | None,
+) -> NotModified | Page | Listing:
+    """304 for a client that has the current page (If-None-Match `unless`), or the page cached
+    for the caller's current tasks_version, else its tasks."""
     user = current_user(principal)
     key = page_key(user, address)
-    return cache.get(key) or listing(user.id, query, key)
+    return known_answer(key, cache, unless) or listing(user.id, query, key)
 
 
 def listing(user_id: str, query: TaskListQuery, key: PageKey) -> Listing:

@@ -1,16 +1,23 @@
-"""Tasks: the rules of reading and changing one task or many (inside a database call)."""
+"""Tasks: the rules of reading and changing one task or many (inside a database call).
+
+Every change starts with `begin_change` (the user's row, locked), checks an If-Match against
+the task's ETag once the task's own row is locked, and numbers what it wrote (`ChangeSet`). A
+change that changes nothing (the values sent are the task's own) writes nothing: the version,
+`updated_at`, the change feed and the list ETags stay as they were.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
 
-from handlers.common.crud.users import current_user, tasks_changed
+from handlers.common.conditions import Condition, require_match, task_etag
+from handlers.common.crud.changes import TASK, ChangeSet, begin_change
+from handlers.common.crud.users import current_user
 from handlers.common.errors import not_found
 from handlers.common.schemas import TaskCreate, TaskPatch
 from handlers.common.tokens import Principal
-from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
+from models import PRIORITY_RANKS, Task, TaskTag, Tombstone, queries, utc_now
+from models.queries import tags_by_task
 
 TaskWithTags = tuple[Task, list[str]]
 
@@ -30,72 +37,107 @@ def read_task(principal: Principal, task_id: int) -> TaskWithTags:
 
 
 def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
+    change = begin_change(principal)
     now = utc_now()
-    task = Task(user=current_user(principal).id, created_at=now, updated_at=now)
-    tasks_changed(task.user_id)
-    tags = apply_changes(task, fields, now) or []
+    task = Task(user=change.user.id, created_at=now, updated_at=now)
+    _, tags = apply_changes(task, [], fields, now)
+    change.task_written(task, created=True)
     queries.insert_task_row(task)
+    # SQLite may give a new task the id of the highest one deleted: that one's tombstone goes.
+    Tombstone.delete().where((Tombstone.kind == TASK) & (Tombstone.entity_id == task.id)).execute()
     queries.insert_tags(task.id, tags)
     return task, tags
 
 
-def update_task(principal: Principal, task_id: int, changes: TaskPatch) -> TaskWithTags:
+def update_task(
+    principal: Principal, task_id: int, fields: TaskPatch, condition: Condition | None = None
+) -> TaskWithTags:
     """PUT and PATCH: apply the fields sent to the caller's task."""
-    task = locked_task(principal, task_id)
-    tags = apply_changes(task, changes, utc_now())
-    return task, save_changes(task, tags)
+    change, task = locked_task(principal, task_id, condition)
+    tags = tags_by_task([task.id])[task.id]
+    changed, new_tags = apply_changes(task, tags, fields, utc_now())
+    if changed:
+        save(change, task, new_tags if "tags" in changed else None)
+    return task, new_tags
 
 
-def complete_task(principal: Principal, task_id: int, completed: bool | None) -> TaskWithTags:
+def complete_task(
+    principal: Principal, task_id: int, completed: bool | None, condition: Condition | None = None
+) -> TaskWithTags:
     """Set `completed`, or flip it when None (two toggles at once flip it twice, never once)."""
-    task = locked_task(principal, task_id)
-    now = utc_now()
-    set_completed(task, (not task.completed) if completed is None else completed, now)
-    task.updated_at = now
-    return task, save_changes(task, None)
+    change, task = locked_task(principal, task_id, condition)
+    wanted = (not task.completed) if completed is None else completed
+    if wanted != task.completed:
+        now = utc_now()
+        set_completed(task, wanted, now)
+        task.updated_at = now
+        save(change, task, None)
+    return task, tags_by_task([task.id])[task.id]
 
 
-def delete_task(principal: Principal, task_id: int) -> None:
-    user_id = current_user(principal).id
-    tasks_changed(user_id)
-    if not Task.delete().where((Task.id == task_id) & (Task.user == user_id)).execute():
-        raise not_found("Task not found")
+def delete_task(principal: Principal, task_id: int, condition: Condition | None = None) -> None:
+    change, task = locked_task(principal, task_id, condition)
+    change.tasks_deleted(Task.select().where(Task.id == task.id))
 
 
 def delete_tasks(principal: Principal, completed: bool | None) -> int:
     """All the caller's tasks, or those whose `completed` is as given; how many went."""
-    user_id = current_user(principal).id
-    tasks_changed(user_id)
-    condition = Task.user == user_id
+    change = begin_change(principal)
+    condition = Task.user == change.user.id
     if completed is not None:
         condition &= Task.completed == completed
-    return int(Task.delete().where(condition).execute())
+    return change.tasks_deleted(Task.select().where(condition))
 
 
-def locked_task(principal: Principal, task_id: int) -> Task:
-    """The caller's task, locked for a change: the user's row first (tasks_changed), then the
-    task's, so concurrent edits of one user queue instead of losing one another."""
-    user_id = current_user(principal).id
-    tasks_changed(user_id)
-    return owned_task(user_id, task_id, for_update=True)
+def locked_task(principal: Principal, task_id: int, condition: Condition | None) -> tuple[ChangeSet, Task]:
+    """The caller's task, locked for a change: the user's row first, then the task's, so
+    concurrent edits of one user queue instead of losing one another; 412 when `condition`
+    (If-Match) does not allow its current ETag."""
+    change = begin_change(principal)
+    task = owned_task(change.user.id, task_id, for_update=True)
+    require_match(condition, task_etag(task))
+    return change, task
 
 
-def apply_changes(task: Task, changes: TaskPatch, now: dt.datetime) -> list[str] | None:
-    """Set the fields sent in `changes` on `task`; returns the new tags when they were sent."""
-    sent = changes.model_fields_set
-    for name in ("title", "description", "due_date"):
-        if name in sent:
-            setattr(task, name, getattr(changes, name))
-    if "priority" in sent:
-        task.priority = PRIORITY_RANKS[changes.priority]
-    if "order" in sent:
-        task.position = changes.order
-    if "completed" in sent:
-        set_completed(task, changes.completed, now)
-    task.title_key = task.title.lower()
-    task.search_text = searchable(task.title, task.description)
-    task.updated_at = now
-    return changes.tags if "tags" in sent else None
+def save(change: ChangeSet, task: Task, tags: list[str] | None) -> None:
+    """Write `task` (and its tags when given) as one numbered change."""
+    change.task_written(task)
+    queries.update_task_row(task)
+    if tags is not None:
+        TaskTag.delete().where(TaskTag.task == task.id).execute()
+        queries.insert_tags(task.id, tags)
+
+
+def apply_changes(
+    task: Task, tags: list[str], fields: TaskPatch, now: dt.datetime
+) -> tuple[list[str], list[str]]:
+    """Set the fields sent on `task`; returns the names of those whose value changed, and the
+    task's tags after the change. `updated_at` moves only when something changed."""
+    sent = fields.model_fields_set
+    new_values = {
+        "title": fields.title,
+        "description": fields.description,
+        "due_date": fields.due_date,
+        "priority": PRIORITY_RANKS[fields.priority] if "priority" in sent else None,
+        "position": fields.order,
+    }
+    changed = []
+    for name, value in new_values.items():
+        public = "order" if name == "position" else name
+        if public in sent and getattr(task, name) != value:
+            setattr(task, name, value)
+            changed.append(public)
+    if "completed" in sent and fields.completed != task.completed:
+        set_completed(task, fields.completed, now)
+        changed.append("completed")
+    new_tags = fields.tags if "tags" in sent else tags
+    if new_tags != tags:
+        changed.append("tags")
+    if changed:
+        task.title_key = task.title.lower()
+        task.search_text = searchable(task.title, task.description)
+        task.updated_at = now
+    return changed, new_tags
 
 
 def set_completed(task: Task, completed: bool, now: dt.datetime) -> None:
@@ -109,25 +151,3 @@ def set_completed(task: Task, completed: bool, now: dt.datetime) -> None:
 
 def searchable(title: str, description: str | None) -> str:
     return f"{title}\n{description or ''}".lower()
-
-
-def save_changes(task: Task, tags: list[str] | None) -> list[str]:
-    """Update `task`, and its tags when given; returns the task's tags."""
-    queries.update_task_row(task)
-    if tags is not None:
-        replace_tags(task.id, tags)
-        return tags
-    return tags_by_task([task.id])[task.id]
-
-
-def replace_tags(task_id: int, tags: list[str]) -> None:
-    TaskTag.delete().where(TaskTag.task == task_id).execute()
-    queries.insert_tags(task_id, tags)
-
-
-def tags_by_task(task_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Every task's tags in one query, in the order they were given."""
-    tags: dict[int, list[str]] = defaultdict(list)
-    for task_id, name in queries.tags_of_tasks(list(task_ids)):
-        tags[task_id].append(name)
-    return tags

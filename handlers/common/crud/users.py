@@ -9,29 +9,26 @@ import peewee
 from handlers.common.db import require_write
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.tokens import Principal
-from models import DeletedUser, Task, User, queries, utc_now
+from models import DeletedUser, Task, User, utc_now
 from models.queries import user_by_id
 
 
-def tasks_changed(user_id: str) -> None:
-    """Raise the user's tasks_version, in the write's own transaction: cached lists go stale.
-    Every write to a user's tasks calls this, first: it locks the user's row, so the writes of
-    one user queue here, in one order, on every database."""
-    queries.RAISE_TASKS_VERSION.execute(user_id)
-
-
-def current_user(principal: Principal) -> User:
-    """The user row.
+def current_user(principal: Principal, *, for_update: bool = False) -> User:
+    """The user row; `for_update` locks it, which every change of the user's data does first,
+    so the changes of one user queue there, in one order, on every database.
 
     A subject first seen in another issuer's token gets a row; a deleted user, or a token
     issued before the user's last password change, is 401.
     """
-    user = user_by_id(principal.subject)
+    user = user_by_id(principal.subject, for_update=for_update)
     if user is None:
         if principal.version is not None or deleted_since(principal):
             raise unauthorized("User no longer exists")
         require_write()
-        return create_external_user(principal)
+        create_external_user(principal)
+        user = user_by_id(principal.subject, for_update=for_update)
+        if user is None:
+            raise unauthorized("Invalid token")
     if principal.version is not None and principal.version != user.token_version:
         raise unauthorized("Token was revoked by a password change")
     return user
@@ -46,7 +43,7 @@ def deleted_since(principal: Principal) -> bool:
     return principal.issued_at is None or principal.issued_at <= deleted_at
 
 
-def create_external_user(principal: Principal) -> User:
+def create_external_user(principal: Principal) -> None:
     """Insert-or-ignore, so two first requests at once both succeed; the email is kept only
     when no other account here has it."""
     for email in (principal.email, None):
@@ -57,9 +54,8 @@ def create_external_user(principal: Principal) -> User:
             "created_at": utc_now(),
         }
         User.insert(row).on_conflict_ignore().execute()
-        if user := User.get_or_none(User.id == principal.subject):
-            return user
-    raise unauthorized("Invalid token")
+        if User.select().where(User.id == principal.subject).exists():
+            return
 
 
 def create_account(email: str, name: str | None, password_hash: str) -> User:
@@ -91,8 +87,7 @@ def store_password(principal: Principal, password_hash: str) -> None:
 def delete_account(principal: Principal) -> None:
     """The user row, their tasks and the tasks' tags (by the foreign keys' cascade), and a note
     of the deletion, so the user's older tokens cannot bring the account back."""
-    user = current_user(principal)
-    tasks_changed(user.id)  # locks the user's row first, in the same order as every task write
+    user = current_user(principal, for_update=True)  # first, as every change of the user's data
     Task.delete().where(Task.user == user.id).execute()
     User.delete().where(User.id == user.id).execute()
     DeletedUser.delete().where(DeletedUser.id == user.id).execute()
