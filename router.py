@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from handlers import (
+    batch,
     change_password,
     complete_task,
     create_task,
@@ -34,6 +35,7 @@ from handlers import (
     get_task,
     health,
     home,
+    list_changes,
     list_tasks,
     livez,
     login,
@@ -45,6 +47,7 @@ from handlers import (
     replace_task,
     signup,
 )
+from handlers.common.idempotency import IdempotencyMiddleware
 from handlers.common.logs import configure_logging
 from handlers.common.metrics import Metrics, open_metrics
 from handlers.common.middleware import (
@@ -73,6 +76,8 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     patch_task,
     delete_task,
     complete_task,
+    list_changes,
+    batch,
     signup,
     login,
     me,
@@ -87,7 +92,16 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     home,
 )
 API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-EXPOSED_HEADERS = ["Location", "Link", "X-Total-Count", "X-Request-ID"]
+EXPOSED_HEADERS = [
+    "Location",
+    "Link",
+    "X-Total-Count",
+    "X-Request-ID",
+    "ETag",
+    "Idempotent-Replayed",
+    "Retry-After",
+]
+CONDITIONAL_HEADERS = ["If-Match", "If-None-Match", "Idempotency-Key"]
 
 Handler = Callable[[Request], Awaitable[Response]]
 logger = logging.getLogger("todo_api")
@@ -168,11 +182,14 @@ def create_app(settings: Settings, modules: tuple[ModuleType, ...] = HANDLER_MOD
             allow_origins=list(settings.cors_origins),
             allow_origin_regex=settings.cors_origin_regex,
             allow_methods=API_METHODS,
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", *CONDITIONAL_HEADERS],
             allow_credentials="*" not in settings.cors_origins,
             expose_headers=EXPOSED_HEADERS,
             max_age=600,
         ),
+        # Inside CORS (a replayed answer gets its headers too), outside the errors (whose
+        # answers it keeps).
+        Middleware(IdempotencyMiddleware),
         Middleware(ErrorMiddleware, router=router),
     ]
     app: ASGIApp = router

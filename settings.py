@@ -100,6 +100,8 @@ class Settings:
     login_max_failures: int
     login_max_failures_per_client: int
     login_window_seconds: int
+    idempotency_ttl_hours: int
+    changes_retention_days: int
 
     @property
     def issued_token_issuer(self) -> str:
@@ -143,6 +145,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         login_max_failures=parse_int(env, "LOGIN_MAX_FAILURES", 5, minimum=1),
         login_max_failures_per_client=parse_int(env, "LOGIN_MAX_FAILURES_PER_CLIENT", 20, minimum=1),
         login_window_seconds=parse_int(env, "LOGIN_WINDOW_SECONDS", 900, minimum=1),
+        idempotency_ttl_hours=parse_int(env, "IDEMPOTENCY_TTL_HOURS", 24, minimum=1, maximum=24 * 365),
+        changes_retention_days=parse_int(env, "CHANGES_RETENTION_DAYS", 30, minimum=1, maximum=3650),
     )
 
 

@@ -4,6 +4,7 @@
   make a valid one.
 - `{user_id}` is the token's subject (SCHEMATHESIS_USER_ID), so the Phase II route shape is
   exercised beyond its 403 (which tests/test_api.py covers).
+- A batch's temp_ids are unique: each names one create (a duplicate makes the batch a 422).
 """
 
 from __future__ import annotations
@@ -25,3 +26,15 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) ->
     if path_parameters and "user_id" in path_parameters:
         path_parameters["user_id"] = os.environ["SCHEMATHESIS_USER_ID"]
     return path_parameters
+
+
+@schemathesis.hook
+def map_body(context: Any, body: Any) -> Any:
+    if context.operation.path.endswith("/batch") and isinstance(body, dict):
+        creates = [
+            op for op in body.get("operations") or [] if isinstance(op, dict) and op.get("op") == "create"
+        ]
+        for number, operation in enumerate(creates):
+            if isinstance(operation.get("temp_id"), str):
+                operation["temp_id"] = f"{operation['temp_id'][:50]}~{number}"
+    return body

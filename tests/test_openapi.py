@@ -177,7 +177,9 @@ def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path, shap
             "PYTHONPATH": str(PROJECT_DIR),
         }
         command = [
-            sys.executable, "-m", "schemathesis.cli", "run", f"{server.base}/openapi.json",
+            sys.executable, "-m", "schemathesis.cli",
+            "--config-file", str(PROJECT_DIR / "tests" / "schemathesis.toml"),
+            "run", f"{server.base}/openapi.json",
             "--header", f"Authorization: Bearer {account['access_token']}",
             "--checks", "all", "--exclude-checks", "use_after_free", shape,
             "--max-examples", "50", "--seed", "20261122", "--no-color", "--workers", "1",

@@ -22,6 +22,7 @@ import peewee
 from playhouse.pool import MaxConnectionsExceeded
 from starlette.requests import Request
 
+from handlers.common.crud.idempotency import claim_key, current_claim
 from handlers.common.errors import service_unavailable
 from handlers.common.services import services_of
 from models import write_transaction
@@ -72,10 +73,19 @@ async def run(request: Request, writes: bool, work: Callable[..., T], *args: obj
     queued = time.perf_counter()
     began = queued
 
+    claim = current_claim.get() if writes else None
+
     def attempt(as_write: bool) -> T:
         writing.set(as_write)
+        # The request's Idempotency-Key, claimed in its first write, with the change it guards.
+        pending = claim if as_write and claim is not None and not claim.committed else None
         with write_transaction(db) if as_write else db.atomic():
-            return work(*args, **kwargs)
+            if pending is not None:
+                claim_key(pending)
+            result = work(*args, **kwargs)
+        if pending is not None:
+            pending.committed = True
+        return result
 
     def in_transaction() -> T:
         nonlocal began

@@ -10,6 +10,7 @@ import peewee
 from starlette.requests import Request
 
 from handlers.common.cache import PageCache
+from handlers.common.cursors import Cursors
 from handlers.common.jwks import JWKSCache
 from handlers.common.loop_reader import LoopReader, open_loop_reader
 from handlers.common.metrics import Metrics
@@ -33,6 +34,7 @@ class Services:
     # handler (which sleeps with back-off), keeps the latency of a burst of writes low.
     write_limiter: anyio.CapacityLimiter
     page_cache: PageCache
+    cursors: Cursors
     loop_reader: LoopReader | None = None  # SQLite only
     endpoints: tuple[Endpoint, ...] = field(default=())
     metrics: Metrics | None = None  # METRICS=true only
@@ -56,6 +58,7 @@ def build_services(
         db_limiter=db_limiter,
         write_limiter=anyio.CapacityLimiter(1) if is_sqlite(db) else db_limiter,
         page_cache=PageCache(metrics=metrics),
+        cursors=Cursors(settings.jwt_secret, settings.changes_retention_days),
         loop_reader=open_loop_reader(db),
         endpoints=endpoints,
         metrics=metrics,

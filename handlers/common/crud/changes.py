@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import peewee
 
 from handlers.common.crud.users import current_user
+from handlers.common.cursors import START, Cursors, Position
 from handlers.common.tokens import Principal
 from models import Task, Tombstone, User, queries, utc_now
 from models.queries import tags_by_task
@@ -77,22 +78,7 @@ def chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
-class Position(NamedTuple):
-    """Where a feed answer ended: the sequence number, then the kind's rank and the entity's id
-    within it. `complete(S)` is past everything numbered S or less."""
-
-    seq: int
-    rank: int
-    entity_id: int
-
-    @classmethod
-    def complete(cls, seq: int) -> Position:
-        return cls(seq, END_RANK, 0)
-
-
 KIND_RANKS = {TASK: 0}  # the order of kinds within one sequence number
-END_RANK = 99
-START = Position(-1, END_RANK, 0)
 
 
 @dataclass(frozen=True)
@@ -108,26 +94,33 @@ class Entry:
 class FeedPage:
     entries: list[Entry]
     tags: dict[int, list[str]]  # of the tasks in `entries`
-    end: Position  # what the next request continues from
+    cursor: str  # what the next request continues from
     has_more: bool
-    user: User
 
 
-def read_feed(principal: Principal, after: Position | None, limit: int) -> FeedPage:
-    """Entities changed after `after` (None: a full sync), each once with its latest state, in
-    the order of their last change. A full sync leaves tombstones out: it starts from nothing."""
+def read_feed(principal: Principal, cursor: str | None, limit: int, cursors: Cursors) -> FeedPage:
+    """Entities changed after `cursor` (None: a full sync), each once with its latest state, in
+    the order of their last change. A full sync leaves tombstones out: it starts from nothing.
+
+    The next cursor keeps the time since when the client's copy is complete: the start of a
+    chain of `has_more` answers, or this answer's time when it holds everything.
+    """
     user = current_user(principal)
     upto = user.tasks_version  # read first: every change numbered up to it has committed
-    since = after or START
-    sources = [live_tasks(user.id, since, upto, limit + 1)]
-    if after is not None:
-        sources.append(tombstones(user.id, since, upto, limit + 1))
+    now = int(time.time())
+    after, complete_since = cursors.decode(user, cursor) if cursor is not None else (START, now)
+    sources = [live_tasks(user.id, after, upto, limit + 1)]
+    if cursor is not None:
+        sources.append(tombstones(user.id, after, upto, limit + 1))
     entries = list(heapq.merge(*sources, key=lambda entry: entry.position))[: limit + 1]
     has_more = len(entries) > limit
     entries = entries[:limit]
-    end = entries[-1].position if has_more else Position.complete(upto)
+    if has_more:
+        next_cursor = cursors.encode(user, entries[-1].position, complete_since)
+    else:
+        next_cursor = cursors.encode(user, Position.complete(upto), now)
     tags = tags_by_task(entry.task.id for entry in entries if entry.task is not None)
-    return FeedPage(entries, tags, end, has_more, user)
+    return FeedPage(entries, tags, next_cursor, has_more)
 
 
 def after_position(
