@@ -1,11 +1,11 @@
--- One wrk script for every case; bench.py sets it up through the environment:
+-- One wrk script for every case; the bench (bench/wrk.py) sets it up through the environment:
 --   BENCH_METHOD  GET, POST or PATCH (default GET)
 --   BENCH_PATHS   one path, or several separated by spaces (taken in turn, per connection thread)
 --   BENCH_TOKEN   bearer token (optional)
 --   BENCH_BODY    JSON request body (optional)
 --   BENCH_UNIQUE  "1": append "&n=<run>-<count>" to every request, so that no two requests (of
 --                 this run or an earlier one) share an address and no list page is cached
--- done() prints one line "BENCH_JSON {...}" that bench.py reads: request count, duration,
+-- done() prints one line "BENCH_JSON {...}" that bench/wrk.py reads: request count, duration,
 -- latency percentiles (microseconds) and error counts. wrk's `status` errors are the
 -- responses with a status >= 400; the service answers no 1xx or 3xx on these paths.
 
