@@ -62,14 +62,15 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def table(rows: list[Row]) -> list[str]:
+def table(rows: list[Row], ceiling: list[Row]) -> list[str]:
     lines = [
         "| case | c | req/s | vs ceiling | p50 ms | p99 ms | non-2xx | socket errors | peak RSS MB "
         "| server CPU ms/req |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    ceiling_rps = {row.concurrency: row.rps for row in ceiling}
     for row in rows:
-        ratio = "-" if row.ratio is None else f"{row.ratio:.2f}"
+        ratio = f"{row.rps / ceiling_rps[row.concurrency]:.2f}" if ceiling_rps.get(row.concurrency) else "-"
         lines.append(
             f"| {row.case} | {row.concurrency} | {fmt(row.rps)} | {ratio} | {fmt(row.p50_ms, 2)} | "
             f"{fmt(row.p99_ms, 2)} | {row.non_2xx} | {row.socket_errors} | {fmt(row.rss_mb)} | "
@@ -106,16 +107,16 @@ def markdown(report: Report) -> str:
         "(user + system, all threads) the server used during the run over the requests wrk completed: "
         "it varies less than req/s when something else loads the machine.",
         "",
-        *table(report.rows),
+        *table(report.rows, report.ceiling),
         "",
         "### Ceiling: bare Starlette, the same 20-task JSON as constant bytes",
         "",
-        *table(report.ceiling),
+        *table(report.ceiling, report.ceiling),
         "",
         f"### Login storm: login at c={STORM_LOGIN_CONCURRENCY} and /health at "
         f"c={STORM_HEALTH_CONCURRENCY}, at the same time",
         "",
-        *table(report.storm),
+        *table(report.storm, []),
         "",
         "## Cold start",
         "",

@@ -8,15 +8,15 @@ import os
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench.cases import CEILING_BESIDE, CEILING_CASE, service_cases, storm_cases
-from bench.measure import cold_starts, measure, settle
+from bench.cases import CASES, CEILING, CEILING_BESIDE, load, storm
+from bench.measure import cold_starts, measure, preflight, settle
 from bench.paths import BENCH_DIR
 from bench.progress import log
 from bench.resources import machine_busy_seconds, own_cpu_seconds, peak_rss_mb, reset_peak_rss
-from bench.seeding import Client, Seeded, seed
+from bench.seeding import Seeded, seed
 from bench.servers import Server, compile_app, running, service_env
 from bench.wrk import Row, run_together
 
@@ -41,16 +41,18 @@ def measure_service(
     """Every case on the service; the ceiling at each concurrency right before CEILING_BESIDE."""
     rows: list[Row] = []
     ceiling_rows: list[Row] = []
-    concurrencies = tuple(args.concurrency)
-    for case in service_cases(seeded):
-        if case.name != CEILING_BESIDE:
-            rows += measure(service.port, service.pid, case, concurrencies, args.duration, args.warmup)
-            continue
-        for concurrency in concurrencies:
-            ceiling_rows += measure(
-                ceiling.port, ceiling.pid, CEILING_CASE, (concurrency,), args.duration, args.warmup
+    for case in CASES:
+        service_load = load(case, seeded)
+        status, data = preflight(service.port, service_load)
+        if not case.accepts(status):
+            raise RuntimeError(
+                f"{case.name}: {case.method} {service_load.paths[0]} -> {status}: {data[:300]!r}"
             )
-            rows += measure(service.port, service.pid, case, (concurrency,), args.duration, args.warmup)
+        for concurrency in args.concurrency:
+            if case.name == CEILING_BESIDE:
+                ceiling_rows.append(measure(ceiling, CEILING, concurrency, args.duration, args.warmup))
+            warmup = args.warmup if case.warmup else 0
+            rows.append(measure(service, service_load, concurrency, args.duration, warmup))
     return rows, ceiling_rows
 
 
@@ -69,7 +71,9 @@ def run(args: argparse.Namespace) -> Report:
         with running(service):
             log("seeding ...")
             seeded = seed(service.port)
-            page_body = Client(service.port).call("GET", "/api/tasks?limit=20", token=seeded.reader_token)[1]
+            page_body = preflight(
+                service.port, load(next(c for c in CASES if c.name == CEILING_BESIDE), seeded)
+            )[1]
             (work / "page.json").write_bytes(page_body)
             overall_peak = peak_rss_mb(service.pid)  # start-up and seeding
             ceiling_env = {**os.environ, "BENCH_CEILING_BODY": str(work / "page.json")}
@@ -78,26 +82,21 @@ def run(args: argparse.Namespace) -> Report:
                 log("service, and the ceiling just before list 20 at each concurrency ...")
                 rows, ceiling_rows = measure_service(service, ceiling, seeded, args)
             log("login storm ...")
-            storm_runs = storm_cases(seeded)
+            storm_runs = storm()
             reset_peak_rss(service.pid)
-            storm = run_together(service.port, storm_runs, args.duration)
+            storm_rows = run_together(service.port, storm_runs, args.duration)
             storm_rss = peak_rss_mb(service.pid)
             settle(service.port, storm_runs[0][0])
-            for row in storm:
-                row.rss_mb = storm_rss
+            storm_rows = [replace(row, rss_mb=storm_rss) for row in storm_rows]
             readings = [overall_peak, *(row.rss_mb for row in rows), storm_rss]
             known = [value for value in readings if value is not None]
             overall_peak = max(known) if known else None
 
     others_cpu = (machine_busy_seconds() - busy) - (own_cpu_seconds() - own)
-    by_concurrency = {row.concurrency: row.rps for row in ceiling_rows}
-    for row in [*rows, *ceiling_rows]:
-        if by_concurrency.get(row.concurrency):
-            row.ratio = row.rps / by_concurrency[row.concurrency]
     return Report(
         rows=rows,
         ceiling=ceiling_rows,
-        storm=storm,
+        storm=storm_rows,
         cold_fresh=cold_fresh,
         cold_existing=cold_existing,
         peak_rss_mb=overall_peak,

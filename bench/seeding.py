@@ -6,11 +6,14 @@ import datetime as dt
 import http.client
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 PASSWORD = "bench-password-1"
 READER_TASKS = 1000
 WRITER_TASKS = 200
+# The reader's tasks are read (list, search, get), the writer's written (create, patch, complete).
+USERS = (("reader", READER_TASKS), ("writer", WRITER_TASKS))
 
 
 class Client:
@@ -20,18 +23,26 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def call(
-        self, method: str, path: str, body: object = None, token: str | None = None, raw: str | None = None
-    ) -> tuple[int, bytes]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        token: str | None = None,
+        raw: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """One request; (status, response headers, body)."""
+        sent = {"Authorization": f"Bearer {token}"} if token else {}
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         if data is not None:
-            headers["Content-Type"] = "application/json"
-        self.conn.request(method, path, body=data, headers=headers)
+            sent["Content-Type"] = "application/json"
+        sent.update(headers or {})
+        self.conn.request(method, path, body=data, headers=sent)
         response = self.conn.getresponse()
-        return response.status, response.read()
+        return response.status, response.msg, response.read()
 
     def json(self, method: str, path: str, body: object = None, token: str | None = None) -> object:
-        status, data = self.call(method, path, body, token)
+        status, _, data = self.call(method, path, body, token)
         if not 200 <= status < 300:
             raise RuntimeError(f"{method} {path} -> {status}: {data[:300]!r}")
         return json.loads(data)
@@ -59,27 +70,33 @@ def task_body(rng: random.Random, number: int) -> dict[str, object]:
     return body
 
 
-@dataclass
-class Seeded:
-    reader_token: str  # a user with READER_TASKS tasks: list, search, get
-    writer_token: str  # a user with WRITER_TASKS tasks: create, patch, complete
-    reader_email: str
-    reader_ids: list[int]
-    writer_ids: list[int]
+def email(user: str) -> str:
+    return f"{user}@bench.example"
+
+
+@dataclass(frozen=True)
+class SeededUser:
+    token: str
+    task_ids: tuple[int, ...]  # in creation order
+
+
+Seeded = Mapping[str, SeededUser]  # by user name, one entry per USERS
 
 
 def seed(port: int) -> Seeded:
+    """USERS signed up and given their tasks over HTTP, on a fresh database. The same random
+    sequence every time: each side of a run starts from the same data."""
     client, rng = Client(port), random.Random(42)
-    tokens: dict[str, str] = {}
-    ids: dict[str, list[int]] = {}
-    for role, count in (("reader", READER_TASKS), ("writer", WRITER_TASKS)):
-        signup = {"email": f"{role}@bench.example", "password": PASSWORD, "name": role}
+    users: dict[str, SeededUser] = {}
+    for user, count in USERS:
+        signup = {"email": email(user), "password": PASSWORD, "name": user}
         answer = client.json("POST", "/api/auth/signup", signup)
         assert isinstance(answer, dict)
-        tokens[role] = answer["access_token"]
-        ids[role] = []
+        token = answer["access_token"]
+        ids = []
         for number in range(count):
-            task = client.json("POST", "/api/tasks", task_body(rng, number), tokens[role])
+            task = client.json("POST", "/api/tasks", task_body(rng, number), token)
             assert isinstance(task, dict)
-            ids[role].append(task["id"])
-    return Seeded(tokens["reader"], tokens["writer"], "reader@bench.example", ids["reader"], ids["writer"])
+            ids.append(task["id"])
+        users[user] = SeededUser(token, tuple(ids))
+    return users

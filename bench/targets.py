@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from bench.cases import CEILING_BESIDE, CEILING_CASE, STORM_LOGIN_CONCURRENCY
+from bench.cases import CEILING, CEILING_BESIDE, STORM_LOGIN_CONCURRENCY
 from bench.run import Report
 from bench.wrk import Row
 
@@ -21,7 +21,7 @@ def find(rows: list[Row], case: str, concurrency: int) -> Row | None:
 def targets(report: Report) -> list[tuple[str, str, bool | None]]:
     """(target, measured, met) for each of the issue's targets."""
     checks: list[tuple[str, str, bool | None]] = []
-    listing, ceiling = find(report.rows, CEILING_BESIDE, 64), find(report.ceiling, CEILING_CASE.name, 64)
+    listing, ceiling = find(report.rows, CEILING_BESIDE, 64), find(report.ceiling, CEILING.name, 64)
     if listing and ceiling:
         ratio = listing.rps / ceiling.rps
         checks.append(

@@ -1,40 +1,49 @@
-"""One wrk run: its command line, its environment for bench/lua/request.lua, its parsed result."""
+"""One wrk run: what it sends (a Load), its command line and environment, its parsed result."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.paths import LUA_DIR
 
-LUA_SCRIPT = LUA_DIR / "request.lua"
+REQUEST_LUA = LUA_DIR / "request.lua"
 
 
 @dataclass(frozen=True)
-class Case:
+class Load:
+    """What wrk sends, made concrete for one server: a case resolved against its seeded data."""
+
     name: str
     method: str
-    paths: tuple[str, ...]
+    paths: tuple[str, ...]  # taken in turn; the first is also the pre-flight's and settle's
     token: str | None = None
     body: str | None = None
-    warmup: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)
     unique: bool = False  # each request's address made new (`&n=...`): no page comes from the cache
+    script: Path = REQUEST_LUA
 
-    @property
     def env(self) -> dict[str, str]:
+        """The BENCH_* variables bench/lua/request.lua reads (a case's own script gets them too)."""
         return {
             "BENCH_METHOD": self.method,
             "BENCH_PATHS": " ".join(self.paths),
             "BENCH_TOKEN": self.token or "",
             "BENCH_BODY": self.body or "",
+            "BENCH_HEADERS": "\n".join(f"{name}: {value}" for name, value in self.headers.items()),
             "BENCH_UNIQUE": "1" if self.unique else "",
+            "BENCH_LUA_DIR": str(LUA_DIR),
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
+    """One wrk run's figures, with what /proc said about the server meanwhile."""
+
     case: str
     concurrency: int
     rps: float
@@ -44,11 +53,10 @@ class Row:
     socket_errors: int
     requests: int
     rss_mb: float | None = None
-    ratio: float | None = None
     cpu_ms: float | None = None  # server CPU per request: robust to other load on the machine
 
 
-def wrk_command(port: int, case: Case, concurrency: int, seconds: float) -> list[str]:
+def wrk_command(port: int, load: Load, concurrency: int, seconds: float) -> list[str]:
     return [
         "wrk",
         "-t1",
@@ -57,18 +65,18 @@ def wrk_command(port: int, case: Case, concurrency: int, seconds: float) -> list
         "--timeout",
         "30s",
         "-s",
-        str(LUA_SCRIPT),
-        f"http://127.0.0.1:{port}{case.paths[0]}",
+        str(load.script),
+        f"http://127.0.0.1:{port}{load.paths[0]}",
     ]
 
 
-def wrk_row(case: Case, concurrency: int, output: str) -> Row:
+def wrk_row(load: Load, concurrency: int, output: str) -> Row:
     line = next((line for line in output.splitlines() if line.startswith("BENCH_JSON ")), None)
     if line is None:
-        raise RuntimeError(f"wrk printed no BENCH_JSON line for {case.name}:\n{output}")
+        raise RuntimeError(f"wrk printed no BENCH_JSON line for {load.name}:\n{output}")
     data = json.loads(line.removeprefix("BENCH_JSON "))
     return Row(
-        case=case.name,
+        case=load.name,
         concurrency=concurrency,
         rps=data["requests"] / (data["duration_us"] / 1e6),
         p50_ms=data["p50_us"] / 1000,
@@ -79,30 +87,30 @@ def wrk_row(case: Case, concurrency: int, output: str) -> Row:
     )
 
 
-def run_wrk(port: int, case: Case, concurrency: int, seconds: float) -> Row:
-    command = wrk_command(port, case, concurrency, seconds)
-    done = subprocess.run(command, env={**os.environ, **case.env}, capture_output=True, text=True)
+def run_wrk(port: int, load: Load, concurrency: int, seconds: float) -> Row:
+    command = wrk_command(port, load, concurrency, seconds)
+    done = subprocess.run(command, env={**os.environ, **load.env()}, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"wrk failed for {case.name}: {done.stderr or done.stdout}")
-    return wrk_row(case, concurrency, done.stdout)
+        raise RuntimeError(f"wrk failed for {load.name}: {done.stderr or done.stdout}")
+    return wrk_row(load, concurrency, done.stdout)
 
 
-def run_together(port: int, runs: list[tuple[Case, int]], seconds: float) -> list[Row]:
+def run_together(port: int, runs: list[tuple[Load, int]], seconds: float) -> list[Row]:
     """Several wrk processes at once (the login storm and /health beside it)."""
     processes = [
         subprocess.Popen(
-            wrk_command(port, case, concurrency, seconds),
-            env={**os.environ, **case.env},
+            wrk_command(port, load, concurrency, seconds),
+            env={**os.environ, **load.env()},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for case, concurrency in runs
+        for load, concurrency in runs
     ]
     rows = []
-    for (case, concurrency), process in zip(runs, processes, strict=True):
+    for (load, concurrency), process in zip(runs, processes, strict=True):
         out, err = process.communicate()
         if process.returncode != 0:
-            raise RuntimeError(f"wrk failed for {case.name}: {err or out}")
-        rows.append(wrk_row(case, concurrency, out))
+            raise RuntimeError(f"wrk failed for {load.name}: {err or out}")
+        rows.append(wrk_row(load, concurrency, out))
     return rows
