@@ -138,3 +138,7 @@ def select(names: tuple[str, ...]) -> tuple[Case, ...]:
     if unknown := [name for name in names if name not in known]:
         raise ValueError(f"no case {unknown!r}; the cases: {sorted(known)}")
     return tuple(case for case in CASES if not names or case.name in names)
+
+
+def case_named(name: str) -> Case:
+    return next(case for case in CASES if case.name == name)

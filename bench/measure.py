@@ -1,26 +1,31 @@
-"""A load's runs on one server (pre-flight, warm-up, wrk, settle) and the cold starts."""
+"""A load's runs on one server (pre-flight, warm-up, wrk, settle), the sides' turns, cold starts."""
 
 from __future__ import annotations
 
+import http.client
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from bench.progress import log
 from bench.resources import cpu_seconds, peak_rss_mb, reset_peak_rss
+from bench.results import ColdStarts
+from bench.revisions import Side
 from bench.seeding import Client
-from bench.servers import Server, service_env
+from bench.servers import Server, service_server
 from bench.wrk import Load, Row, run_wrk
 
-COLD_START_RUNS = 7  # a shared VM can double one start; the median of 7 stays put
+T = TypeVar("T")
+
 WARMUP_CONCURRENCY = 16
 
 
-def preflight(port: int, load: Load) -> tuple[int, bytes]:
-    """One request as wrk will send it first: (status, body)."""
-    status, _, data = Client(port).call(
+def preflight(port: int, load: Load) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request as wrk will send it first: (status, response headers, body)."""
+    return Client(port).call(
         load.method, load.paths[0], token=load.token, raw=load.body, headers=load.headers
     )
-    return status, data
 
 
 def settle(port: int, load: Load) -> None:
@@ -49,16 +54,33 @@ def measure(server: Server, load: Load, concurrency: int, seconds: float, warmup
     return row
 
 
-def cold_starts(work: Path) -> tuple[list[float], list[float]]:
-    """Spawn-to-first-200 on fresh databases, then on an existing one (each run a new process)."""
-    fresh, existing = [], []
-    for run in range(COLD_START_RUNS):
-        data_dir = work / f"cold-{run}"
-        server = Server(["router:app"], service_env(data_dir), work / "cold.log")
-        fresh.append(server.start())
+def rotated(items: Sequence[T], turn: int) -> list[T]:
+    """`items` starting at the `turn`-th, wrapping round: over successive turns each goes first
+    as often as the others (two sides simply alternate)."""
+    if not items:
+        return []
+    start = turn % len(items)
+    return [*items[start:], *items[:start]]
+
+
+def start_once(side: Side, data_dir: Path, log_path: Path) -> float:
+    """One cold start: seconds from spawning the side's server to its first 200 from /health."""
+    server = service_server(side, data_dir, log_path)
+    try:
+        return server.start()
+    finally:
         server.stop()
-    for _ in range(COLD_START_RUNS):
-        server = Server(["router:app"], service_env(work / "cold-0"), work / "cold.log")
-        existing.append(server.start())
-        server.stop()
-    return fresh, existing
+
+
+def cold_starts(sides: Sequence[Side], work: Path, runs: int) -> dict[str, ColdStarts]:
+    """Per side: starts on fresh databases, then on an existing one, each a new process; the
+    sides take turns within each run, alternating which goes first."""
+    fresh: dict[str, list[float]] = {side.key: [] for side in sides}
+    existing: dict[str, list[float]] = {side.key: [] for side in sides}
+    for run in range(runs):
+        for side in rotated(sides, run):
+            fresh[side.key].append(start_once(side, work / side.key / f"cold-{run}", work / "cold.log"))
+    for run in range(runs):
+        for side in rotated(sides, run):
+            existing[side.key].append(start_once(side, work / side.key / "cold-0", work / "cold.log"))
+    return {side.key: ColdStarts(tuple(fresh[side.key]), tuple(existing[side.key])) for side in sides}

@@ -8,3 +8,4 @@ ROOT = Path(__file__).resolve().parent.parent  # the project the bench serves (t
 BENCH_DIR = ROOT / "bench"
 LUA_DIR = BENCH_DIR / "lua"
 RESULTS_FILE = BENCH_DIR / "RESULTS.md"
+OUT_DIR = BENCH_DIR / "out"  # git-ignored: the baselines' venvs

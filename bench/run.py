@@ -1,107 +1,195 @@
-"""The whole run: cold starts, the seeded service beside the ceiling, the login storm."""
+"""The whole run: the sides' cold starts, then their seeded servers case by case beside the
+ceiling, then their login storms."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import statistics
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bench.cases import CASES, CEILING, CEILING_BESIDE, load, storm
-from bench.measure import cold_starts, measure, preflight, settle
-from bench.paths import BENCH_DIR
+from bench import serving
+from bench.cases import CEILING, CEILING_BESIDE, Case, case_named, load, storm
+from bench.measure import cold_starts, measure, preflight, rotated, settle
 from bench.progress import log
 from bench.resources import machine_busy_seconds, own_cpu_seconds, peak_rss_mb, reset_peak_rss
-from bench.seeding import Seeded, seed
-from bench.servers import Server, compile_app, running, service_env
+from bench.results import ColdStarts, Report, SideResults
+from bench.revisions import Side, prepare_baseline, prepare_current, with_metrics
+from bench.servers import Server, ceiling_server, running
+from bench.serving import Service
 from bench.wrk import Row, run_together
 
 
+@dataclass(frozen=True)
+class Options:
+    duration: float  # seconds per wrk run
+    warmup: float  # seconds of the warm-up run before each run of a warm-up case
+    concurrencies: tuple[int, ...]
+    cold_runs: int
+    cases: tuple[Case, ...]
+    repeat: int = 1  # runs per side of each case and concurrency; the median one is reported
+    baseline: str | None = None  # a git revision, served side by side with the working tree
+    metrics: bool = False  # also the current revision with METRICS=true, on the flagged cases
+    command: str = ""  # the options as given, for the report
+
+
 @dataclass
-class Report:
-    rows: list[Row]
-    ceiling: list[Row]
-    storm: list[Row]
-    cold_fresh: list[float]
-    cold_existing: list[float]
-    peak_rss_mb: float | None
-    seconds: float
-    duration: float
-    started: dt.datetime
-    others_cpu: float  # CPU-seconds other processes on the machine used during the run
+class Runs:
+    """What the cases found so far, by side key; and the ceiling's rows."""
+
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    missing: dict[str, dict[str, str]] = field(default_factory=dict)  # side -> case -> why n/a
+    ceiling: list[Row] = field(default_factory=list)
 
 
-def measure_service(
-    service: Server, ceiling: Server, seeded: Seeded, args: argparse.Namespace
-) -> tuple[list[Row], list[Row]]:
-    """Every case on the service; the ceiling at each concurrency right before CEILING_BESIDE."""
-    rows: list[Row] = []
-    ceiling_rows: list[Row] = []
-    for case in CASES:
-        service_load = load(case, seeded)
-        status, data = preflight(service.port, service_load)
-        if not case.accepts(status):
-            raise RuntimeError(
-                f"{case.name}: {case.method} {service_load.paths[0]} -> {status}: {data[:300]!r}"
-            )
-        for concurrency in args.concurrency:
-            if case.name == CEILING_BESIDE:
-                ceiling_rows.append(measure(ceiling, CEILING, concurrency, args.duration, args.warmup))
-            warmup = args.warmup if case.warmup else 0
-            rows.append(measure(service, service_load, concurrency, args.duration, warmup))
-    return rows, ceiling_rows
+def prepare_sides(options: Options, work: Path) -> list[Side]:
+    """The current side first, then the baseline and the METRICS=true side when asked for."""
+    current = prepare_current()
+    sides = [current]
+    if options.baseline:
+        log(f"baseline {options.baseline}: exporting it ...")
+        sides.append(prepare_baseline(options.baseline, work))
+    if options.metrics:
+        sides.append(with_metrics(current))
+    return sides
 
 
-def run(args: argparse.Namespace) -> Report:
+def ready_for(case: Case, services: Sequence[Service], runs: Runs) -> list[Service]:
+    """The services that run the case; a side that lacks it is noted in `runs.missing`."""
+    ready = []
+    for service in services:
+        if service.side.metrics and not case.metrics:
+            continue
+        if reason := service.unavailable(case):
+            log(f"  {case.name}: n/a on the {service.side.title} side ({reason})")
+            runs.missing.setdefault(service.side.key, {})[case.name] = reason
+        else:
+            ready.append(service)
+    return ready
+
+
+def measure_case(
+    case: Case, services: Sequence[Service], ceiling: Server, options: Options, runs: Runs, turn: int
+) -> int:
+    """The case at each concurrency on every side that can run it, back to back, the sides
+    taking turns at going first (so that the machine's drift hits them alike); the ceiling
+    right before them when the case is CEILING_BESIDE. Returns the next turn."""
+    ready = ready_for(case, services, runs)
+    warmup = options.warmup if case.warmup else 0.0
+    for concurrency in options.concurrencies:
+        if case.name == CEILING_BESIDE:
+            runs.ceiling.append(measure(ceiling, CEILING, concurrency, options.duration, options.warmup))
+        for _ in range(options.repeat):
+            for service in rotated(ready, turn):
+                row = measure(
+                    service.server, load(case, service.seeded), concurrency, options.duration, warmup
+                )
+                runs.rows.setdefault(service.side.key, []).append(row)
+            turn += 1
+    return turn
+
+
+def ceiling_page(service: Service, work: Path) -> Path:
+    """The page the ceiling serves: CEILING_BESIDE's response on `service`, as bytes."""
+    body = preflight(service.server.port, load(case_named(CEILING_BESIDE), service.seeded))[2]
+    path = work / "page.json"
+    path.write_bytes(body)
+    return path
+
+
+def measure_cases(services: Sequence[Service], options: Options, work: Path) -> Runs:
+    """Every case on every side, beside the ceiling (which serves the first side's page)."""
+    runs = Runs()
+    ceiling = ceiling_server(services[0].side, ceiling_page(services[0], work), work / "ceiling.log")
+    with running(ceiling):
+        log("the cases, the sides back to back, the ceiling just before list 20 at each concurrency ...")
+        turn = 0
+        for case in options.cases:
+            turn = measure_case(case, services, ceiling, options, runs, turn)
+    return runs
+
+
+def measure_storm(service: Service, duration: float) -> list[Row]:
+    """Login at c=16 with /health beside it; the rows carry the server's peak RSS meanwhile."""
+    loads = storm()
+    reset_peak_rss(service.server.pid)
+    rows = run_together(service.server.port, loads, duration)
+    rss = peak_rss_mb(service.server.pid)
+    settle(service.server.port, loads[0][0])
+    return [replace(row, rss_mb=rss) for row in rows]
+
+
+@contextmanager
+def served(sides: Sequence[Side], work: Path) -> Iterator[list[Service]]:
+    """Every side's server, started on its own database and seeded; all stopped on the way out."""
+    with ExitStack() as stack:
+        services = []
+        for side in sides:
+            service = serving.start(side, work)
+            stack.callback(service.server.stop)
+            services.append(service)
+        yield services
+
+
+def medians(rows: Sequence[Row]) -> tuple[Row, ...]:
+    """Of each case and concurrency's runs (one unless --repeat), the median one by req/s (of an
+    even count, the faster of the middle two), in the order of the run."""
+    runs: dict[tuple[str, int], list[Row]] = {}
+    for row in rows:
+        runs.setdefault((row.case, row.concurrency), []).append(row)
+    return tuple(sorted(each, key=lambda row: row.rps)[len(each) // 2] for each in runs.values())
+
+
+def peak(readings: Sequence[float | None]) -> float | None:
+    known = [value for value in readings if value is not None]
+    return max(known) if known else None
+
+
+def run(options: Options) -> Report:
     started_at = dt.datetime.now(dt.UTC)
     clock, busy, own = time.perf_counter(), machine_busy_seconds(), own_cpu_seconds()
     with tempfile.TemporaryDirectory(prefix="todo-bench-") as tmp:
         work = Path(tmp)
+        sides = prepare_sides(options, work)
         log("cold start ...")
-        compile_app()
-        cold_fresh, cold_existing = cold_starts(work)
-        fresh, existing = statistics.median(cold_fresh), statistics.median(cold_existing)
-        log(f"  fresh {fresh:.3f} s, existing {existing:.3f} s")
-
-        service = Server(["router:app"], service_env(work / "service"), work / "service.log")
-        with running(service):
-            log("seeding ...")
-            seeded = seed(service.port)
-            page_body = preflight(
-                service.port, load(next(c for c in CASES if c.name == CEILING_BESIDE), seeded)
-            )[1]
-            (work / "page.json").write_bytes(page_body)
-            overall_peak = peak_rss_mb(service.pid)  # start-up and seeding
-            ceiling_env = {**os.environ, "BENCH_CEILING_BODY": str(work / "page.json")}
-            ceiling = Server(["--app-dir", str(BENCH_DIR), "ceiling:app"], ceiling_env, work / "ceiling.log")
-            with running(ceiling):
-                log("service, and the ceiling just before list 20 at each concurrency ...")
-                rows, ceiling_rows = measure_service(service, ceiling, seeded, args)
+        cold = cold_starts(sides, work, options.cold_runs)
+        for side in sides:
+            log(
+                f"  {side.title}: fresh {cold[side.key].fresh_median:.3f} s,"
+                f" existing {cold[side.key].existing_median:.3f} s"
+            )
+        with served(sides, work) as services:
+            seeded_peak = {s.side.key: peak_rss_mb(s.server.pid) for s in services}  # start-up, seeding
+            runs = measure_cases(services, options, work)
             log("login storm ...")
-            storm_runs = storm()
-            reset_peak_rss(service.pid)
-            storm_rows = run_together(service.port, storm_runs, args.duration)
-            storm_rss = peak_rss_mb(service.pid)
-            settle(service.port, storm_runs[0][0])
-            storm_rows = [replace(row, rss_mb=storm_rss) for row in storm_rows]
-            readings = [overall_peak, *(row.rss_mb for row in rows), storm_rss]
-            known = [value for value in readings if value is not None]
-            overall_peak = max(known) if known else None
-
+            storms = {s.side.key: measure_storm(s, options.duration) for s in services if not s.side.metrics}
     others_cpu = (machine_busy_seconds() - busy) - (own_cpu_seconds() - own)
     return Report(
-        rows=rows,
-        ceiling=ceiling_rows,
-        storm=storm_rows,
-        cold_fresh=cold_fresh,
-        cold_existing=cold_existing,
-        peak_rss_mb=overall_peak,
+        sides=tuple(
+            side_results(side, runs, storms.get(side.key, []), cold[side.key], seeded_peak) for side in sides
+        ),
+        ceiling=tuple(runs.ceiling),
         seconds=time.perf_counter() - clock,
-        duration=args.duration,
+        duration=options.duration,
         started=started_at,
         others_cpu=max(others_cpu, 0.0),
+        command=options.command,
+    )
+
+
+def side_results(
+    side: Side, runs: Runs, storm_rows: list[Row], cold: ColdStarts, seeded_peak: dict[str, float | None]
+) -> SideResults:
+    rows = runs.rows.get(side.key, [])
+    readings = [seeded_peak[side.key], *(row.rss_mb for row in [*rows, *storm_rows])]
+    return SideResults(
+        side=side,
+        rows=medians(rows),
+        storm=tuple(storm_rows),
+        cold=cold,
+        peak_rss_mb=peak(readings),
+        missing=runs.missing.get(side.key, {}),
     )

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import os
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.paths import ROOT
+from bench.paths import BENCH_DIR, ROOT
+from bench.revisions import Side
 
-UVICORN = Path(sys.executable).parent / "uvicorn"
 JWT_SECRET = "bench-jwt-secret-" + "0123456789" * 4
-
-# The app's own modules, compiled before the cold starts as the image compiles them at build
-# (Dockerfile): where PYTHONDONTWRITEBYTECODE is set, they would be compiled at every start.
-APP_CODE = ("handlers", "models", "migrations", "settings.py", "router.py")
-
-
-def compile_app() -> None:
-    subprocess.run([sys.executable, "-m", "compileall", "-q", *APP_CODE], cwd=ROOT, check=True)
-
-
-def uvicorn_flags() -> list[str]:
-    """The production flags (the image's, but the access log): uvloop and httptools when
-    installed, proxy headers left to the app."""
-    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    return ["--loop", loop, "--http", http, "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]
 
 
 def free_port() -> int:
@@ -42,7 +24,7 @@ def free_port() -> int:
         return port
 
 
-def service_env(data_dir: Path) -> dict[str, str]:
+def service_env(data_dir: Path, extra: Mapping[str, str]) -> dict[str, str]:
     """The process environment, with SQLite in `data_dir`; every other setting at its default,
     but the login limits: every request of the bench comes from one address and one account, and
     the login case measures bcrypt, not the throttle (tests/test_security.py covers that)."""
@@ -59,23 +41,19 @@ def service_env(data_dir: Path) -> dict[str, str]:
         LOGIN_MAX_FAILURES="1000000",
         LOGIN_MAX_FAILURES_PER_CLIENT="1000000",
     )
+    env.update(extra)
     return env
 
 
 class Server:
     """A uvicorn process on a free loopback port."""
 
-    def __init__(self, app_args: list[str], env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, uvicorn: Path, app_args: list[str], cwd: Path, env: dict[str, str], log_path: Path
+    ) -> None:
         self.port = free_port()
-        self.command = [
-            str(UVICORN),
-            *app_args,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            *uvicorn_flags(),
-        ]
+        self.command = [str(uvicorn), *app_args, "--host", "127.0.0.1", "--port", str(self.port)]
+        self.cwd = cwd
         self.env = env
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
@@ -90,7 +68,7 @@ class Server:
         with open(self.log_path, "ab") as server_log:
             started = time.perf_counter()
             self.process = subprocess.Popen(
-                self.command, cwd=ROOT, env=self.env, stdout=server_log, stderr=subprocess.STDOUT
+                self.command, cwd=self.cwd, env=self.env, stdout=server_log, stderr=subprocess.STDOUT
             )
         while time.perf_counter() - started < timeout:
             if self.process.poll() is not None:
@@ -123,6 +101,19 @@ def health_status(port: int) -> int | None:
         return None
     finally:
         conn.close()
+
+
+def service_server(side: Side, data_dir: Path, log_path: Path) -> Server:
+    """The side's app as production runs it, on SQLite in `data_dir`."""
+    env = service_env(data_dir, side.env)
+    return Server(side.uvicorn, ["router:app", *side.flags], side.tree, env, log_path)
+
+
+def ceiling_server(side: Side, body: Path, log_path: Path) -> Server:
+    """bench/ceiling.py serving `body`, with the side's venv and flags."""
+    env = {**os.environ, "BENCH_CEILING_BODY": str(body)}
+    args = ["--app-dir", str(BENCH_DIR), "ceiling:app", *side.flags]
+    return Server(side.uvicorn, args, ROOT, env, log_path)
 
 
 @contextmanager
