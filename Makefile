@@ -35,5 +35,8 @@ schema: $(VENV)/.runtime
 	  $(BIN)/python -m migrations sql --dialect $$dialect > migrations/sql/$$dialect.sql; done
 
 ## Benchmarks (bench/README.md): wrk against the real server, beside a bare Starlette ceiling.
+## BASELINE=<git revision>: that revision side by side, and each case's ratio to it;
+## METRICS_VARIANT=1: the current revision with METRICS=true too; BENCH_ARGS: more options.
 bench: $(VENV)/.dev
-	bench/run.sh
+	bench/run.sh $(if $(BASELINE),--baseline '$(BASELINE)') \
+	  $(if $(filter-out 0 false no,$(METRICS_VARIANT)),--metrics) $(BENCH_ARGS)
