@@ -35,7 +35,9 @@ def settle(port: int, load: Load) -> None:
     preflight(port, load)
 
 
-def measure(server: Server, load: Load, concurrency: int, seconds: float, warmup: float) -> Row:
+def measure(
+    server: Server, load: Load, concurrency: int, seconds: float, warmup: float, side: str = ""
+) -> Row:
     """One measured wrk run (after a warm-up run when `warmup` > 0), with the server's peak RSS
     and CPU time per request during it; returns once the server is idle again."""
     if warmup > 0:
@@ -48,7 +50,7 @@ def measure(server: Server, load: Load, concurrency: int, seconds: float, warmup
     row = replace(row, rss_mb=peak_rss_mb(server.pid), cpu_ms=cpu_ms)
     settle(server.port, load)
     log(
-        f"  {load.name:<24} c={concurrency:<3} {row.rps:9.1f} req/s  p99 {row.p99_ms:8.2f} ms"
+        f"  {side:<12} {load.name:<24} c={concurrency:<3} {row.rps:9.1f} req/s  p99 {row.p99_ms:8.2f} ms"
         f"  cpu {cpu_ms:.2f} ms/req"
     )
     return row

@@ -81,11 +81,14 @@ def measure_case(
     warmup = options.warmup if case.warmup else 0.0
     for concurrency in options.concurrencies:
         if case.name == CEILING_BESIDE:
-            runs.ceiling.append(measure(ceiling, CEILING, concurrency, options.duration, options.warmup))
+            runs.ceiling.append(
+                measure(ceiling, CEILING, concurrency, options.duration, options.warmup, "ceiling")
+            )
         for _ in range(options.repeat):
             for service in rotated(ready, turn):
+                case_load = load(case, service.seeded)
                 row = measure(
-                    service.server, load(case, service.seeded), concurrency, options.duration, warmup
+                    service.server, case_load, concurrency, options.duration, warmup, service.side.title
                 )
                 runs.rows.setdefault(service.side.key, []).append(row)
             turn += 1
