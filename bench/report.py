@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.cases import SEARCH_QUERY, STORM_HEALTH_CONCURRENCY, STORM_LOGIN_CONCURRENCY
-from bench.compare import over
+from bench.compare import MIN_REQUESTS, over
 from bench.paths import ROOT
 from bench.results import Report, SideResults
 from bench.revisions import Side, package_versions
@@ -171,7 +171,8 @@ def side_by_side(report: Report) -> list[str]:
         f"{ref.side.title}'s for the same case and concurrency: above 1.00 is faster. `CPU ratio` is "
         f"its server CPU ms/req over the {ref.side.title}'s: below 1.00 is cheaper (it is less "
         f"disturbed by other load on the machine than req/s). n/a: the {ref.side.title} lacks the "
-        "case; -: the side did not run it."
+        f"case; -: the side did not run it; *: a run of fewer than {MIN_REQUESTS} requests, whose ratio "
+        "one request more or less moves by whole percents (not counted for the targets)."
         + (
             " `vs current`: METRICS=true req/s over the current side's."
             if report.side("metrics") and ref is not report.current
@@ -223,8 +224,9 @@ def ratio_table(report: Report, ref: SideResults, others: list[SideResults]) -> 
             if row is None:
                 line += " - | - | - | - |" + (" - |" if extra else "")
                 continue
-            ratio = times(over(row.rps, base.rps)) if base else absent
-            cpu = times(over(row.cpu_ms, base.cpu_ms)) if base else absent
+            few = "*" if base and min(row.requests, base.requests) < MIN_REQUESTS else ""
+            ratio = times(over(row.rps, base.rps)) + few if base else absent
+            cpu = times(over(row.cpu_ms, base.cpu_ms)) + few if base else absent
             line += f" {fmt(row.rps)} | {ratio} | {fmt(row.p99_ms, 2)} | {cpu} |"
             if extra:
                 plain = report.current.find(case, concurrency)
@@ -268,10 +270,10 @@ def summary_table(ref: SideResults, others: list[SideResults]) -> list[str]:
         ("peak RSS over the run (MB)", 1, lambda each: None if each.side.metrics else each.peak_rss_mb),
         ("/health p99 during the login storm (ms)", 2, storm_health_p99),
     ]
-    if metrics := next((each for each in others if each.side.metrics), None):
-        cases = {row.case for row in metrics.rows}
-        name = "peak RSS over the cases METRICS=true ran (MB)"
-        measures.insert(3, (name, 1, lambda each: peak_over(each, cases)))
+    if any(each.side.metrics for each in others):
+        # the resident set grows with what a server has done: only this point is alike on all sides
+        name = "peak RSS after start-up and seeding (MB)"
+        measures.insert(3, (name, 1, lambda each: each.seeded_rss_mb))
     head = f"| | {ref.side.title} |" + "".join(f" {each.side.title} | ratio |" for each in others)
     lines = [head + " better |", "| --- | ---: |" + " ---: | ---: |" * len(others) + " --- |"]
     for name, digits, value_of in measures:
@@ -282,12 +284,6 @@ def summary_table(ref: SideResults, others: list[SideResults]) -> list[str]:
             line += f" {fmt(value, digits)} | {times(over(value, base))} |"
         lines.append(line + " lower |")
     return lines
-
-
-def peak_over(each: SideResults, cases: set[str]) -> float | None:
-    """The side's highest peak RSS during the runs of `cases`."""
-    readings = [row.rss_mb for row in each.rows if row.case in cases and row.rss_mb is not None]
-    return max(readings) if readings else None
 
 
 def storm_health_p99(each: SideResults) -> float | None:

@@ -33,6 +33,7 @@ class SideResults:
     storm: tuple[Row, ...]  # empty for a side that runs no storm (METRICS=true)
     cold: ColdStarts
     peak_rss_mb: float | None  # over the whole run: start-up, seeding, every case, the storm
+    seeded_rss_mb: float | None  # after start-up and seeding, before any case
     missing: dict[str, str]  # case -> why it is n/a on this side (a baseline without it)
 
     def find(self, case: str, concurrency: int) -> Row | None:

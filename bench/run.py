@@ -194,5 +194,6 @@ def side_results(
         storm=tuple(storm_rows),
         cold=cold,
         peak_rss_mb=peak(readings),
+        seeded_rss_mb=seeded_peak[side.key],
         missing=runs.missing.get(side.key, {}),
     )

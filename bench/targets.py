@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from bench.cases import CEILING, CEILING_BESIDE, STORM_LOGIN_CONCURRENCY
-from bench.compare import lowest, pairs
+from bench.compare import MIN_REQUESTS, counted, lowest, pairs
 from bench.results import Report, find
 
 TARGET_LIST_RATIO = 0.5  # of the ceiling's req/s
@@ -103,8 +103,9 @@ def against_baseline(report: Report) -> list[Check]:
     if found is None:
         return [Check(target, "no case ran on both sides", None)]
     pair, ratio = found
-    count = sum(1 for each in compared if each.ratio is not None)
-    measured = f"lowest {ratio:.2f}x: {pair.row.case} at c={pair.row.concurrency} ({count} compared)"
+    count, few = len(counted(compared)), sum(1 for each in compared if each.few)
+    measured = f"lowest {ratio:.2f}x: {pair.row.case} at c={pair.row.concurrency} ({count} compared"
+    measured += f"; {few} with under {MIN_REQUESTS} requests not counted)" if few else ")"
     return [Check(target, measured, ratio >= TARGET_BASELINE_RATIO)]
 
 
