@@ -59,5 +59,8 @@ lock: $(VENV)/.dev
 	$(call compile-lock,requirements-dev.txt,requirements-dev.lock,-c requirements.lock)
 
 ## Benchmarks (bench/README.md): wrk against the real server, beside a bare Starlette ceiling.
+## BASELINE=<git revision>: that revision side by side, and each case's ratio to it;
+## METRICS_VARIANT=1: the current revision with METRICS=true too; BENCH_ARGS: more options.
 bench: $(VENV)/.dev
-	bench/run.sh
+	bench/run.sh $(if $(BASELINE),--baseline '$(BASELINE)') \
+	  $(if $(filter-out 0 false no,$(METRICS_VARIANT)),--metrics) $(BENCH_ARGS)

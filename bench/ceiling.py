@@ -1,6 +1,6 @@
 """The ceiling: a bare Starlette app answering `GET /api/tasks` with a constant body.
 
-The body is the service's own 20-task page, captured by bench.py after seeding and named by
+The body is the service's own 20-task page, captured by the bench after seeding and named by
 `BENCH_CEILING_BODY`, sent as ready-made bytes: no auth, no database, no JSON encoding. Served
 by uvicorn with the service's flags (`uvicorn --app-dir bench ceiling:app ...`), it is what
 one worker can answer on this machine at best, and each of the service's figures is given as

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: installs wrk from Debian's packages when it is missing (as root, or with sudo),
-# then runs bench/bench.py with the project's venv. Arguments go to bench.py (--help).
+# then runs `python -m bench` (bench/__main__.py) with the project's venv. Arguments go to it (--help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +19,4 @@ if ! command -v wrk >/dev/null 2>&1; then
   }
 fi
 
-exec "${VENV:-.venv}/bin/python" bench/bench.py "$@"
+exec "${VENV:-.venv}/bin/python" -m bench "$@"

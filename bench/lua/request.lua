@@ -1,13 +1,16 @@
--- One wrk script for every case; bench.py sets it up through the environment:
---   BENCH_METHOD  GET, POST or PATCH (default GET)
---   BENCH_PATHS   one path, or several separated by spaces (taken in turn, per connection thread)
---   BENCH_TOKEN   bearer token (optional)
---   BENCH_BODY    JSON request body (optional)
---   BENCH_UNIQUE  "1": append "&n=<run>-<count>" to every request, so that no two requests (of
---                 this run or an earlier one) share an address and no list page is cached
--- done() prints one line "BENCH_JSON {...}" that bench.py reads: request count, duration,
+-- The wrk script of every case; the bench (bench/wrk.py) sets it up through the environment:
+--   BENCH_METHOD   GET, POST or PATCH (default GET)
+--   BENCH_PATHS    one path, or several separated by spaces (taken in turn, per connection thread)
+--   BENCH_TOKEN    bearer token (optional)
+--   BENCH_BODY     JSON request body (optional)
+--   BENCH_HEADERS  more request headers, one "Name: value" a line (optional)
+--   BENCH_UNIQUE   "1": append "&n=<run>-<count>" to every request, so that no two requests (of
+--                  this run or an earlier one) share an address and no list page is cached
+--   BENCH_LUA_DIR  this directory: a case's own script can dofile(BENCH_LUA_DIR .. "/request.lua")
+--                  and then replace request() or add response()
+-- done() prints one line "BENCH_JSON {...}" that bench/wrk.py reads: request count, duration,
 -- latency percentiles (microseconds) and error counts. wrk's `status` errors are the
--- responses with a status >= 400; the service answers no 1xx or 3xx on these paths.
+-- responses with a status >= 400 (a 304 is not one).
 
 local paths = {}
 for path in string.gmatch(os.getenv("BENCH_PATHS") or "/", "%S+") do
@@ -19,6 +22,12 @@ wrk.path = paths[1]
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
+end
+for line in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^\n]+") do
+  local name, value = string.match(line, "^([^:]+):%s*(.*)$")
+  if name then
+    wrk.headers[name] = value
+  end
 end
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then

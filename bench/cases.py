@@ -1,0 +1,144 @@
+"""What the bench measures: one declarative list of cases, resolved against each server's data.
+
+A case is a line of CASES; bench/README.md ("Adding a case") says how to add one. Each is
+resolved (`load`) against the data seeded on the server it runs on, since tokens and task ids
+are per server; the ceiling and the login storm are loads of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bench.paths import LUA_DIR
+from bench.seeding import PASSWORD, Seeded, email
+from bench.wrk import Load
+
+User = Literal["reader", "writer"]  # seeding.USERS
+
+
+@dataclass(frozen=True)
+class Feature:
+    """Something a revision must have for a case to run on it, seen from one request.
+
+    The revision has it when the request answers 2xx and, when `header` is named, the response
+    carries that header. Probed once per server: a baseline without it reports the case as
+    "n/a"; the current revision without it stops the bench (the case list is wrong).
+    """
+
+    name: str
+    method: str
+    path: str  # "{task}": the user's first seeded task
+    user: User | None = None
+    header: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One line of the bench: a request wrk sends over and over, at each concurrency.
+
+    `path` may hold "{task}": each request takes the next of the user's seeded tasks (every
+    `every`-th of them). `user` sends that user's bearer token; `body` is sent as it is, as
+    application/json; `headers` go with every request. `script` is a wrk Lua script under
+    bench/lua/ (it gets the BENCH_* environment request.lua reads). The pre-flight request (the
+    first path, as wrk sends it) must answer one of `statuses` (empty: any 2xx), else the case
+    is n/a on a baseline and stops the bench on the current revision.
+    """
+
+    name: str
+    method: str
+    path: str
+    user: User | None = None
+    body: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    warmup: bool = False  # a warm-up run (c=16) right before each measured run
+    unique: bool = False  # each request's address made new (`&n=...`): no page comes from the cache
+    every: int = 1
+    script: str = "request.lua"
+    statuses: tuple[int, ...] = ()
+    needs: tuple[Feature, ...] = ()
+    metrics: bool = False  # also measured on the METRICS=true server (--metrics)
+
+    def accepts(self, status: int) -> bool:
+        return status in self.statuses if self.statuses else 200 <= status < 300
+
+
+SEARCH_QUERY = "status=pending&q=milk&priority=high&sort=-due_date&limit=20"
+NEW_TASK = {"title": "Bench task", "priority": "high", "tags": ["bench", "work"]}
+NEW_TASK["due_date"] = "2026-12-01T18:00:00Z"
+LOGIN = {"email": email("reader"), "password": PASSWORD}
+
+CASES: tuple[Case, ...] = (
+    Case("health", "GET", "/health"),
+    Case("list 20", "GET", "/api/tasks?limit=20", "reader", warmup=True, metrics=True),
+    Case("list 20, not cached", "GET", "/api/tasks?limit=20", "reader", unique=True),
+    Case("list filter+search", "GET", f"/api/tasks?{SEARCH_QUERY}", "reader", warmup=True),
+    Case("get one", "GET", "/api/tasks/{task}", "reader", every=10, metrics=True),
+    Case("create", "POST", "/api/tasks", "writer", json.dumps(NEW_TASK), metrics=True),
+    Case("patch", "PATCH", "/api/tasks/{task}", "writer", '{"description":"2 litres","priority":"low"}'),
+    Case("complete (toggle)", "PATCH", "/api/tasks/{task}/complete", "writer"),
+    Case("login (bcrypt 12)", "POST", "/api/auth/login", body=json.dumps(LOGIN)),
+)
+
+# The ceiling runs right before this case at each concurrency, so that the target's ratio
+# compares runs seconds apart (a shared VM's speed drifts over minutes).
+CEILING_BESIDE = "list 20"
+CEILING = Load("ceiling (bare Starlette)", "GET", ("/api/tasks?limit=20",))  # the reader's page, as bytes
+STORM_LOGIN_CONCURRENCY = 16
+STORM_HEALTH_CONCURRENCY = 4
+
+
+def paths(path: str, task_ids: tuple[int, ...], every: int = 1) -> tuple[str, ...]:
+    """`path` for every `every`-th of the tasks when it names "{task}", else `path` alone."""
+    if "{task}" not in path:
+        return (path,)
+    return tuple(path.replace("{task}", str(task_id)) for task_id in task_ids[::every])
+
+
+def load(case: Case, seeded: Seeded) -> Load:
+    """The case as wrk sends it to the server `seeded` was seeded on."""
+    user = seeded[case.user] if case.user else None
+    return Load(
+        name=case.name,
+        method=case.method,
+        paths=paths(case.path, user.task_ids if user else (), case.every),
+        token=user.token if user else None,
+        body=case.body,
+        headers=case.headers,
+        unique=case.unique,
+        script=LUA_DIR / case.script,
+    )
+
+
+def probe(feature: Feature, seeded: Seeded) -> Load:
+    """The request that shows whether a server has `feature`."""
+    user = seeded[feature.user] if feature.user else None
+    return Load(
+        name=feature.name,
+        method=feature.method,
+        paths=paths(feature.path, user.task_ids[:1] if user else ()),
+        token=user.token if user else None,
+    )
+
+
+def storm() -> list[tuple[Load, int]]:
+    """Login at STORM_LOGIN_CONCURRENCY and /health beside it, run at the same time."""
+    login = next(case for case in CASES if case.name.startswith("login"))
+    return [
+        (Load("storm: login", login.method, (login.path,), body=login.body), STORM_LOGIN_CONCURRENCY),
+        (Load("storm: /health beside it", "GET", ("/health",)), STORM_HEALTH_CONCURRENCY),
+    ]
+
+
+def select(names: tuple[str, ...]) -> tuple[Case, ...]:
+    """The cases named (all when none is); an unknown name is an error that lists the known."""
+    known = {case.name for case in CASES}
+    if unknown := [name for name in names if name not in known]:
+        raise ValueError(f"no case {unknown!r}; the cases: {sorted(known)}")
+    return tuple(case for case in CASES if not names or case.name in names)
+
+
+def case_named(name: str) -> Case:
+    return next(case for case in CASES if case.name == name)

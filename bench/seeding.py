@@ -1,0 +1,102 @@
+"""The data every run starts from, created over HTTP, and the small client that creates it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+PASSWORD = "bench-password-1"
+READER_TASKS = 1000
+WRITER_TASKS = 200
+# The reader's tasks are read (list, search, get), the writer's written (create, patch, complete).
+USERS = (("reader", READER_TASKS), ("writer", WRITER_TASKS))
+
+
+class Client:
+    """A keep-alive JSON client for seeding and pre-flight checks."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        token: str | None = None,
+        raw: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """One request; (status, response headers, body)."""
+        sent = {"Authorization": f"Bearer {token}"} if token else {}
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        if data is not None:
+            sent["Content-Type"] = "application/json"
+        sent.update(headers or {})
+        self.conn.request(method, path, body=data, headers=sent)
+        response = self.conn.getresponse()
+        return response.status, response.msg, response.read()
+
+    def json(self, method: str, path: str, body: object = None, token: str | None = None) -> object:
+        status, _, data = self.call(method, path, body, token)
+        if not 200 <= status < 300:
+            raise RuntimeError(f"{method} {path} -> {status}: {data[:300]!r}")
+        return json.loads(data)
+
+
+VERBS = ("Buy", "Call", "Email", "Fix", "Plan", "Read", "Review", "Write", "Clean", "Book")
+OBJECTS: tuple[str, ...] = ("milk", "the report", "dentist", "bike", "budget", "slides", "garden", "tickets")
+OBJECTS += ("invoice", "groceries", "car", "notes")
+TAGS = ("home", "work", "errands", "health", "finance", "urgent", "later", "family")
+
+
+def task_body(rng: random.Random, number: int) -> dict[str, object]:
+    """A varied task: titles, descriptions, tags, priorities, due dates, ~40% completed."""
+    body: dict[str, object] = {
+        "title": f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} #{number}",
+        "priority": rng.choice(("low", "medium", "high")),
+        "tags": rng.sample(TAGS, rng.randint(0, 3)),
+        "completed": rng.random() < 0.4,
+    }
+    if rng.random() < 0.4:
+        body["description"] = f"Remember the {rng.choice(OBJECTS)} before {rng.choice(VERBS).lower()}ing"
+    if rng.random() < 0.5:
+        due = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=rng.randint(0, 24 * 365))
+        body["due_date"] = due.isoformat().replace("+00:00", "Z")
+    return body
+
+
+def email(user: str) -> str:
+    return f"{user}@bench.example"
+
+
+@dataclass(frozen=True)
+class SeededUser:
+    token: str
+    task_ids: tuple[int, ...]  # in creation order
+
+
+Seeded = Mapping[str, SeededUser]  # by user name, one entry per USERS
+
+
+def seed(port: int) -> Seeded:
+    """USERS signed up and given their tasks over HTTP, on a fresh database. The same random
+    sequence every time: each side of a run starts from the same data."""
+    client, rng = Client(port), random.Random(42)
+    users: dict[str, SeededUser] = {}
+    for user, count in USERS:
+        signup = {"email": email(user), "password": PASSWORD, "name": user}
+        answer = client.json("POST", "/api/auth/signup", signup)
+        assert isinstance(answer, dict)
+        token = answer["access_token"]
+        ids = []
+        for number in range(count):
+            task = client.json("POST", "/api/tasks", task_body(rng, number), token)
+            assert isinstance(task, dict)
+            ids.append(task["id"])
+        users[user] = SeededUser(token, tuple(ids))
+    return users
