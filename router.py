@@ -23,6 +23,8 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from background.jobs import Job, running
+from background.maintenance import purge_expired
 from handlers import (
     batch,
     change_password,
@@ -49,7 +51,7 @@ from handlers import (
 )
 from handlers.common.idempotency import IdempotencyMiddleware
 from handlers.common.logs import configure_logging
-from handlers.common.metrics import Metrics, open_metrics
+from handlers.common.metrics import Metrics, flush_periodically, open_metrics
 from handlers.common.middleware import (
     CORSMiddleware,
     ErrorMiddleware,
@@ -156,11 +158,19 @@ def make_lifespan(
         endpoints = tuple(module.ENDPOINT for module in modules)
         logger.info("serving with database %s", settings.database.masked)
         services = build_services(settings, db, endpoints, app_metrics)
-        yield {"services": services}
+        async with running(services, background_jobs(app_metrics)):
+            yield {"services": services}
         close_services(services)
         close_connections(db)
 
     return lifespan
+
+
+def background_jobs(app_metrics: Metrics | None) -> list[Job]:
+    jobs: list[Job] = [purge_expired]
+    if app_metrics is not None:
+        jobs.append(lambda _: flush_periodically(app_metrics))
+    return jobs
 
 
 def create_app(settings: Settings, modules: tuple[ModuleType, ...] = HANDLER_MODULES) -> ASGIApp:

@@ -6,7 +6,7 @@ from starlette.responses import Response
 from handlers.common import db
 from handlers.common.auth import authenticate, peek_user
 from handlers.common.cache import Page, known_answer, page_address, page_key
-from handlers.common.conditions import if_none_match, page_etag
+from handlers.common.conditions import if_none_match
 from handlers.common.crud.task_list import Listing, page_or_listing
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
@@ -45,14 +45,14 @@ async def handle(request: Request) -> Response:
     query = parse_query(request, TaskListQuery)
     found = await db.read(request, page_or_listing, principal, query, address, cache, unless)
     if isinstance(found, Listing):
-        found = cache.put(found.key, render(request, query, found))
+        found = cache.put(found.key, render(request, query, found, cache.etag(found.key)))
     return found.response()
 
 
-def render(request: Request, query: TaskListQuery, listing: Listing) -> Page:
+def render(request: Request, query: TaskListQuery, listing: Listing, etag: str) -> Page:
     root = base_url(request)
     body = [task_json(task, listing.tags.get(task.id, []), root) for task in listing.tasks]
-    headers = {"X-Total-Count": str(listing.total), "ETag": page_etag(listing.key)}
+    headers = {"X-Total-Count": str(listing.total), "ETag": etag}
     if link := page_links(request, query, listing.total):
         headers["Link"] = link
     response = json_response(body, headers=headers)

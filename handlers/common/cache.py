@@ -15,7 +15,7 @@ from typing import Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.conditions import Condition, not_modified, page_etag
+from handlers.common.conditions import Condition, page_etag
 from handlers.common.metrics import Metrics
 from handlers.common.responses import PreparedResponse
 
@@ -52,14 +52,13 @@ class NotModified:
     etag: str
 
     def response(self) -> Response:
-        return not_modified(self.etag)
+        return PreparedResponse(b"", [(b"etag", self.etag.encode())], status=304)
 
 
 def known_answer(key: PageKey, cache: PageCache, unless: Condition | None) -> NotModified | Page | None:
     """What can be answered without listing: 304 when the client's If-None-Match names the
     page's ETag (which the key alone gives), else the page when it is cached."""
-    etag = page_etag(key)
-    if unless is not None and unless.matches_weakly(etag):
+    if unless is not None and unless.matches_weakly(etag := cache.etag(key)):
         return NotModified(etag)
     return cache.get(key)
 
@@ -89,23 +88,33 @@ class PageCache:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
         self.pages: dict[PageKey, Page] = {}
+        self.etags: dict[PageKey, str] = {}  # as many as pages at most: emptied with them
         self.size = 0
+        self.counts = metrics.counts if metrics else None
         self.hits = metrics.page_cache.labels("hit") if metrics else None
         self.misses = metrics.page_cache.labels("miss") if metrics else None
 
     def get(self, key: PageKey) -> Page | None:
         page = self.pages.get(key)
-        if page is not None and self.hits is not None:
-            self.hits.inc()
+        if page is not None and self.counts is not None:
+            self.counts.add(self.hits)
         return page
+
+    def etag(self, key: PageKey) -> str:
+        """The page's ETag (conditions.page_etag), worked out once per key."""
+        if (etag := self.etags.get(key)) is None:
+            if len(self.etags) > len(self.pages) + 1024:
+                self.etags = {}
+            etag = self.etags[key] = page_etag(key)
+        return etag
 
     def put(self, key: PageKey, page: Page) -> Page:
         """Keep `page` (unless it is larger than one entry may be); returns it."""
-        if self.misses is not None:
-            self.misses.inc()
+        if self.counts is not None:
+            self.counts.add(self.misses)
         if len(page.body) <= self.max_entry_bytes:
             if self.size + len(page.body) > self.max_bytes:
-                self.pages, self.size = {}, 0
+                self.pages, self.etags, self.size = {}, {}, 0
             self.pages[key] = page
             self.size += len(page.body)
         return page

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,9 +23,8 @@ from models import Task
 ENTITY_TAG = re.compile(r'\s*(W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
 
 
-@dataclass(frozen=True)
-class Condition:
-    """A parsed If-Match or If-None-Match: `*`, or the entity-tags it lists (each `weak` or not)."""
+class Condition(NamedTuple):
+    """A parsed If-Match or If-None-Match: `*`, or the entity-tags it lists (each weak or not)."""
 
     any: bool
     strong: frozenset[str]
@@ -38,12 +37,18 @@ class Condition:
         return self.any or etag in self.strong or etag in self.weak
 
 
+NOTHING: frozenset[str] = frozenset()
+
+
 def parse_condition(value: str | None) -> Condition | None:
     """None when the header is absent; a value that lists no valid entity-tag matches nothing."""
     if value is None:
         return None
     if value.strip() == "*":
-        return Condition(True, frozenset(), frozenset())
+        return Condition(True, NOTHING, NOTHING)
+    if value[:1] == '"' == value[-1:] and value.count('"') == 2:
+        # The usual case, one strong tag: kept as sent (a character no tag has matches nothing).
+        return Condition(False, frozenset((value,)), NOTHING)
     strong: set[str] = set()
     weak: set[str] = set()
     position = 0

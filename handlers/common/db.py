@@ -24,7 +24,7 @@ from starlette.requests import Request
 
 from handlers.common.crud.idempotency import claim_key, current_claim
 from handlers.common.errors import service_unavailable
-from handlers.common.services import services_of
+from handlers.common.services import Services, services_of
 from models import write_transaction
 
 P = ParamSpec("P")
@@ -60,15 +60,16 @@ def require_write() -> None:
 
 
 async def read(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    return await run(request, False, work, *args, **kwargs)
+    return await run(services_of(request), False, work, *args, **kwargs)
 
 
 async def write(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    return await run(request, True, work, *args, **kwargs)
+    return await run(services_of(request), True, work, *args, **kwargs)
 
 
-async def run(request: Request, writes: bool, work: Callable[..., T], *args: object, **kwargs: object) -> T:
-    services = services_of(request)
+async def run(services: Services, writes: bool, work: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """`work` in a transaction (a write one when `writes`), in a database thread; the way
+    background work reaches the database too, having no request."""
     db = services.db
     queued = time.perf_counter()
     began = queued

@@ -43,8 +43,9 @@ class IdempotencyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = header_value(scope, HEADER)
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PATCH") or key is None:
+        keyed = scope["type"] == "http" and scope["method"] in ("POST", "PATCH")
+        key = header_value(scope, HEADER) if keyed else None
+        if key is None:
             await self.app(scope, receive, send)
             return
         try:

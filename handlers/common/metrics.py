@@ -17,16 +17,42 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import anyio
 
 if TYPE_CHECKING:
     from prometheus_client import Counter, Histogram
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 RUNS_DIR = Path(tempfile.gettempdir()) / "todo-api-metrics"
+FLUSH_SECONDS = 1.0
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Counts:
+    """Counter increments kept as plain integers until `flush` adds them to the shared values:
+    a request then pays a dict update instead of a locked write to a mapped file. The app
+    flushes every FLUSH_SECONDS, and a scrape flushes its own worker's first, so a scrape is
+    behind the other workers by that much at most."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # database threads count page-cache hits too
+        self.pending: defaultdict[Any, int] = defaultdict(int)
+
+    def add(self, child: Any) -> None:
+        with self.lock:
+            self.pending[child] += 1
+
+    def flush(self) -> None:
+        with self.lock:
+            pending, self.pending = self.pending, defaultdict(int)
+        for child, amount in pending.items():
+            child.inc(amount)
 
 
 @dataclass(frozen=True)
@@ -38,6 +64,17 @@ class Metrics:
     page_cache: Counter  # result: hit or miss
     login_throttled: Counter  # login and password-confirmation attempts answered 429
     directory: Path
+    counts: Counts  # the pending increments of `requests` and `page_cache`
+
+
+async def flush_periodically(metrics: Metrics) -> None:
+    """Started by the app's lifespan, cancelled (after a last flush) when it ends."""
+    try:
+        while True:
+            await anyio.sleep(FLUSH_SECONDS)
+            metrics.counts.flush()
+    finally:
+        metrics.counts.flush()
 
 
 def open_metrics() -> Metrics:
@@ -72,11 +109,14 @@ def open_metrics() -> Metrics:
         page_cache=Counter("todo_api_page_cache", "Task-list pages asked for", ["result"], registry=None),
         login_throttled=Counter("todo_api_login_throttled", "Login attempts answered 429", registry=None),
         directory=directory,
+        counts=Counts(),
     )
 
 
 def exposition(metrics: Metrics) -> tuple[bytes, str]:
-    """Every process's values, merged: the body of a scrape and its media type."""
+    """Every process's values, merged (this one's pending counts first): the body of a scrape
+    and its media type."""
+    metrics.counts.flush()
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
     registry = CollectorRegistry()

@@ -83,7 +83,7 @@ class RequestMiddleware:
                     self.metrics.requests.labels(method, route, str(status)),
                     self.metrics.latency.labels(method, route),
                 )
-            children[0].inc()
+            self.metrics.counts.add(children[0])
             children[1].observe(seconds)
         if self.access_log:
             fields = {"method": method, "route": route, "status": status, "user_id": info.user_id}

@@ -18,7 +18,7 @@ ERROR_DESCRIPTIONS = {
     403: "The path's user is not the token's user",
     404: "No such resource, or not yours",
     405: "Method not allowed",
-    409: "Conflict",
+    409: "Conflict: the email is registered, or a request with this Idempotency-Key still runs",
     410: "The cursor is older than CHANGES_RETENTION_DAYS: sync again from nothing",
     412: "If-Match names no current version: nothing changed (the ETag header is the current one)",
     413: "Body larger than MAX_BODY_BYTES",
@@ -106,7 +106,7 @@ def operation(endpoint: Endpoint, path: str) -> dict[str, Any]:
     }
     if endpoint.description:
         spec["description"] = endpoint.description
-    parameters = path_parameters(path) + query_parameters(endpoint)
+    parameters = path_parameters(path) + query_parameters(endpoint) + header_parameters(endpoint)
     if parameters:
         spec["parameters"] = parameters
     if endpoint.body is not None:
@@ -129,7 +129,14 @@ def responses(endpoint: Endpoint) -> dict[str, Any]:
             for name, text in endpoint.response_headers.items()
         }
     result = {str(endpoint.status): success}
+    if endpoint.conditional == "if-none-match":
+        result["304"] = {
+            "description": "Not modified: If-None-Match names the current version (no body)",
+            "headers": {"ETag": {"description": "the current version", "schema": {"type": "string"}}},
+        }
     statuses = set(endpoint.errors) | ({401} if endpoint.auth else set())
+    if accepts_idempotency_key(endpoint):
+        statuses |= {409, 422}
     for status in sorted(statuses):
         model = ValidationErrorOut if status == 422 else ErrorOut
         result[str(status)] = {
@@ -158,6 +165,50 @@ def path_parameters(path: str) -> list[dict[str, Any]]:
                 "in": "path",
                 "required": True,
                 "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+            }
+        )
+    return parameters
+
+
+def accepts_idempotency_key(endpoint: Endpoint) -> bool:
+    return endpoint.auth and endpoint.method in ("POST", "PATCH")
+
+
+CONDITIONAL_HEADERS = {
+    "if-match": (
+        "If-Match",
+        "Change only the version named: one ETag, a list, or *; otherwise 412 and nothing changes",
+    ),
+    "if-none-match": ("If-None-Match", "304 when one of these ETags (or *) is the current version"),
+}
+
+
+def header_parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
+    """The conditional header the operation honours, and Idempotency-Key where it applies."""
+    parameters = []
+    if endpoint.conditional is not None:
+        name, description = CONDITIONAL_HEADERS[endpoint.conditional]
+        parameters.append(
+            {
+                "name": name,
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": description,
+            }
+        )
+    if accepts_idempotency_key(endpoint):
+        parameters.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]{1,255}$"},
+                "description": (
+                    "A retry with the same key, method, path and body gets the first answer again "
+                    "(Idempotent-Replayed: true) instead of running twice; 422 with another request, "
+                    "409 while the first still runs"
+                ),
             }
         )
     return parameters

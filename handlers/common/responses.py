@@ -18,8 +18,8 @@ class PreparedResponse(Response):
     """A response sent again as it was first rendered (a cached page), its header lines as they
     were encoded then. Starlette's `__init__` is left out: it is the encoding this saves."""
 
-    def __init__(self, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
-        self.status_code = 200
+    def __init__(self, body: bytes, raw_headers: list[tuple[bytes, bytes]], status: int = 200) -> None:
+        self.status_code = status
         self.background = None
         self.body = body
         self.raw_headers = list(raw_headers)

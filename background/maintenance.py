@@ -1,0 +1,37 @@
+"""Deleting what the service keeps for a while only: tombstones past CHANGES_RETENTION_DAYS
+(and a day more, so that no cursor still accepted can need one) and idempotency keys past
+IDEMPOTENCY_TTL_HOURS. Every worker runs it; the deletes are bounded and harmless to repeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+
+import anyio
+
+from handlers.common import db
+from handlers.common.crud.changes import purge_tombstones
+from handlers.common.crud.idempotency import purge_keys
+from handlers.common.errors import ApiError
+from handlers.common.services import Services
+from models import utc_now
+
+INTERVAL_SECONDS = 600
+logger = logging.getLogger("todo_api.maintenance")
+
+
+async def purge_expired(services: Services) -> None:
+    settings = services.settings
+    while True:
+        await anyio.sleep(INTERVAL_SECONDS * random.uniform(0.5, 1.5))  # noqa: S311 (spreads workers)
+        now = utc_now()
+        tombstones = now - dt.timedelta(days=settings.changes_retention_days + 1)
+        keys = now - dt.timedelta(hours=settings.idempotency_ttl_hours)
+        try:
+            gone = await db.run(services, True, purge_tombstones, tombstones)
+            gone += await db.run(services, True, purge_keys, keys)
+        except ApiError:  # the database is away: the next round tries again
+            continue
+        if gone:
+            logger.info("purged %d expired tombstones and idempotency keys", gone)
