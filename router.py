@@ -49,7 +49,7 @@ from handlers import (
     replace_task,
     signup,
 )
-from handlers.common.idempotency import IdempotencyMiddleware
+from handlers.common.idempotency import idempotent
 from handlers.common.logs import configure_logging
 from handlers.common.metrics import Metrics, flush_periodically, open_metrics
 from handlers.common.middleware import (
@@ -113,8 +113,10 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
     """One route per path, dispatching on the method, so a 405 lists every allowed method."""
     handlers_by_path: dict[str, dict[str, Handler]] = {}
     for module in modules:
-        for path in module.ENDPOINT.paths:
-            handlers_by_path.setdefault(path, {})[module.ENDPOINT.method] = module.handle
+        endpoint = module.ENDPOINT
+        handler = idempotent(module.handle) if endpoint.takes_idempotency_key else module.handle
+        for path in endpoint.paths:
+            handlers_by_path.setdefault(path, {})[endpoint.method] = handler
     routes: list[BaseRoute] = [
         Route(path, method_dispatcher(handlers), methods=list(handlers))
         for path, handlers in handlers_by_path.items()
@@ -197,9 +199,6 @@ def create_app(settings: Settings, modules: tuple[ModuleType, ...] = HANDLER_MOD
             expose_headers=EXPOSED_HEADERS,
             max_age=600,
         ),
-        # Inside CORS (a replayed answer gets its headers too), outside the errors (whose
-        # answers it keeps).
-        Middleware(IdempotencyMiddleware),
         Middleware(ErrorMiddleware, router=router),
     ]
     app: ASGIApp = router

@@ -60,6 +60,7 @@ class Case:
     statuses: tuple[int, ...] = ()
     needs: tuple[Feature, ...] = ()
     metrics: bool = False  # also measured on the METRICS=true server (--metrics)
+    unique_header: str = ""  # changing.lua: a header given a new value each request
 
     def accepts(self, status: int) -> bool:
         return status in self.statuses if self.statuses else 200 <= status < 300
@@ -70,6 +71,10 @@ NEW_TASK = {"title": "Bench task", "priority": "high", "tags": ["bench", "work"]
 NEW_TASK["due_date"] = "2026-12-01T18:00:00Z"
 LOGIN = {"email": email("reader"), "password": PASSWORD}
 
+CHANGING_PATCH = '{"description":"2 litres {n}","priority":"low"}'  # changing.lua fills in {n}
+ETAGS = Feature("ETags", "GET", "/api/tasks/{task}", "reader", header="ETag")
+CHANGES = Feature("the change feed", "GET", "/api/changes?limit=1", "reader")
+
 CASES: tuple[Case, ...] = (
     Case("health", "GET", "/health"),
     Case("list 20", "GET", "/api/tasks?limit=20", "reader", warmup=True, metrics=True),
@@ -77,8 +82,40 @@ CASES: tuple[Case, ...] = (
     Case("list filter+search", "GET", f"/api/tasks?{SEARCH_QUERY}", "reader", warmup=True),
     Case("get one", "GET", "/api/tasks/{task}", "reader", every=10, metrics=True),
     Case("create", "POST", "/api/tasks", "writer", json.dumps(NEW_TASK), metrics=True),
-    Case("patch", "PATCH", "/api/tasks/{task}", "writer", '{"description":"2 litres","priority":"low"}'),
+    Case("patch", "PATCH", "/api/tasks/{task}", "writer", CHANGING_PATCH, script="changing.lua"),
     Case("complete (toggle)", "PATCH", "/api/tasks/{task}/complete", "writer"),
+    # Write safety and sync, each beside its plain twin above.
+    Case(
+        "list 20, 304",
+        "GET",
+        "/api/tasks?limit=20",
+        "reader",
+        headers={"If-None-Match": "{list_etag}"},
+        warmup=True,
+        statuses=(304,),
+        needs=(ETAGS,),
+    ),
+    Case(
+        "patch, If-Match",
+        "PATCH",
+        "/api/tasks/{task}",
+        "writer",
+        CHANGING_PATCH,
+        headers={"If-Match": "*"},
+        script="changing.lua",
+        needs=(ETAGS,),
+    ),
+    Case(
+        "create, Idempotency-Key",
+        "POST",
+        "/api/tasks",
+        "writer",
+        json.dumps(NEW_TASK),
+        script="changing.lua",
+        unique_header="Idempotency-Key",
+        needs=(ETAGS,),
+    ),
+    Case("changes, nothing new", "GET", "/api/changes?since={cursor}", "reader", needs=(CHANGES,)),
     Case("login (bcrypt 12)", "POST", "/api/auth/login", body=json.dumps(LOGIN)),
 )
 
@@ -100,16 +137,27 @@ def paths(path: str, task_ids: tuple[int, ...], every: int = 1) -> tuple[str, ..
 def load(case: Case, seeded: Seeded) -> Load:
     """The case as wrk sends it to the server `seeded` was seeded on."""
     user = seeded[case.user] if case.user else None
+    held = {"{list_etag}": user.list_etag, "{cursor}": user.feed_cursor} if user else {}
     return Load(
         name=case.name,
         method=case.method,
-        paths=paths(case.path, user.task_ids if user else (), case.every),
+        paths=tuple(fill(path, held) for path in paths(case.path, user.task_ids if user else (), case.every)),
         token=user.token if user else None,
         body=case.body,
-        headers=case.headers,
+        headers={name: fill(value, held) for name, value in case.headers.items()},
         unique=case.unique,
         script=LUA_DIR / case.script,
+        unique_header=case.unique_header,
     )
+
+
+def fill(text: str, held: Mapping[str, str | None]) -> str:
+    """`text` with what the user holds once synced in place of its placeholders (the cases that
+    name one need the feature that gives it, so a revision without it never gets here)."""
+    for placeholder, value in held.items():
+        if value is not None:
+            text = text.replace(placeholder, value)
+    return text
 
 
 def probe(feature: Feature, seeded: Seeded) -> Load:

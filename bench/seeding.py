@@ -78,6 +78,10 @@ def email(user: str) -> str:
 class SeededUser:
     token: str
     task_ids: tuple[int, ...]  # in creation order
+    # What a client holds once it has synced, where the revision has it (else None): the ETag of
+    # its first page of 20, and the change feed's cursor after everything.
+    list_etag: str | None = None
+    feed_cursor: str | None = None
 
 
 Seeded = Mapping[str, SeededUser]  # by user name, one entry per USERS
@@ -98,5 +102,19 @@ def seed(port: int) -> Seeded:
             task = client.json("POST", "/api/tasks", task_body(rng, number), token)
             assert isinstance(task, dict)
             ids.append(task["id"])
-        users[user] = SeededUser(token, tuple(ids))
+        users[user] = SeededUser(token, tuple(ids), *synced_state(client, token))
     return users
+
+
+def synced_state(client: Client, token: str) -> tuple[str | None, str | None]:
+    """(the list's ETag, the feed's last cursor), each None where the revision has none."""
+    _, headers, _ = client.call("GET", "/api/tasks?limit=20", token=token)
+    cursor, more = None, True
+    while more:
+        query = f"?limit=1000&since={cursor}" if cursor else "?limit=1000"
+        status, _, data = client.call("GET", f"/api/changes{query}", token=token)
+        if status != 200:
+            return headers.get("ETag"), None
+        answer = json.loads(data)
+        cursor, more = answer["cursor"], answer["has_more"]
+    return headers.get("ETag"), cursor

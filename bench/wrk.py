@@ -26,6 +26,7 @@ class Load:
     headers: Mapping[str, str] = field(default_factory=dict)
     unique: bool = False  # each request's address made new (`&n=...`): no page comes from the cache
     script: Path = REQUEST_LUA
+    unique_header: str = ""  # changing.lua: a header given a new value each request
 
     def env(self) -> dict[str, str]:
         """The BENCH_* variables bench/lua/request.lua reads (a case's own script gets them too)."""
@@ -36,6 +37,7 @@ class Load:
             "BENCH_BODY": self.body or "",
             "BENCH_HEADERS": "\n".join(f"{name}: {value}" for name, value in self.headers.items()),
             "BENCH_UNIQUE": "1" if self.unique else "",
+            "BENCH_HEADER_UNIQUE": self.unique_header,
             "BENCH_LUA_DIR": str(LUA_DIR),
         }
 

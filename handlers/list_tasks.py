@@ -40,7 +40,7 @@ async def handle(request: Request) -> Response:
     unless = if_none_match(request)
     # Pages are kept under the exact address they answered: one found here had a valid query.
     user = peek_user(request, principal)  # SQLite: the user row without a database thread
-    if user and (known := known_answer(page_key(user, address), cache, unless)):
+    if user and (known := known_answer(page_key(user, address), cache, unless, validated=False)):
         return known.response()
     query = parse_query(request, TaskListQuery)
     found = await db.read(request, page_or_listing, principal, query, address, cache, unless)

@@ -1,14 +1,21 @@
-"""Schemathesis hooks (SCHEMATHESIS_HOOKS=tests.schemathesis_hooks).
+"""Schemathesis hooks (SCHEMATHESIS_HOOKS=tests.schemathesis_hooks): what JSON Schema cannot say.
 
 - `format: password` is 8 to 72 bytes as UTF-8, which JSON Schema cannot say: this is how to
   make a valid one.
 - `{user_id}` is the token's subject (SCHEMATHESIS_USER_ID), so the Phase II route shape is
   exercised beyond its 403 (which tests/test_api.py covers).
-- A batch's temp_ids are unique: each names one create (a duplicate makes the batch a 422).
+- `map_case` runs in every phase (the coverage phase applies no other hook; schemathesis checks
+  a changed case against the schema again):
+  - a batch's temp_ids are unique: each names one create (a duplicate makes the batch a 422);
+  - an Idempotency-Key is a client's own for one request (the same key with another request is
+    a 422 by design, tests/test_sync.py): each generated one is made unique;
+  - the change feed's `since` is a cursor the service signed, which no generated string is: the
+    feed is asked without one (tests/test_sync.py covers cursors).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from typing import Any
 
@@ -20,6 +27,8 @@ schemathesis.openapi.format(
     st.text(min_size=2, max_size=72).filter(lambda text: 8 <= len(text.encode("utf-8")) <= 72),
 )
 
+UNIQUE = itertools.count()
+
 
 @schemathesis.hook
 def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -29,12 +38,17 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) ->
 
 
 @schemathesis.hook
-def map_body(context: Any, body: Any) -> Any:
-    if context.operation.path.endswith("/batch") and isinstance(body, dict):
-        creates = [
-            op for op in body.get("operations") or [] if isinstance(op, dict) and op.get("op") == "create"
-        ]
-        for number, operation in enumerate(creates):
-            if isinstance(operation.get("temp_id"), str):
-                operation["temp_id"] = f"{operation['temp_id'][:50]}~{number}"
-    return body
+def map_case(context: Any, case: Any) -> Any:
+    path = case.operation.path
+    body = case.body if isinstance(case.body, dict) else {}
+    operations = body.get("operations") if path.endswith("/batch") else None
+    for number, operation in enumerate(operations if isinstance(operations, list) else []):
+        temp_id = operation.get("temp_id") if isinstance(operation, dict) else None
+        if isinstance(temp_id, str) and 1 <= len(temp_id) <= 64:  # a valid one stays valid
+            operation["temp_id"] = f"{temp_id[:50]}~{number}"
+    key = case.headers.get("Idempotency-Key") if case.headers else None
+    if isinstance(key, str) and 1 <= len(key) <= 200:
+        case.headers["Idempotency-Key"] = f"{key}~{next(UNIQUE)}"
+    if path.endswith("/changes") and isinstance(case.query, dict):
+        case.query.pop("since", None)
+    return case

@@ -348,4 +348,4 @@ def test_the_test_command_runs_every_check_before_the_suite() -> None:
     assert positions == sorted(positions) and positions[-1] < commands.index(".venv/bin/python -m pytest")
     mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
     assert mypy["strict"] is True
-    assert set(mypy["files"]) == {"handlers", "models", "migrations", "settings.py", "router.py"}
+    assert set(mypy["files"]) >= {"handlers", "models", "migrations", "settings.py", "router.py"}

@@ -75,8 +75,29 @@ def test_bearer_scheme_and_error_schemas(document: dict[str, Any]) -> None:
     assert set(login) == {"application/json", "application/x-www-form-urlencoded"}
 
 
+def test_the_write_safety_headers_are_documented(document: dict[str, Any]) -> None:
+    def headers(path: str, method: str) -> set[str]:
+        parameters = document["paths"][path][method].get("parameters", [])
+        return {p["name"] for p in parameters if p["in"] == "header"}
+
+    task = "/api/tasks/{task_id}"
+    assert headers(task, "get") == {"If-None-Match"}
+    assert headers(task, "put") == {"If-Match"} and headers(task, "delete") == {"If-Match"}
+    assert headers(task, "patch") == headers(f"{task}/complete", "patch") == {"If-Match", "Idempotency-Key"}
+    assert headers("/api/tasks", "post") == headers("/api/batch", "post") == {"Idempotency-Key"}
+    assert headers("/api/auth/login", "post") == set()  # not authenticated: no key
+    for path, method, status in ((task, "get", "304"), ("/api/tasks", "get", "304"), (task, "patch", "412")):
+        assert status in document["paths"][path][method]["responses"], (path, method, status)
+    assert {"409", "422"} <= set(document["paths"]["/api/tasks"]["post"]["responses"])
+    assert "ETag" in document["paths"][task]["get"]["responses"]["200"]["headers"]
+    assert "410" in document["paths"]["/api/changes"]["get"]["responses"]
+    assert document["components"]["schemas"]["TaskOut"]["properties"]["version"]["type"] == "integer"
+
+
 def test_query_parameters_carry_their_limits(document: dict[str, Any]) -> None:
-    parameters = {p["name"]: p for p in document["paths"]["/api/tasks"]["get"]["parameters"]}
+    listed = document["paths"]["/api/tasks"]["get"]["parameters"]
+    parameters = {p["name"]: p for p in listed if p["in"] == "query"}
+    assert [p["name"] for p in listed if p["in"] == "header"] == ["If-None-Match"]
     assert parameters["limit"]["schema"] == {
         "default": 100,
         "maximum": 1000,
@@ -99,7 +120,7 @@ def test_query_parameters_carry_their_limits(document: dict[str, Any]) -> None:
         "offset",
     }
     user_path = document["paths"]["/api/{user_id}/tasks/{task_id}"]["get"]["parameters"]
-    assert [p["name"] for p in user_path] == ["user_id", "task_id"]
+    assert [p["name"] for p in user_path if p["in"] == "path"] == ["user_id", "task_id"]
 
 
 def accepts(check: Any, value: str) -> bool:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from starlette.testclient import TestClient
 
+from handlers.common.metrics import FLUSH_SECONDS
 from migrations import runner
 from models import open_database
 from router import create_app
@@ -104,6 +106,7 @@ def test_metrics_are_the_sum_of_both_workers(tmp_path: Path) -> None:
                 assert call("GET", f"{server.base}/api/tasks?limit=5", None, token).status == 200
             listed += 20
         assert len(worker_files(server)) == 2
+        time.sleep(FLUSH_SECONDS + 0.5)  # each worker adds up its counts every FLUSH_SECONDS
         scrapes = [scrape(server.base) for _ in range(6)]  # answered by either worker
         requests = 'todo_api_requests_total{method="GET",route="/api/tasks",status="200"}'
         assert {samples[requests] for samples in scrapes} == {listed}

@@ -55,12 +55,20 @@ class NotModified:
         return PreparedResponse(b"", [(b"etag", self.etag.encode())], status=304)
 
 
-def known_answer(key: PageKey, cache: PageCache, unless: Condition | None) -> NotModified | Page | None:
+def known_answer(
+    key: PageKey, cache: PageCache, unless: Condition | None, *, validated: bool
+) -> NotModified | Page | None:
     """What can be answered without listing: 304 when the client's If-None-Match names the
-    page's ETag (which the key alone gives), else the page when it is cached."""
-    if unless is not None and unless.matches_weakly(etag := cache.etag(key)):
+    page's ETag (which the key alone gives), else the page when it is cached. Before the query
+    is validated only a cached page may be answered 304: its address had a valid query."""
+    page = cache.get(key)
+    if (
+        unless is not None
+        and (validated or page is not None)
+        and unless.matches_weakly(etag := cache.etag(key))
+    ):
         return NotModified(etag)
-    return cache.get(key)
+    return page
 
 
 def page_address(request: Request) -> PageAddress:

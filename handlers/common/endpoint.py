@@ -31,3 +31,8 @@ class Endpoint:
     media_type: str = "application/json"
     # The conditional header the operation honours: "if-match" (writes) or "if-none-match" (reads).
     conditional: str | None = None
+
+    @property
+    def takes_idempotency_key(self) -> bool:
+        """Every authenticated POST and PATCH (handlers/common/idempotency.py)."""
+        return self.auth and self.method in ("POST", "PATCH")

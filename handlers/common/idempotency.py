@@ -1,8 +1,9 @@
 """`Idempotency-Key` on authenticated POST and PATCH (IETF httpapi idempotency-key draft).
 
-The first request with a key runs; it claims the key in the transaction of its first write
-(crud/idempotency.py), and its answer is stored before it is sent. A later request of the same
-user with the same key, method, path and body gets that answer again with
+The router wraps those handlers with `idempotent`, so it runs once the route and the method
+have matched. The first request with a key runs; it claims the key in the transaction of its
+first write (crud/idempotency.py), and its answer is stored before it is sent. A later request
+of the same user with the same key, method, path and body gets that answer again with
 `Idempotent-Replayed: true`; with another method, path or body it is a 422
 `idempotency_key_reused`; while the first still runs, a 409 with `Retry-After: 1`. A 5xx is not
 kept: a retry runs again. Keys are kept IDEMPOTENCY_TTL_HOURS.
@@ -13,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import Message
 
 from handlers.common import db
 from handlers.common.auth import authenticate
@@ -30,133 +34,103 @@ from handlers.common.crud.idempotency import (
 from handlers.common.errors import ApiError, validation_error
 from handlers.common.middleware import error_response
 from handlers.common.request_context import current_request
+from handlers.common.responses import PreparedResponse
 from handlers.common.services import services_of
+from handlers.common.validation import read_body
 from models import IdempotencyKey
 
-HEADER = b"idempotency-key"
-# Response headers a replay repeats (the others are the answer's framing, or added outside).
-KEPT_HEADERS = {"content-type", "location", "etag", "link", "x-total-count", "retry-after", "cache-control"}
+Handler = Callable[[Request], Awaitable[Response]]
+# Response headers a replay repeats (the others are added outside the handler, or its framing).
+KEPT_HEADERS = {
+    b"content-type",
+    b"location",
+    b"etag",
+    b"link",
+    b"x-total-count",
+    b"retry-after",
+    b"cache-control",
+}
 
 
-class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+def idempotent(handler: Handler) -> Handler:
+    """`handler` (an authenticated POST or PATCH) with Idempotency-Key honoured."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        keyed = scope["type"] == "http" and scope["method"] in ("POST", "PATCH")
-        key = header_value(scope, HEADER) if keyed else None
-        if key is None:
-            await self.app(scope, receive, send)
-            return
-        try:
-            await self.keyed(scope, receive, send, key)
-        except ApiError as error:
-            info = current_request.get()
-            await error_response(error, info.id if info else "", scope)(scope, receive, send)
+    async def handle(request: Request) -> Response:
+        key = request.headers.get("idempotency-key")
+        return await handler(request) if key is None else await keyed(handler, request, key)
 
-    async def keyed(self, scope: Scope, receive: Receive, send: Send, key: str) -> None:
-        if not 1 <= len(key) <= 255 or not all(" " <= ch <= "~" for ch in key):
-            raise validation_error(
-                ("header", "Idempotency-Key"), "must be 1 to 255 printable ASCII characters", "string_pattern"
-            )
-        request = Request(scope, receive)
-        settings = services_of(request).settings
-        try:
-            principal = await authenticate(request)
-        except ApiError:  # the handler answers it, with nothing to keep
-            await self.app(scope, receive, send)
-            return
-        body, replay_receive = await buffered(receive, settings.max_body_bytes)
-        ttl = dt.timedelta(hours=settings.idempotency_ttl_hours)
-        claim = Claim(principal.subject, key, fingerprint(scope, body), ttl)
-        if (first := await db.read(request, find_key, claim)) is not None:
-            await answer_again(send, claim, first)
-            return
-        answer = Answer()
-        context = current_claim.set(claim)
-        try:
-            await self.app(scope, replay_receive, answer.capture)
-        finally:
-            current_claim.reset(context)
-        if answer.status < 500:
-            await db.write(request, store_answer, claim, answer.status, answer.kept_headers(), answer.text())
-        elif claim.committed:
+    return handle
+
+
+async def keyed(handler: Handler, request: Request, key: str) -> Response:
+    if not 1 <= len(key) <= 255 or not all(" " <= ch <= "~" for ch in key):
+        message = "must be 1 to 255 printable ASCII characters"
+        raise validation_error(("header", "Idempotency-Key"), message, "string_pattern")
+    settings = services_of(request).settings
+    principal = await authenticate(request)  # refused: the handler would answer the same
+    body = await read_body(request, settings.max_body_bytes)
+    ttl = dt.timedelta(hours=settings.idempotency_ttl_hours)
+    claim = Claim(principal.subject, key, fingerprint(request, body), ttl)
+    if (first := await db.read(request, find_key, claim)) is not None:
+        return answer_again(claim, first)
+    context = current_claim.set(claim)
+    try:
+        response = await answer(handler, with_body(request, body))
+    except Exception:
+        if claim.committed:
             await db.write(request, release_key, claim)
-        await answer.send(send)
+        raise
+    finally:
+        current_claim.reset(context)
+    if response.status_code < 500:
+        kept = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in kept_headers(response)]
+        text = bytes(response.body).decode("utf-8", errors="replace")
+        await db.write(request, store_answer, claim, response.status_code, kept, text)
+    elif claim.committed:
+        await db.write(request, release_key, claim)
+    return response
 
 
-def fingerprint(scope: Scope, body: bytes) -> str:
+async def answer(handler: Handler, request: Request) -> Response:
+    """The handler's response, or the one its refusal gets (to be kept like any other)."""
+    try:
+        return await handler(request)
+    except (ApiError, HTTPException) as refusal:
+        info = current_request.get()
+        return error_response(refusal, info.id if info else "", request.scope)
+
+
+def fingerprint(request: Request, body: bytes) -> str:
     """What makes two requests the same: method, path and query, body."""
+    scope = request.scope
     target = scope["path"].encode() + b"?" + scope["query_string"]
     return hashlib.sha256(b"\0".join([scope["method"].encode(), target, body])).hexdigest()
 
 
-async def answer_again(send: Send, claim: Claim, first: IdempotencyKey) -> None:
+def with_body(request: Request, body: bytes) -> Request:
+    """The request again, for the handler to read the body this module has read already."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+def kept_headers(response: Response) -> list[tuple[bytes, bytes]]:
+    return [(name, value) for name, value in response.raw_headers if name in KEPT_HEADERS]
+
+
+def answer_again(claim: Claim, first: IdempotencyKey) -> Response:
     """The first answer to this key, or why there is none to give."""
     if first.fingerprint != claim.fingerprint:
-        raise ApiError(
-            422, "This Idempotency-Key was used for another request", code="idempotency_key_reused"
+        reused = validation_error(
+            ("header", "Idempotency-Key"), "was used for another request", "idempotency_key_reused"
         )
+        raise ApiError(422, reused.detail, code="idempotency_key_reused")
     if first.status is None:
         raise in_flight()
     raw = (first.body or "").encode()
-    lines = [
-        (name.encode("latin-1"), value.encode("latin-1")) for name, value in json.loads(first.headers or "[]")
-    ]
+    kept = json.loads(first.headers or "[]")
+    lines = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in kept]
     lines += [(b"content-length", str(len(raw)).encode()), (b"idempotent-replayed", b"true")]
-    await send({"type": "http.response.start", "status": first.status, "headers": lines})
-    await send({"type": "http.response.body", "body": raw})
-
-
-class Answer:
-    """A response held back until it is stored."""
-
-    def __init__(self) -> None:
-        self.start: Message = {}
-        self.chunks: list[bytes] = []
-
-    @property
-    def status(self) -> int:
-        return int(self.start.get("status", 500))
-
-    async def capture(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.start = message
-        elif message["type"] == "http.response.body":
-            self.chunks.append(message.get("body", b""))
-
-    def kept_headers(self) -> list[tuple[str, str]]:
-        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in self.start["headers"]]
-        return [(name, value) for name, value in headers if name.lower() in KEPT_HEADERS]
-
-    def text(self) -> str:
-        return b"".join(self.chunks).decode("utf-8", errors="replace")
-
-    async def send(self, send: Send) -> None:
-        await send(self.start)
-        await send({"type": "http.response.body", "body": b"".join(self.chunks)})
-
-
-async def buffered(receive: Receive, limit: int) -> tuple[bytes, Receive]:
-    """The body (read up to one byte past `limit`), and a `receive` that gives the app what was
-    read and then whatever the client still sends (the app answers 413 for too large a body)."""
-    messages: list[Message] = []
-    size, more = 0, True
-    while more and size <= limit:
-        message = await receive()
-        messages.append(message)
-        size += len(message.get("body", b""))
-        more = message["type"] == "http.request" and message.get("more_body", False)
-    body = b"".join(message.get("body", b"") for message in messages)
-
-    async def replay_receive() -> Message:
-        return messages.pop(0) if messages else await receive()
-
-    return body, replay_receive
-
-
-def header_value(scope: Scope, name: bytes) -> str | None:
-    for header, value in scope.get("headers", ()):
-        if header == name:
-            return str(value.decode("latin-1"))
-    return None
+    return PreparedResponse(raw, lines, status=first.status)

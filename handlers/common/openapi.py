@@ -135,7 +135,7 @@ def responses(endpoint: Endpoint) -> dict[str, Any]:
             "headers": {"ETag": {"description": "the current version", "schema": {"type": "string"}}},
         }
     statuses = set(endpoint.errors) | ({401} if endpoint.auth else set())
-    if accepts_idempotency_key(endpoint):
+    if endpoint.takes_idempotency_key:
         statuses |= {409, 422}
     for status in sorted(statuses):
         model = ValidationErrorOut if status == 422 else ErrorOut
@@ -170,10 +170,6 @@ def path_parameters(path: str) -> list[dict[str, Any]]:
     return parameters
 
 
-def accepts_idempotency_key(endpoint: Endpoint) -> bool:
-    return endpoint.auth and endpoint.method in ("POST", "PATCH")
-
-
 CONDITIONAL_HEADERS = {
     "if-match": (
         "If-Match",
@@ -197,7 +193,7 @@ def header_parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
                 "description": description,
             }
         )
-    if accepts_idempotency_key(endpoint):
+    if endpoint.takes_idempotency_key:
         parameters.append(
             {
                 "name": "Idempotency-Key",

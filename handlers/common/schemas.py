@@ -303,4 +303,4 @@ class ValidationErrorItem(BaseModel):
 
 class ValidationErrorOut(BaseModel):
     detail: list[ValidationErrorItem]
-    code: Literal["validation_error"]
+    code: Literal["validation_error", "idempotency_key_reused"]

@@ -47,7 +47,7 @@ def page_or_listing(
     for the caller's current tasks_version, else its tasks."""
     user = current_user(principal)
     key = page_key(user, address)
-    return known_answer(key, cache, unless) or listing(user.id, query, key)
+    return known_answer(key, cache, unless, validated=True) or listing(user.id, query, key)
 
 
 def listing(user_id: str, query: TaskListQuery, key: PageKey) -> Listing:
