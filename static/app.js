@@ -8,6 +8,7 @@
 const TOKEN_KEY = 'todo-api.token';
 const PAGE_SIZE = 200;
 const SEARCH_DELAY_MS = 250;
+const CHANGED_ELSEWHERE = 'This task was changed elsewhere: reloaded';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -17,6 +18,14 @@ const state = {
   tasks: new Map(),
   /** The task the edit dialog was opened for. */
   editing: null,
+  /**
+   * ETags from single-task answers, by id, with the version and creation time they name. The
+   * list has versions but no ETags, and an ETag is opaque: it is never built from a version.
+   * @type {Map<string, {etag: string, version: number, created_at: string}>}
+   */
+  etags: new Map(),
+  /** The create being sent, or whose answer never arrived: its fields (as JSON) and key. */
+  unansweredCreate: null,
   searchTimer: 0,
   /** Bumped on every list load so a slow, stale response cannot overwrite a newer one. */
   loadSeq: 0,
@@ -51,14 +60,18 @@ class ApiError extends Error {
   }
 }
 
+/** A write met a newer version of its task than the one the page shows. */
+const isConflict = (err) => err.status === 412;
+
 /**
  * Calls the JSON API. Resolves to {data, headers}; rejects with an ApiError whose message
  * is fit to show. A 401 on a request that carried a token means the session is over, so
  * the token is dropped and the login form shown before the error propagates.
+ * `extraHeaders` carries If-Match and Idempotency-Key.
  */
-async function api(method, path, body) {
+async function api(method, path, body, extraHeaders = {}) {
   const token = tokenStore.get();
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', ...extraHeaders };
   if (token) headers.Authorization = `Bearer ${token}`;
   const init = { method, headers };
   if (body !== undefined) {
@@ -148,6 +161,8 @@ async function startSession(user) {
 function endSession() {
   tokenStore.clear();
   state.tasks.clear();
+  state.etags.clear();
+  state.unansweredCreate = null;
   $('#tasks').replaceChildren();
   document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
   showSignedIn(false);
@@ -242,7 +257,10 @@ function listPath() {
 
 const totalOf = (response) => Number(response.headers.get('X-Total-Count') ?? response.data.length);
 
-/** Loads the current view plus the overall and pending totals for the counter. */
+/**
+ * Loads the current view plus the overall and pending totals for the counter. Resolves to
+ * false when that failed (the error is shown).
+ */
 async function loadTasks() {
   const seq = ++state.loadSeq;
   try {
@@ -251,11 +269,13 @@ async function loadTasks() {
       api('GET', '/api/tasks?status=all&limit=1'),
       api('GET', '/api/tasks?status=pending&limit=1'),
     ]);
-    if (seq !== state.loadSeq) return;
+    if (seq !== state.loadSeq) return true;
     renderTasks(list.data, totalOf(all));
     renderCount(totalOf(list), totalOf(all), totalOf(pending), list.data.length);
+    return true;
   } catch (err) {
     showError(err);
+    return false;
   }
 }
 
@@ -329,6 +349,63 @@ function renderTags(list, tags) {
   }));
 }
 
+/* ---------- write safety ---------- */
+
+/** Keeps the ETag of a single-task answer, so the next edit of that version needs no GET. */
+function rememberEtag(task, headers) {
+  const etag = headers.get('ETag');
+  if (!etag) return;
+  state.etags.set(String(task.id), { etag, version: task.version, created_at: task.created_at });
+}
+
+/**
+ * The ETag of the version of `task` the page shows, for If-Match. One not seen in a
+ * single-task answer yet is read with a GET; if the server has moved past the shown version,
+ * sending that GET's ETag would overwrite a change the user never saw, so that is a conflict
+ * too. (created_at too: a SQLite id can come back for a new task.)
+ */
+async function etagFor(task) {
+  const same = (known) => known.version === task.version && known.created_at === task.created_at;
+  const known = state.etags.get(String(task.id));
+  if (known && same(known)) return known.etag;
+  const { data, headers } = await api('GET', `/api/tasks/${task.id}`);
+  rememberEtag(data, headers);
+  if (!same(data)) throw new ApiError(CHANGED_ELSEWHERE, 412);
+  return headers.get('ETag');
+}
+
+/** Nothing was written: show the newer version, and say why the edit did not happen. */
+async function onConflict() {
+  document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
+  if (await loadTasks()) $('#error').textContent = CHANGED_ELSEWHERE;
+}
+
+/** A failed write: a conflict reloads and says so, anything else is shown as it is. */
+async function onWriteError(err, where) {
+  if (isConflict(err)) await onConflict();
+  else showError(err, where);
+}
+
+/** crypto.randomUUID() needs a secure context; a page served over plain http on a LAN has none. */
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The Idempotency-Key for creating `fields`: a fresh one per create, except that sending the
+ * same fields again after an answer was lost (the task may exist already) reuses the key, so
+ * the server replays that task instead of creating a second one.
+ */
+function createKey(fields) {
+  const json = JSON.stringify(fields);
+  if (!state.unansweredCreate || state.unansweredCreate.json !== json) {
+    state.unansweredCreate = { json, key: newKey() };
+  }
+  return state.unansweredCreate.key;
+}
+
 /* ---------- task actions ---------- */
 
 async function onAddSubmit(event) {
@@ -336,39 +413,59 @@ async function onAddSubmit(event) {
   const form = event.currentTarget;
   clearErrors();
   await whileBusy(form, async () => {
+    const fields = readTaskFields('new');
     try {
-      const { data } = await api('POST', '/api/tasks', readTaskFields('new'));
+      const key = { 'Idempotency-Key': createKey(fields) };
+      const { data, headers } = await api('POST', '/api/tasks', fields, key);
+      state.unansweredCreate = null;
+      rememberEtag(data, headers);
       form.reset();
       announce(`Added “${data.title}”.`);
       await loadTasks();
     } catch (err) {
+      // An answer (even a 4xx) is replayed for the same key: only an unknown outcome (no
+      // answer, or 409 "still running") keeps it for the retry.
+      if (err.status !== 0 && err.status !== 409) state.unansweredCreate = null;
       showError(err);
     }
   });
   $('#new-title').focus();
 }
 
-async function onToggle(id, checkbox) {
+async function onToggle(task, checkbox) {
   clearErrors();
   try {
-    await api('PATCH', `/api/tasks/${id}/complete`, { completed: checkbox.checked });
+    const ifMatch = { 'If-Match': await etagFor(task) };
+    const body = { completed: checkbox.checked };
+    const { data, headers } = await api('PATCH', `/api/tasks/${task.id}/complete`, body, ifMatch);
+    rememberEtag(data, headers);
     announce(checkbox.checked ? 'Marked done.' : 'Reopened.');
     await loadTasks();
   } catch (err) {
     checkbox.checked = !checkbox.checked;
-    showError(err);
+    await onWriteError(err);
   }
 }
 
-function openEditor(task) {
-  state.editing = task;
+/**
+ * The ETag is read before the dialog opens, so a row that is already stale says so before
+ * anything is typed into it; Save then finds it known.
+ */
+async function openEditor(task) {
   clearErrors();
+  try {
+    await etagFor(task);
+  } catch (err) {
+    await onWriteError(err);
+    return;
+  }
+  state.editing = task;
   $('#edit-title').value = task.title;
   $('#edit-description').value = task.description || '';
   $('#edit-priority').value = task.priority;
   $('#edit-due').value = toLocalInput(task.due_date);
   $('#edit-tags').value = (task.tags || []).join(', ');
-  $('#edit-dialog').showModal();
+  if (!$('#edit-dialog').open) $('#edit-dialog').showModal();
 }
 
 async function onEditSubmit(event) {
@@ -380,12 +477,16 @@ async function onEditSubmit(event) {
   clearErrors();
   await whileBusy(event.currentTarget, async () => {
     try {
-      await api('PATCH', `/api/tasks/${task.id}`, fields);
+      const etag = await etagFor(task);
+      const { data, headers } = await api('PATCH', `/api/tasks/${task.id}`, fields, { 'If-Match': etag });
+      rememberEtag(data, headers);
       $('#edit-dialog').close();
       announce('Task saved.');
       await loadTasks();
     } catch (err) {
-      showError(err, '#edit-error');
+      // On a conflict the typed changes go with the dialog: they were made to a version that
+      // is gone, and the user sees the newer one first.
+      await onWriteError(err, '#edit-error');
     }
   });
 }
@@ -405,11 +506,13 @@ async function onDelete(task) {
   if (!(await askConfirm(`“${task.title}” will be deleted for good.`))) return;
   clearErrors();
   try {
-    await api('DELETE', `/api/tasks/${task.id}`);
+    const etag = await etagFor(task);
+    await api('DELETE', `/api/tasks/${task.id}`, undefined, { 'If-Match': etag });
+    state.etags.delete(String(task.id));
     announce(`Deleted “${task.title}”.`);
     await loadTasks();
   } catch (err) {
-    showError(err);
+    await onWriteError(err);
   }
 }
 
@@ -418,7 +521,7 @@ function onListEvent(event) {
   const item = event.target.closest('li.task');
   const task = item && state.tasks.get(item.dataset.id);
   if (!task) return;
-  if (event.type === 'change' && event.target.matches('.toggle')) onToggle(task.id, event.target);
+  if (event.type === 'change' && event.target.matches('.toggle')) onToggle(task, event.target);
   if (event.type === 'click' && event.target.closest('.edit')) openEditor(task);
   if (event.type === 'click' && event.target.closest('.delete')) onDelete(task);
 }

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from tests.support.live import Server, call
 from tests.support.skips import skip_or_fail
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, Route
 
 pytestmark = pytest.mark.slow
 
@@ -86,13 +87,14 @@ def artifacts() -> Path:
 
 class Watched:
     """A browser context whose pages report console messages, page errors and any request
-    that leaves the server under test."""
+    that leaves the server under test, and keep every request the page sent."""
 
     def __init__(self, browser: Browser, base: str, viewport: dict[str, int]) -> None:
         self.base = base
         self.console: list[str] = []
         self.page_errors: list[str] = []
         self.foreign_requests: list[str] = []
+        self.requests: list[Request] = []
         self.context: BrowserContext = browser.new_context(
             viewport=viewport, locale="en-US", timezone_id="UTC", color_scheme="light"
         )
@@ -103,18 +105,26 @@ class Watched:
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         self.page.on("request", self.on_request)
 
-    def on_request(self, request: Any) -> None:
+    def on_request(self, request: Request) -> None:
+        self.requests.append(request)
         if not request.url.startswith((self.base + "/", "data:")):
             self.foreign_requests.append(request.url)
+
+    def sent(self, method: str, path: str = "/api/tasks") -> list[Request]:
+        """The `method` requests sent so far to `path` or below it (no query strings)."""
+        prefix = self.base + path
+        return [r for r in self.requests if r.method == method and r.url.split("?")[0].startswith(prefix)]
 
     def token(self) -> str | None:
         return self.page.evaluate(f"localStorage.getItem('{TOKEN_KEY}')")
 
-    def assert_clean(self) -> None:
+    def assert_clean(self, expected_errors: Sequence[str] = ()) -> None:
+        """No CSP violation, page error or foreign request, and no console error but, in this
+        order, `expected_errors` (Chromium logs a failed or 4xx request the test caused)."""
         violations = [line for line in self.console if any(marker in line for marker in CSP_MARKERS)]
         assert violations == [], violations
         errors = [line for line in self.console if line.startswith("error:")]
-        assert errors == [], errors
+        assert errors == list(expected_errors), errors
         assert self.page_errors == [], self.page_errors
         assert self.foreign_requests == [], self.foreign_requests
 
@@ -401,3 +411,155 @@ def test_docs_swagger_ui(
     expect(live).to_have_text("200")
     expect(me.locator(".live-responses-table .microlight").first).to_contain_text("docs@example.com")
     session.assert_clean()
+
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+CHANGED_ELSEWHERE = "This task was changed elsewhere: reloaded"
+LOST = "Cannot reach the server. Check your connection and try again."
+FAILED_LOAD = "error: Failed to load resource: "
+
+
+def test_two_pages_one_account(
+    watched: Callable[[dict[str, int]], Watched],
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+) -> None:
+    """Two pages on one account (two devices: two browser contexts, one token). Creates carry an
+    Idempotency-Key, kept for the retry of a create whose answer was lost, so that retry makes no
+    second task; every edit, completion and deletion carries If-Match. A page whose view is older
+    than the server's task writes nothing, says so, and shows the newer version: whether its
+    write reached the server (412) or the page saw the newer version when it read the ETag."""
+    expect = playwright_api.expect
+    token = signup(server, "two-pages@example.com")["access_token"]
+    a, b = watched(LAPTOP), watched(LAPTOP)
+    for session in (a, b):
+        session.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{token}')")
+
+    def row(session: Watched, title: str) -> Any:
+        page = session.page
+        return page.locator("#tasks li.task", has=page.locator(".title", has_text=title))
+
+    def stored(task_id: int) -> dict[str, Any]:
+        reply = call("GET", f"{server.base}/api/tasks/{task_id}", token=token)
+        assert reply.status == 200, reply.body
+        return reply.body
+
+    def titles() -> list[str]:
+        return [task["title"] for task in call("GET", f"{server.base}/api/tasks", token=token).body]
+
+    def answer(request: Request) -> Response:
+        response = request.response()
+        assert response is not None, request.url
+        return response
+
+    # Page A creates a task, but the answer is lost on the way back: the server made the task.
+    a.page.goto(f"{server.base}/")
+    expect(a.page.locator("#count")).to_have_text("No tasks yet")
+
+    def lose_answer(route: Route) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        route.fetch()
+        route.abort("connectionreset")
+
+    a.page.route(f"{server.base}/api/tasks", lose_answer)
+    a.page.fill("#new-title", "Water the plants")
+    a.page.click("#add")
+    expect(a.page.locator("#error")).to_have_text(LOST)
+    a.page.unroute(f"{server.base}/api/tasks", lose_answer)
+    assert titles() == ["Water the plants"]
+    # Pressing Add again sends the same fields with the same key: the first answer, no second task.
+    expect(a.page.locator("#new-title")).to_have_value("Water the plants")
+    a.page.click("#add")
+    expect(a.page.locator("#tasks li.task")).to_have_count(1)
+    expect(a.page.locator("#error")).to_be_empty()
+    first, retry = a.sent("POST")
+    key = first.header_value("idempotency-key")
+    assert key and UUID.match(key), key
+    assert retry.header_value("idempotency-key") == key
+    replayed = answer(retry)
+    assert (replayed.status, replayed.header_value("idempotent-replayed")) == (201, "true")
+    created = replayed.json()
+    assert titles() == ["Water the plants"]
+    assert stored(created["id"])["version"] == 1
+    # Another create has a key of its own.
+    a.page.fill("#new-title", "Call the plumber")
+    a.page.click("#add")
+    expect(a.page.locator("#tasks li.task")).to_have_count(2)
+    other_key = a.sent("POST")[-1].header_value("idempotency-key")
+    assert other_key and UUID.match(other_key) and other_key != key
+
+    # Page B shows the same two tasks and opens the editor on the first (version 1).
+    b.page.goto(f"{server.base}/")
+    expect(b.page.locator("#tasks li.task")).to_have_count(2)
+    row(b, "Water the plants").locator("button.edit").click()
+    expect(b.page.locator("#edit-dialog")).to_be_visible()
+    expect(b.page.locator("#edit-title")).to_have_value("Water the plants")
+
+    # Meanwhile page A renames it, naming the version it has (the created task's ETag).
+    row(a, "Water the plants").locator("button.edit").click()
+    a.page.fill("#edit-title", "Water the ferns")
+    a.page.click("#edit-save")
+    expect(row(a, "Water the ferns")).to_have_count(1)
+    assert a.sent("PATCH")[-1].header_value("if-match") == replayed.header_value("etag")
+    assert stored(created["id"])["version"] == 2
+
+    # Page B saves over version 1: the server refuses (412), B reloads and says why.
+    b.page.fill("#edit-title", "Water the roses")
+    b.page.click("#edit-save")
+    expect(b.page.locator("#error")).to_have_text(CHANGED_ELSEWHERE)
+    expect(b.page.locator("#edit-dialog")).to_be_hidden()
+    expect(row(b, "Water the ferns")).to_have_count(1)
+    expect(row(b, "Water the roses")).to_have_count(0)
+    refused = b.sent("PATCH")[-1]
+    assert refused.header_value("if-match") == replayed.header_value("etag")
+    assert answer(refused).status == 412
+    after = stored(created["id"])
+    assert (after["title"], after["version"]) == ("Water the ferns", 2)
+    b.page.screenshot(path=str(artifacts / "conflict.png"))
+
+    # Page A completes it; B, still showing it pending, asks to delete it. B reads the task's
+    # ETag first, finds a newer version than it shows, and deletes nothing.
+    row(a, "Water the ferns").locator("input.toggle").check()
+    expect(row(a, "Water the ferns")).to_have_class("task done")
+    completed = a.sent("PATCH")[-1]
+    assert completed.url.endswith(f"/api/tasks/{created['id']}/complete")
+    assert completed.header_value("if-match") == answer(a.sent("PATCH")[-2]).header_value("etag")
+    expect(row(b, "Water the ferns")).not_to_have_class("task done")
+    row(b, "Water the ferns").locator("button.delete").click()
+    # The notice is cleared before that read, so the one expected below is a new one.
+    with b.page.expect_response(f"{server.base}/api/tasks/{created['id']}"):
+        b.page.click("#confirm-ok")
+    expect(b.page.locator("#error")).to_have_text(CHANGED_ELSEWHERE)
+    expect(row(b, "Water the ferns")).to_have_class("task done")
+    assert b.sent("DELETE") == []
+    after = stored(created["id"])
+    assert (after["completed"], after["version"]) == (True, 3)
+
+    # Now B shows the current version: reopening it works, with If-Match, and clears the notice.
+    row(b, "Water the ferns").locator("input.toggle").uncheck()
+    expect(row(b, "Water the ferns")).not_to_have_class("task done")
+    expect(b.page.locator("#error")).to_be_empty()
+    reopened = b.sent("PATCH")[-1]
+    assert reopened.url.endswith(f"/api/tasks/{created['id']}/complete")
+    assert reopened.header_value("if-match") and answer(reopened).status == 200
+    after = stored(created["id"])
+    assert (after["title"], after["completed"], after["version"]) == ("Water the ferns", False, 4)
+
+    # A deletes the other task, which nobody changed: DELETE with If-Match, 204.
+    row(a, "Call the plumber").locator("button.delete").click()
+    a.page.click("#confirm-ok")
+    expect(row(a, "Call the plumber")).to_have_count(0)
+    deleted = a.sent("DELETE")[-1]
+    assert deleted.header_value("if-match") and answer(deleted).status == 204
+    assert titles() == ["Water the ferns"]
+
+    # Every write either page sent named its version or carried a key.
+    for session in (a, b):
+        for method in ("PUT", "PATCH", "DELETE"):
+            assert all(r.header_value("if-match") for r in session.sent(method)), method
+        assert all(r.header_value("idempotency-key") for r in session.sent("POST")), "POST"
+    a.assert_clean([f"{FAILED_LOAD}net::ERR_CONNECTION_RESET"])
+    b.assert_clean([f"{FAILED_LOAD}the server responded with a status of 412 (Precondition Failed)"])
