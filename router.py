@@ -30,6 +30,7 @@ from handlers import (
     change_password,
     complete_task,
     create_task,
+    create_token,
     delete_account,
     delete_task,
     delete_tasks,
@@ -39,6 +40,7 @@ from handlers import (
     home,
     list_changes,
     list_tasks,
+    list_tokens,
     livez,
     login,
     me,
@@ -47,8 +49,11 @@ from handlers import (
     patch_task,
     readyz,
     replace_task,
+    revoke_token,
     signup,
 )
+from handlers.common.auth import authorized
+from handlers.common.endpoint import Endpoint
 from handlers.common.idempotency import idempotent
 from handlers.common.logs import configure_logging
 from handlers.common.metrics import Metrics, flush_periodically, open_metrics
@@ -59,6 +64,8 @@ from handlers.common.middleware import (
     RequestMiddleware,
 )
 from handlers.common.services import build_services, close_services
+from mcp_tools.endpoint import endpoint as mcp_endpoint
+from mcp_tools.endpoint import serve as serve_mcp
 from migrations import runner
 from models import database_proxy, open_database
 from models.database import close_connections
@@ -85,6 +92,9 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     me,
     change_password,
     delete_account,
+    create_token,
+    list_tokens,
+    revoke_token,
     health,
     livez,
     readyz,
@@ -104,6 +114,8 @@ EXPOSED_HEADERS = [
     "Retry-After",
 ]
 CONDITIONAL_HEADERS = ["If-Match", "If-None-Match", "Idempotency-Key"]
+MCP_HEADERS = ["Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID"]
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-ID", *CONDITIONAL_HEADERS, *MCP_HEADERS]
 
 Handler = Callable[[Request], Awaitable[Response]]
 logger = logging.getLogger("todo_api")
@@ -114,16 +126,27 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
     handlers_by_path: dict[str, dict[str, Handler]] = {}
     for module in modules:
         endpoint = module.ENDPOINT
-        handler = idempotent(module.handle) if endpoint.takes_idempotency_key else module.handle
+        handler = guarded(endpoint, module.handle)
         for path in endpoint.paths:
             handlers_by_path.setdefault(path, {})[endpoint.method] = handler
     routes: list[BaseRoute] = [
         Route(path, method_dispatcher(handlers), methods=list(handlers))
         for path, handlers in handlers_by_path.items()
     ]
+    routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
     routes.append(Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"))
     routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes
+
+
+def guarded(endpoint: Endpoint, handler: Handler) -> Handler:
+    """`handler` behind what its ENDPOINT asks of each request: a token that allows its scope,
+    then the Idempotency-Key honoured."""
+    if endpoint.takes_idempotency_key:
+        handler = idempotent(handler)
+    if endpoint.auth:
+        handler = authorized(handler, endpoint.scope)
+    return handler
 
 
 def swagger_ui_assets() -> Path:
@@ -169,7 +192,7 @@ def make_lifespan(
 
 
 def background_jobs(app_metrics: Metrics | None) -> list[Job]:
-    jobs: list[Job] = [purge_expired]
+    jobs: list[Job] = [purge_expired, serve_mcp]
     if app_metrics is not None:
         jobs.append(lambda _: flush_periodically(app_metrics))
     return jobs
@@ -194,7 +217,7 @@ def create_app(settings: Settings, modules: tuple[ModuleType, ...] = HANDLER_MOD
             allow_origins=list(settings.cors_origins),
             allow_origin_regex=settings.cors_origin_regex,
             allow_methods=API_METHODS,
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID", *CONDITIONAL_HEADERS],
+            allow_headers=ALLOWED_HEADERS,
             allow_credentials="*" not in settings.cors_origins,
             expose_headers=EXPOSED_HEADERS,
             max_age=600,

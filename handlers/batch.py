@@ -16,7 +16,7 @@ from handlers.common.responses import json_response
 from handlers.common.schemas import INT64_MAX, Completed, TaskCreate, TaskOut, TaskPatch, integral
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, task_json
-from handlers.common.tokens import Principal
+from handlers.common.tokens import TASKS_WRITE, Principal
 from handlers.common.validation import parse_body, validate
 
 TempId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -85,6 +85,7 @@ ENDPOINT = Endpoint(
     summary="Run up to 100 task operations in order, each on its own",
     operation_id="batch",
     tag="sync",
+    scope=TASKS_WRITE,
     response=BatchOut,
     body=BatchIn,
     errors=(400, 403, 413, 415, 422),

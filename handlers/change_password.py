@@ -12,6 +12,7 @@ from handlers.common.responses import no_content
 from handlers.common.schemas import Password
 from handlers.common.services import services_of
 from handlers.common.throttle import confirm_password
+from handlers.common.tokens import ACCOUNT
 from handlers.common.validation import parse_body
 
 
@@ -26,6 +27,7 @@ ENDPOINT = Endpoint(
     summary="Change the password; every token issued before stops working",
     operation_id="change_password",
     tag="auth",
+    scope=ACCOUNT,
     status=204,
     body=PasswordChangeIn,
     errors=(400, 403, 413, 415, 422, 429),

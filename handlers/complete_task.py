@@ -12,6 +12,7 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.schemas import Completed, TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import task_id_from_path, task_paths, task_response
+from handlers.common.tokens import TASKS_WRITE
 from handlers.common.validation import read_json, validate
 
 
@@ -25,6 +26,7 @@ ENDPOINT = Endpoint(
     summary='Toggle completion, or set it with {"completed": bool}',
     operation_id="complete_task",
     tag="tasks",
+    scope=TASKS_WRITE,
     response=TaskOut,
     body=CompleteIn,
     body_required=False,

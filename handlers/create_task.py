@@ -10,6 +10,7 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.schemas import TaskCreate, TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import task_paths, task_response
+from handlers.common.tokens import TASKS_WRITE
 from handlers.common.validation import parse_body
 
 ENDPOINT = Endpoint(
@@ -18,6 +19,7 @@ ENDPOINT = Endpoint(
     summary="Create a task",
     operation_id="create_task",
     tag="tasks",
+    scope=TASKS_WRITE,
     status=201,
     response=TaskOut,
     body=TaskCreate,

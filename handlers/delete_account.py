@@ -11,6 +11,7 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.responses import no_content
 from handlers.common.services import services_of
 from handlers.common.throttle import confirm_password
+from handlers.common.tokens import ACCOUNT
 from handlers.common.validation import read_json, validate
 
 
@@ -24,6 +25,7 @@ ENDPOINT = Endpoint(
     summary="Delete the account and all its tasks",
     operation_id="delete_account",
     tag="auth",
+    scope=ACCOUNT,
     status=204,
     body=AccountDeletionIn,
     errors=(400, 403, 413, 415, 422, 429),

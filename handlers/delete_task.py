@@ -10,6 +10,7 @@ from handlers.common.crud.tasks import delete_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import no_content
 from handlers.common.tasks import task_id_from_path, task_paths
+from handlers.common.tokens import TASKS_WRITE
 
 ENDPOINT = Endpoint(
     method="DELETE",
@@ -17,6 +18,7 @@ ENDPOINT = Endpoint(
     summary="Delete a task",
     operation_id="delete_task",
     tag="tasks",
+    scope=TASKS_WRITE,
     status=204,
     errors=(403, 404, 412, 422),
     conditional="if-match",

@@ -10,6 +10,7 @@ from handlers.common.crud.tasks import delete_tasks
 from handlers.common.endpoint import Endpoint
 from handlers.common.responses import json_response
 from handlers.common.tasks import task_paths
+from handlers.common.tokens import TASKS_WRITE
 from handlers.common.validation import parse_query
 
 
@@ -27,6 +28,7 @@ ENDPOINT = Endpoint(
     summary="Delete the caller's tasks: all, or those matching completed=",
     operation_id="delete_tasks",
     tag="tasks",
+    scope=TASKS_WRITE,
     response=DeletedOut,
     query=DeleteTasksQuery,
     errors=(403, 422),

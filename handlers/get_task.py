@@ -10,6 +10,7 @@ from handlers.common.crud.tasks import read_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.schemas import TaskOut
 from handlers.common.tasks import task_id_from_path, task_paths, task_response
+from handlers.common.tokens import TASKS_READ
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -17,6 +18,7 @@ ENDPOINT = Endpoint(
     summary="Read one task",
     operation_id="get_task",
     tag="tasks",
+    scope=TASKS_READ,
     response=TaskOut,
     errors=(403, 404, 422),
     conditional="if-none-match",

@@ -14,6 +14,7 @@ from handlers.common.responses import json_response
 from handlers.common.schemas import TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, task_json
+from handlers.common.tokens import TASKS_READ
 from handlers.common.validation import parse_query
 
 
@@ -42,6 +43,7 @@ ENDPOINT = Endpoint(
     summary="What changed since a cursor (without one: everything)",
     operation_id="list_changes",
     tag="sync",
+    scope=TASKS_READ,
     response=ChangesOut,
     query=ChangesQuery,
     errors=(403, 410, 422),

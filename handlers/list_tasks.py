@@ -13,6 +13,7 @@ from handlers.common.responses import json_response
 from handlers.common.schemas import TaskListQuery, TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, task_json, task_paths
+from handlers.common.tokens import TASKS_READ
 from handlers.common.validation import parse_query
 
 ENDPOINT = Endpoint(
@@ -21,6 +22,7 @@ ENDPOINT = Endpoint(
     summary="List, filter, sort and page the caller's tasks",
     operation_id="list_tasks",
     tag="tasks",
+    scope=TASKS_READ,
     response=list[TaskOut],
     query=TaskListQuery,
     errors=(403, 422),

@@ -11,6 +11,7 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.schemas import TaskOut, TaskPatch
 from handlers.common.services import services_of
 from handlers.common.tasks import task_id_from_path, task_paths, task_response
+from handlers.common.tokens import TASKS_WRITE
 from handlers.common.validation import parse_body
 
 ENDPOINT = Endpoint(
@@ -19,6 +20,7 @@ ENDPOINT = Endpoint(
     summary="Update the fields sent",
     operation_id="patch_task",
     tag="tasks",
+    scope=TASKS_WRITE,
     response=TaskOut,
     body=TaskPatch,
     errors=(400, 403, 404, 412, 413, 415, 422),

@@ -11,6 +11,7 @@ from handlers.common.endpoint import Endpoint
 from handlers.common.schemas import TaskOut, TaskReplace
 from handlers.common.services import services_of
 from handlers.common.tasks import task_id_from_path, task_paths, task_response
+from handlers.common.tokens import TASKS_WRITE
 from handlers.common.validation import parse_body
 
 ENDPOINT = Endpoint(
@@ -19,6 +20,7 @@ ENDPOINT = Endpoint(
     summary="Update a task; title required, fields not sent keep their value",
     operation_id="replace_task",
     tag="tasks",
+    scope=TASKS_WRITE,
     response=TaskOut,
     body=TaskReplace,
     errors=(400, 403, 404, 412, 413, 415, 422),

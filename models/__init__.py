@@ -1,5 +1,6 @@
 """Peewee models and the database they live in."""
 
+from models.access_token import AccessToken
 from models.base import BaseModel, bound_database, database_proxy, utc_now
 from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
@@ -7,12 +8,13 @@ from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
 from models.user import DeletedUser, User
 
-MODELS = (User, Task, TaskTag, LoginThrottle, DeletedUser, Tombstone, IdempotencyKey)
+MODELS = (User, Task, TaskTag, LoginThrottle, DeletedUser, Tombstone, IdempotencyKey, AccessToken)
 
 __all__ = [
     "MODELS",
     "PRIORITY_NAMES",
     "PRIORITY_RANKS",
+    "AccessToken",
     "BaseModel",
     "DeletedUser",
     "IdempotencyKey",

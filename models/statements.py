@@ -28,6 +28,7 @@ class Statement:
     def __init__(self, build: Callable[..., peewee.Query]) -> None:
         self.build = build  # build(*values) -> the query for those values
         self.texts: dict[tuple[peewee.Database, Hashable], str] = {}
+        self.fields: dict[tuple[type[peewee.Model], tuple[str, ...]], list[peewee.Field]] = {}
 
     def text(self, values: Sequence[Any], shape: Hashable = None) -> str:
         key = (bound_database(), shape)
@@ -40,8 +41,14 @@ class Statement:
         return text
 
     def models(self, model: type[ModelT], *values: Any, shape: Hashable = None) -> list[ModelT]:
-        """The rows as `model` instances (peewee converts the columns named like its fields)."""
-        return list(model.raw(self.text(values, shape), *values))
+        """The rows as `model` instances, each column converted by the field it is the column of
+        (as `Model.raw` would, less its working out which field each column is at every run)."""
+        cursor = bound_database().execute_sql(self.text(values, shape), values)
+        names = tuple(column[0] for column in cursor.description)
+        fields = self.fields.get((model, names))
+        if fields is None:
+            fields = self.fields[(model, names)] = [model._meta.columns[name] for name in names]
+        return [loaded(model, fields, row) for row in cursor.fetchall()]
 
     def first(self, model: type[ModelT], *values: Any, shape: Hashable = None) -> ModelT | None:
         found = self.models(model, *values, shape=shape)
@@ -59,3 +66,10 @@ class Statement:
     def execute(self, *values: Any, shape: Hashable = None) -> int:
         """Run a write; the number of rows it changed."""
         return int(bound_database().execute_sql(self.text(values, shape), values).rowcount)
+
+
+def loaded(model: type[ModelT], fields: list[peewee.Field], row: tuple[Any, ...]) -> ModelT:
+    """A model instance from a row, with no defaults filled in. Its fields count as changed
+    (a `save()` would write them all): the service writes rows through statements only."""
+    data = {field.name: field.python_value(value) for field, value in zip(fields, row, strict=True)}
+    return model(__no_default__=1, **data)

@@ -17,7 +17,10 @@ local i = math.random(#paths)
 request = function()
   count = count + 1
   i = i % #paths + 1
-  local headers = {}
+  local headers = {}  -- wrk.format sends these instead of wrk.headers: start from a copy
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
   if unique_header ~= "" then
     headers[unique_header] = run .. "-" .. count
   end

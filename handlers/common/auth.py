@@ -3,26 +3,72 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from collections.abc import Awaitable, Callable
 
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.crud.tokens import PREFIX as PERSONAL_PREFIX
+from handlers.common.crud.tokens import digest, personal_principal, record_use
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.loop_reader import UserState
 from handlers.common.request_context import note_user
 from handlers.common.services import services_of
-from handlers.common.tokens import Principal
+from handlers.common.tokens import ACCOUNT, Principal
+
+Handler = Callable[[Request], Awaitable[Response]]
+PRINCIPAL = "todo_api.principal"  # where a request keeps its verified principal, in its scope
 
 
 async def authenticate(request: Request) -> Principal:
-    """The caller's principal: 401 without a valid bearer token, 403 for another `{user_id}`."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise unauthorized()
-    principal = await services_of(request).tokens.verify(token.strip())
-    note_user(principal.subject)
+    """The caller's principal (verified once per request): 401 without a valid bearer token,
+    403 for another `{user_id}`."""
+    principal: Principal | None = request.scope.get(PRINCIPAL)
+    if principal is None:
+        principal = request.scope[PRINCIPAL] = await verify_bearer(request)
+        note_user(principal.subject)
     path_user = request.path_params.get("user_id")
     if path_user is not None and path_user != principal.subject:
         raise ApiError(403, "The user in the path is not the token's user")
     return principal
+
+
+async def verify_bearer(request: Request) -> Principal:
+    """A personal access token (read from the database: a revocation holds at once), or a JWT."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise unauthorized()
+    if not token.startswith(PERSONAL_PREFIX):
+        return await services_of(request).tokens.verify(token)
+    principal, stale = await db.read(request, personal_principal, digest(token))
+    if stale and principal.personal_token_id is not None:
+        await db.write(request, record_use, principal.personal_token_id)
+    return principal
+
+
+def require_scope(principal: Principal, scope: str | None) -> None:
+    """403 `insufficient_scope` unless the token allows `scope` (RFC 6750 3.1)."""
+    if scope is not None and scope not in principal.scopes:
+        challenge = f'Bearer error="insufficient_scope", scope="{scope}"'
+        detail = (
+            "This needs a login token: a personal access token cannot manage the account"
+            if scope == ACCOUNT
+            else f"This token lacks the {scope} scope"
+        )
+        raise ApiError(403, detail, {"WWW-Authenticate": challenge}, code="insufficient_scope")
+
+
+def authorized(handler: Handler, scope: str | None) -> Handler:
+    """`handler`, run for a caller whose token is valid and allows `scope` (the router wraps
+    every authenticated handler so, with its ENDPOINT's scope)."""
+
+    async def handle(request: Request) -> Response:
+        require_scope(await authenticate(request), scope)
+        return await handler(request)
+
+    return handle
 
 
 def peek_user(request: Request, principal: Principal) -> UserState | None:

@@ -26,6 +26,9 @@ class Endpoint:
     query: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
     auth: bool = True
+    # What the caller's token must allow (tokens.TASKS_READ, TASKS_WRITE or ACCOUNT), checked
+    # by the router before the handler runs; None: any valid token.
+    scope: str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     description: str = ""
     media_type: str = "application/json"

@@ -158,15 +158,16 @@ def path_parameters(path: str) -> list[dict[str, Any]]:
                 "description": "Must be the token's subject",
             }
         )
-    if "{task_id}" in path:
-        parameters.append(
-            {
-                "name": "task_id",
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
-            }
-        )
+    for name in ("task_id", "token_id"):
+        if f"{{{name}}}" in path:
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                }
+            )
     return parameters
 
 

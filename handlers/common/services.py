@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import peewee
 from starlette.requests import Request
+from starlette.types import ASGIApp
 
 from handlers.common.cache import PageCache
 from handlers.common.cursors import Cursors
@@ -21,6 +22,16 @@ from settings import Settings
 
 if TYPE_CHECKING:
     from handlers.common.endpoint import Endpoint
+
+
+@dataclass
+class MCPState:
+    """The app's MCP server (mcp_tools/endpoint.py): `wanted` once a request has asked for it,
+    `ready` once `app` serves."""
+
+    wanted: anyio.Event = field(default_factory=anyio.Event)
+    ready: anyio.Event = field(default_factory=anyio.Event)
+    app: ASGIApp | None = None
 
 
 @dataclass
@@ -38,6 +49,7 @@ class Services:
     loop_reader: LoopReader | None = None  # SQLite only
     endpoints: tuple[Endpoint, ...] = field(default=())
     metrics: Metrics | None = None  # METRICS=true only
+    mcp: MCPState = field(default_factory=MCPState)  # /mcp's server, started on first use
     openapi: dict[str, Any] | None = None
 
 

@@ -18,16 +18,27 @@ MAX_TOKEN_LENGTH = 4096
 LEEWAY_SECONDS = 10
 VERIFIED_CACHE_SIZE = 4096
 
+# What a token may do. A login token (a JWT, ours or another issuer's) may do everything; a
+# personal access token only what it was given of TASK_SCOPES, never ACCOUNT (its tokens, its
+# password, deleting it).
+TASKS_READ = "tasks:read"
+TASKS_WRITE = "tasks:write"
+ACCOUNT = "account"
+TASK_SCOPES = (TASKS_READ, TASKS_WRITE)
+LOGIN_SCOPES = frozenset((*TASK_SCOPES, ACCOUNT))
+
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a verified token speaks for."""
+    """Who a verified token speaks for, and what it may do."""
 
     subject: str
     email: str | None
     name: str | None
     version: int | None  # this service's `ver` claim; None for tokens of other issuers
     issued_at: float | None  # `iat`, when the token has one
+    scopes: frozenset[str] = LOGIN_SCOPES
+    personal_token_id: int | None = None  # set for a personal access token
 
 
 class TokenService:

@@ -74,3 +74,13 @@ CREATE TABLE IF NOT EXISTS `idempotency_keys` (`user_id` VARCHAR(128) NOT NULL, 
 CREATE INDEX `idempotencykey_created_at` ON `idempotency_keys` (`created_at`);
 
 UPDATE alembic_version SET version_num='006_write_safety' WHERE alembic_version.version_num = '005_throttle_window_index';
+
+-- Running upgrade 006_write_safety -> 007_access_tokens
+
+CREATE TABLE IF NOT EXISTS `access_tokens` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `user_id` VARCHAR(128) NOT NULL, `name` VARCHAR(100) NOT NULL, `scopes` VARCHAR(64) NOT NULL, `token_hash` VARCHAR(64) NOT NULL, `created_at` DATETIME(6) NOT NULL, `expires_at` DATETIME(6), `last_used_at` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE UNIQUE INDEX `accesstoken_token_hash` ON `access_tokens` (`token_hash`);
+
+CREATE INDEX `accesstoken_user_id_created_at` ON `access_tokens` (`user_id`, `created_at`);
+
+UPDATE alembic_version SET version_num='007_access_tokens' WHERE alembic_version.version_num = '006_write_safety';

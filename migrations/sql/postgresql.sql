@@ -77,4 +77,14 @@ CREATE INDEX IF NOT EXISTS "idempotencykey_created_at" ON "idempotency_keys" ("c
 
 UPDATE alembic_version SET version_num='006_write_safety' WHERE alembic_version.version_num = '005_throttle_window_index';
 
+-- Running upgrade 006_write_safety -> 007_access_tokens
+
+CREATE TABLE IF NOT EXISTS "access_tokens" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "name" VARCHAR(100) NOT NULL, "scopes" VARCHAR(64) NOT NULL, "token_hash" VARCHAR(64) NOT NULL, "created_at" TIMESTAMP NOT NULL, "expires_at" TIMESTAMP, "last_used_at" TIMESTAMP, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE UNIQUE INDEX IF NOT EXISTS "accesstoken_token_hash" ON "access_tokens" ("token_hash");
+
+CREATE INDEX IF NOT EXISTS "accesstoken_user_id_created_at" ON "access_tokens" ("user_id", "created_at");
+
+UPDATE alembic_version SET version_num='007_access_tokens' WHERE alembic_version.version_num = '006_write_safety';
+
 COMMIT;

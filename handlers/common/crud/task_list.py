@@ -50,6 +50,12 @@ def page_or_listing(
     return known_answer(key, cache, unless, validated=True) or listing(user.id, query, key)
 
 
+def matching(principal: Principal, query: TaskListQuery) -> Listing:
+    """A page of the caller's tasks, read whatever is cached (MCP's list_tasks)."""
+    user = current_user(principal)
+    return listing(user.id, query, ())
+
+
 def listing(user_id: str, query: TaskListQuery, key: PageKey) -> Listing:
     """At most three queries whatever the page size: the page, the count (not for a first page
     that is not full: it holds every match), and the page's tags."""

@@ -16,7 +16,7 @@ from handlers.common.crud.users import current_user
 from handlers.common.errors import not_found
 from handlers.common.schemas import TaskCreate, TaskPatch
 from handlers.common.tokens import Principal
-from models import PRIORITY_RANKS, Task, TaskTag, Tombstone, queries, utc_now
+from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 from models.queries import tags_by_task
 
 TaskWithTags = tuple[Task, list[str]]
@@ -43,8 +43,7 @@ def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
     _, tags = apply_changes(task, [], fields, now)
     change.task_written(task, created=True)
     queries.insert_task_row(task)
-    # SQLite may give a new task the id of the highest one deleted: that one's tombstone goes.
-    Tombstone.delete().where((Tombstone.kind == TASK) & (Tombstone.entity_id == task.id)).execute()
+    queries.forget_reused_id(TASK, task.id)
     queries.insert_tags(task.id, tags)
     return task, tags
 
@@ -75,9 +74,11 @@ def complete_task(
     return task, tags_by_task([task.id])[task.id]
 
 
-def delete_task(principal: Principal, task_id: int, condition: Condition | None = None) -> None:
+def delete_task(principal: Principal, task_id: int, condition: Condition | None = None) -> Task:
+    """The task as it was before it went."""
     change, task = locked_task(principal, task_id, condition)
     change.tasks_deleted(Task.select().where(Task.id == task.id))
+    return task
 
 
 def delete_tasks(principal: Principal, completed: bool | None) -> int:

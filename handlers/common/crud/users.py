@@ -9,7 +9,7 @@ import peewee
 from handlers.common.db import require_write
 from handlers.common.errors import ApiError, unauthorized
 from handlers.common.tokens import Principal
-from models import DeletedUser, Task, User, utc_now
+from models import AccessToken, DeletedUser, Task, User, utc_now
 from models.queries import user_by_id
 
 
@@ -22,7 +22,8 @@ def current_user(principal: Principal, *, for_update: bool = False) -> User:
     """
     user = user_by_id(principal.subject, for_update=for_update)
     if user is None:
-        if principal.version is not None or deleted_since(principal):
+        known_here = principal.version is not None or principal.personal_token_id is not None
+        if known_here or deleted_since(principal):
             raise unauthorized("User no longer exists")
         require_write()
         create_external_user(principal)
@@ -77,11 +78,13 @@ def account_with_password(principal: Principal) -> User:
 
 
 def store_password(principal: Principal, password_hash: str) -> None:
-    """The new hash, and a new token version: tokens issued before are refused from now on."""
+    """The new hash, and a new token version: tokens issued before are refused from now on, and
+    the personal access tokens are revoked."""
     user = current_user(principal)
     User.update(password_hash=password_hash, token_version=User.token_version + 1).where(
         User.id == user.id
     ).execute()
+    AccessToken.delete().where(AccessToken.user == user.id).execute()  # personal tokens too
 
 
 def delete_account(principal: Principal) -> None:

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.access_tokens import CreatedTokenOut, TokenCreate, access_token_json
+from handlers.common.auth import authenticate
+from handlers.common.crud.tokens import create_token
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import json_response
+from handlers.common.services import services_of
+from handlers.common.tokens import ACCOUNT
+from handlers.common.users import NO_STORE
+from handlers.common.validation import parse_body
+
+ENDPOINT = Endpoint(
+    method="POST",
+    paths=("/api/auth/tokens",),
+    summary="Create a personal access token (for scripts and AI agents); shown once",
+    operation_id="create_token",
+    tag="auth",
+    scope=ACCOUNT,
+    status=201,
+    response=CreatedTokenOut,
+    body=TokenCreate,
+    errors=(400, 403, 409, 413, 415, 422),
+    description="Needs a login token: a personal token cannot make tokens (403 insufficient_scope).",
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request)
+    form = await parse_body(request, TokenCreate, services_of(request).settings.max_body_bytes)
+    row, token = await db.write(request, create_token, principal, form)
+    return json_response({**access_token_json(row), "token": token}, status=201, headers=NO_STORE)

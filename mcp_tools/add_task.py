@@ -1,0 +1,44 @@
+"""add_task: create a task (the Phase III specification's name and arguments)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, ToolAnnotations
+
+from handlers.common.crud.tasks import create_task
+from handlers.common.schemas import TaskCreate
+from handlers.common.tokens import TASKS_WRITE
+from mcp_tools import arguments as a
+from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import arguments as parsed
+from mcp_tools.results import Created, task_answer
+
+NAME = "add_task"
+DESCRIPTION = "Add a task to the user's todo list. Returns the new task and its task_id."
+ANNOTATIONS = ToolAnnotations(title="Add a task", read_only_hint=False, destructive_hint=False)
+
+
+async def run(
+    ctx: Context[Any, Any],
+    title: a.Title,
+    description: a.Description = None,
+    priority: a.Priority = None,
+    due_date: a.DueDate = None,
+    tags: a.Tags = None,
+    user_id: a.UserId = None,
+) -> Annotated[CallToolResult, Created]:
+    given = {
+        "title": title,
+        "description": description,
+        "priority": priority,
+        "due_date": due_date,
+        "tags": tags,
+    }
+
+    async def act(caller: Caller) -> Payload:
+        task, task_tags = await caller.write(create_task, caller.principal, parsed(TaskCreate, given))
+        return task_answer("created", task, caller.task(task, task_tags))
+
+    return await answer(ctx, user_id, TASKS_WRITE, act)

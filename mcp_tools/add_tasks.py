@@ -1,0 +1,54 @@
+"""add_tasks: create up to 25 tasks at once, each on its own (a refused one stops no other)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from handlers.common.crud.tasks import create_task
+from handlers.common.errors import ApiError
+from handlers.common.schemas import TaskCreate
+from handlers.common.tokens import TASKS_WRITE
+from mcp_tools import arguments as a
+from mcp_tools.calls import Caller, Payload, ToolFailure, answer, sentence
+from mcp_tools.calls import arguments as parsed
+from mcp_tools.results import AddedTasks
+
+NAME = "add_tasks"
+DESCRIPTION = (
+    "Add several tasks at once (1 to 25), each as add_task would. Returns those made and those refused."
+)
+ANNOTATIONS = ToolAnnotations(title="Add tasks", read_only_hint=False, destructive_hint=False)
+
+
+class NewTask(BaseModel):
+    title: a.Title
+    description: a.Description = None
+    priority: a.Priority = None
+    due_date: a.DueDate = None
+    tags: a.Tags = None
+
+
+async def run(
+    ctx: Context[Any, Any],
+    tasks: Annotated[list[NewTask], Field(description="The tasks, 1 to 25, each as add_task's arguments.")],
+    user_id: a.UserId = None,
+) -> Annotated[CallToolResult, AddedTasks]:
+    async def act(caller: Caller) -> Payload:
+        if not 1 <= len(tasks) <= 25:
+            raise ToolFailure("Argument tasks: give 1 to 25 tasks.")
+        created, errors = [], []
+        for index, new in enumerate(tasks):
+            try:
+                fields = parsed(TaskCreate, new.model_dump())
+                task, _ = await caller.write(create_task, caller.principal, fields)
+            except ApiError as error:
+                errors.append({"index": index, "detail": sentence(error, None)})
+            else:
+                created.append({"task_id": task.id, "title": task.title})
+        return {"created": created, "errors": errors}
+
+    return await answer(ctx, user_id, TASKS_WRITE, act)

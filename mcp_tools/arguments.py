@@ -1,0 +1,57 @@
+"""The tools' arguments, as their input schemas show them.
+
+The schemas say what is allowed (enums, formats, limits); the values themselves are checked
+by the REST models (`calls.arguments`), so a model reads the same one-sentence refusal an
+invalid REST body gets, rather than the SDK's validation report.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, WithJsonSchema
+
+PRIORITIES = ["low", "medium", "high"]
+SORTS = ["created_at", "updated_at", "due_date", "priority", "title", "order"]
+
+
+def choice(values: list[str]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": values})
+
+
+TaskId = Annotated[int, Field(description="The task's id, as add_task or list_tasks gave it.")]
+UserId = Annotated[
+    str | None,
+    Field(description="Optional. The signed-in user's own id; any other is refused."),
+]
+Title = Annotated[str, Field(description="What to do: 1 to 200 characters.")]
+Description = Annotated[
+    str | None, Field(description='Details, up to 1000 characters (update_task: "" clears them).')
+]
+Priority = Annotated[
+    Annotated[str, choice(PRIORITIES)] | None, Field(description="low, medium or high (default medium).")
+]
+DueDate = Annotated[
+    Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})] | None,
+    Field(description='When it is due, ISO 8601 (2026-12-01T18:00:00Z) (update_task: "" clears it).'),
+]
+Tags = Annotated[
+    list[str] | None, Field(description="Up to 10 labels of 1 to 30 characters (update_task: replaces them).")
+]
+Status = Annotated[
+    Annotated[str, choice(["all", "pending", "completed"])],
+    Field(description="Which tasks: all (default), pending or completed."),
+]
+Search = Annotated[str | None, Field(description="Words to find in the title or description.")]
+Tag = Annotated[str | None, Field(description="Only tasks with this tag.")]
+DueBound = Annotated[
+    Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})] | None,
+    Field(description="ISO 8601; only tasks due before (due_before) or after (due_after) it."),
+]
+Sort = Annotated[
+    Annotated[str, choice([*SORTS, *(f"-{name}" for name in SORTS)])],
+    Field(description="Order, a leading - for descending (default -created_at: newest first)."),
+]
+Limit = Annotated[
+    int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 200}), Field(description="1 to 200.")
+]

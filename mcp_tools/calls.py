@@ -1,0 +1,114 @@
+"""What every tool does around its own work: who is calling, whether the token may, the
+database calls, and the answer as the SDK wants it.
+
+A failure a model can act on (no such task, an invalid argument, a missing scope, another
+user's id) is a tool result with `isError` and one sentence naming the problem, never a
+protocol error and never anything of another user's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, TextContent
+from pydantic import BaseModel
+from starlette.requests import Request
+
+from handlers.common import db
+from handlers.common.auth import PRINCIPAL, require_scope
+from handlers.common.errors import ApiError
+from handlers.common.services import Services, services_of
+from handlers.common.tasks import base_url, task_json
+from handlers.common.tokens import Principal
+from handlers.common.validation import validate
+from models import Task
+
+P = ParamSpec("P")
+T = TypeVar("T")
+ModelT = TypeVar("ModelT", bound=BaseModel)
+Payload = dict[str, Any]
+
+
+class ToolFailure(Exception):
+    """A failure the model can act on: its message is the one sentence it reads."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    principal: Principal
+    services: Services
+    root: str  # the service's URL as the client reached it, for the tasks' `url`
+
+    async def read(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return await db.run(self.services, False, work, *args, **kwargs)
+
+    async def write(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return await db.run(self.services, True, work, *args, **kwargs)
+
+    def task(self, task: Task, tags: list[str]) -> Payload:
+        return task_json(task, tags, self.root)
+
+
+def caller_of(ctx: Context[Any, Any]) -> Caller:
+    """The principal /mcp verified, from the HTTP request the SDK hands the tool."""
+    request = ctx.request_context.request
+    if not isinstance(request, Request):  # only the HTTP transport is served
+        raise ToolFailure("This tool is served over HTTP only.")
+    return Caller(request.scope[PRINCIPAL], services_of(request), base_url(request))
+
+
+def arguments(model: type[ModelT], given: dict[str, Any], emptied: tuple[str, ...] = ()) -> ModelT:
+    """The arguments given (None: not given) validated as the REST body would be; "" for one
+    named in `emptied` is the body's null (it clears the field)."""
+    body = {
+        name: None if name in emptied and value == "" else value
+        for name, value in given.items()
+        if value is not None
+    }
+    return validate(model, body, "body")
+
+
+async def answer(
+    ctx: Context[Any, Any],
+    user_id: str | None,
+    scope: str,
+    act: Callable[[Caller], Awaitable[Payload]],
+    task_id: int | None = None,
+) -> CallToolResult:
+    """`act` for the caller when `user_id` (if given) is theirs and the token allows `scope`;
+    its payload as structured content and as the same JSON in text, or the failure's sentence."""
+    try:
+        caller = caller_of(ctx)
+        if user_id is not None and user_id != caller.principal.subject:
+            raise ToolFailure("user_id is not the signed-in user: leave it out or give your own id.")
+        require_scope(caller.principal, scope)
+        payload = await act(caller)
+    except ToolFailure as failure:
+        return failed(str(failure))
+    except ApiError as error:
+        return failed(sentence(error, task_id))
+    return CallToolResult(
+        content=[TextContent(type="text", text=json.dumps(payload, ensure_ascii=False))],
+        structured_content=payload,
+    )
+
+
+def failed(message: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+
+
+def sentence(error: ApiError, task_id: int | None) -> str:
+    """The refusal the REST handler would give, as one sentence for a model."""
+    if error.status == 404 and task_id is not None:
+        return f"Task {task_id} was not found."
+    if error.status == 422 and isinstance(error.detail, list) and error.detail:
+        first = error.detail[0]
+        name = ".".join(str(part) for part in first["loc"][1:]) or "arguments"
+        return f"Argument {name}: {str(first['msg']).removeprefix('Value error, ')}."
+    if error.status == 503:
+        return "The database is unavailable: try again in a few seconds."
+    return f"{str(error.detail).rstrip('.')}."

@@ -1,0 +1,56 @@
+"""list_tasks: the user's tasks, filtered, searched and sorted."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, ToolAnnotations
+
+from handlers.common.crud.task_list import matching
+from handlers.common.schemas import TaskListQuery
+from handlers.common.tokens import TASKS_READ
+from mcp_tools import arguments as a
+from mcp_tools.calls import Caller, Payload, ToolFailure, answer
+from mcp_tools.calls import arguments as parsed
+from mcp_tools.results import TaskList
+
+NAME = "list_tasks"
+DESCRIPTION = (
+    "List the user's tasks: all, pending or completed, optionally searched (q), filtered by "
+    "priority, tag or due date, and sorted. Returns the tasks and how many match in all."
+)
+ANNOTATIONS = ToolAnnotations(title="List tasks", read_only_hint=True)
+
+
+async def run(
+    ctx: Context[Any, Any],
+    status: a.Status = "all",
+    q: a.Search = None,
+    priority: a.Priority = None,
+    tag: a.Tag = None,
+    due_before: a.DueBound = None,
+    due_after: a.DueBound = None,
+    sort: a.Sort = "-created_at",
+    limit: a.Limit = 50,
+    user_id: a.UserId = None,
+) -> Annotated[CallToolResult, TaskList]:
+    given = {
+        "status": status,
+        "q": q,
+        "priority": priority,
+        "tag": tag,
+        "due_before": due_before,
+        "due_after": due_after,
+        "sort": sort,
+        "limit": limit,
+    }
+
+    async def act(caller: Caller) -> Payload:
+        if not 1 <= limit <= 200:
+            raise ToolFailure("Argument limit: must be 1 to 200.")
+        found = await caller.read(matching, caller.principal, parsed(TaskListQuery, given))
+        tasks = [caller.task(task, found.tags.get(task.id, [])) for task in found.tasks]
+        return {"tasks": tasks, "total": found.total}
+
+    return await answer(ctx, user_id, TASKS_READ, act)

@@ -1,0 +1,30 @@
+"""reopen_task: set a task's completion (the same rule as PATCH /api/tasks/{id}/complete)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, ToolAnnotations
+
+from handlers.common.crud.tasks import complete_task
+from handlers.common.tokens import TASKS_WRITE
+from mcp_tools import arguments as a
+from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.results import Reopened, task_answer
+
+NAME = "reopen_task"
+DESCRIPTION = "Mark one of the user's done tasks as not done again."
+ANNOTATIONS = ToolAnnotations(
+    title="Reopen a task", read_only_hint=False, destructive_hint=False, idempotent_hint=True
+)
+
+
+async def run(
+    ctx: Context[Any, Any], task_id: a.TaskId, user_id: a.UserId = None
+) -> Annotated[CallToolResult, Reopened]:
+    async def act(caller: Caller) -> Payload:
+        task, tags = await caller.write(complete_task, caller.principal, task_id, False)
+        return task_answer("reopened", task, caller.task(task, tags))
+
+    return await answer(ctx, user_id, TASKS_WRITE, act, task_id)

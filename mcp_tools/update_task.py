@@ -1,0 +1,53 @@
+"""update_task: change some of a task's fields (the rules of PATCH /api/tasks/{id})."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, ToolAnnotations
+
+from handlers.common.crud.tasks import update_task
+from handlers.common.schemas import TaskPatch
+from handlers.common.tokens import TASKS_WRITE
+from mcp_tools import arguments as a
+from mcp_tools.calls import Caller, Payload, ToolFailure, answer
+from mcp_tools.calls import arguments as parsed
+from mcp_tools.results import Updated, task_answer
+
+NAME = "update_task"
+DESCRIPTION = (
+    "Change a task's title, description, priority, due date or tags; what is left out keeps "
+    'its value, and "" clears the description or the due date.'
+)
+ANNOTATIONS = ToolAnnotations(
+    title="Update a task", read_only_hint=False, destructive_hint=False, idempotent_hint=True
+)
+
+
+async def run(
+    ctx: Context[Any, Any],
+    task_id: a.TaskId,
+    title: a.Title | None = None,
+    description: a.Description = None,
+    priority: a.Priority = None,
+    due_date: a.DueDate = None,
+    tags: a.Tags = None,
+    user_id: a.UserId = None,
+) -> Annotated[CallToolResult, Updated]:
+    given = {
+        "title": title,
+        "description": description,
+        "priority": priority,
+        "due_date": due_date,
+        "tags": tags,
+    }
+
+    async def act(caller: Caller) -> Payload:
+        fields = parsed(TaskPatch, given, emptied=("description", "due_date"))
+        if not fields.model_fields_set:
+            raise ToolFailure("Nothing to change: give a title, description, priority, due_date or tags.")
+        task, task_tags = await caller.write(update_task, caller.principal, task_id, fields)
+        return task_answer("updated", task, caller.task(task, task_tags))
+
+    return await answer(ctx, user_id, TASKS_WRITE, act, task_id)

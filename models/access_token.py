@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import peewee
+
+from models.base import BaseModel
+from models.user import User
+
+
+class AccessToken(BaseModel):
+    """A personal access token: long-lived, revocable (deleted), limited to its scopes. Only
+    the SHA-256 of the token is kept (it has 256 random bits: no slower hash is needed)."""
+
+    id = peewee.BigAutoField()
+    user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
+    name = peewee.CharField(max_length=100)
+    scopes = peewee.CharField(max_length=64)  # space-separated: "tasks:read tasks:write"
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    created_at = peewee.DateTimeField()
+    expires_at = peewee.DateTimeField(null=True)  # null: never
+    last_used_at = peewee.DateTimeField(null=True)  # written at most once a minute
+
+    if TYPE_CHECKING:
+        user_id: str
+
+    class Meta:
+        table_name = "access_tokens"
+        indexes = ((("user", "created_at"), False),)
