@@ -74,6 +74,20 @@ LOGIN = {"email": email("reader"), "password": PASSWORD}
 CHANGING_PATCH = '{"description":"2 litres {n}","priority":"low"}'  # changing.lua fills in {n}
 ETAGS = Feature("ETags", "GET", "/api/tasks/{task}", "reader", header="ETag")
 CHANGES = Feature("the change feed", "GET", "/api/changes?limit=1", "reader")
+AGENTS = Feature("personal tokens and /mcp", "GET", "/api/auth/tokens", "reader")
+MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+
+
+def mcp_call(tool: str, arguments: Mapping[str, object]) -> str:
+    """One JSON-RPC tools/call, as a stateless MCP client POSTs it to /mcp."""
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": tool, "arguments": arguments},
+    }
+    return json.dumps(call)
+
 
 CASES: tuple[Case, ...] = (
     Case("health", "GET", "/health"),
@@ -116,6 +130,27 @@ CASES: tuple[Case, ...] = (
         needs=(ETAGS,),
     ),
     Case("changes, nothing new", "GET", "/api/changes?since={cursor}", "reader", needs=(CHANGES,)),
+    # Agents: each MCP tool beside its REST twin (list_tasks reads the page anew: no page cache).
+    Case(
+        "MCP list_tasks 20",
+        "POST",
+        "/mcp",
+        "reader",
+        mcp_call("list_tasks", {"limit": 20}),
+        headers=MCP_HEADERS,
+        warmup=True,
+        needs=(AGENTS,),
+        metrics=True,
+    ),
+    Case(
+        "MCP add_task",
+        "POST",
+        "/mcp",
+        "writer",
+        mcp_call("add_task", NEW_TASK),
+        headers=MCP_HEADERS,
+        needs=(AGENTS,),
+    ),
     Case("login (bcrypt 12)", "POST", "/api/auth/login", body=json.dumps(LOGIN)),
 )
 
