@@ -52,7 +52,6 @@ from handlers import (
     revoke_token,
     signup,
 )
-from handlers.common.auth import authorized
 from handlers.common.endpoint import Endpoint
 from handlers.common.idempotency import idempotent
 from handlers.common.logs import configure_logging
@@ -140,13 +139,8 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
 
 
 def guarded(endpoint: Endpoint, handler: Handler) -> Handler:
-    """`handler` behind what its ENDPOINT asks of each request: a token that allows its scope,
-    then the Idempotency-Key honoured."""
-    if endpoint.takes_idempotency_key:
-        handler = idempotent(handler)
-    if endpoint.auth:
-        handler = authorized(handler, endpoint.scope)
-    return handler
+    """`handler` with the Idempotency-Key honoured where its ENDPOINT takes one."""
+    return idempotent(handler) if endpoint.takes_idempotency_key else handler
 
 
 def swagger_ui_assets() -> Path:

@@ -98,7 +98,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     batch = await parse_body(request, BatchIn, services_of(request).settings.max_body_bytes)
     temp_ids: dict[str, int | None] = {}  # None: that create failed
     results = [await run(request, principal, operation, temp_ids) for operation in batch.operations]

@@ -37,7 +37,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     services = services_of(request)
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     change = await parse_body(request, PasswordChangeIn, services.settings.max_body_bytes)
     user = await db.read(request, account_with_password, principal)
     await confirm_password(request, user, change.current_password, "Current password is incorrect")

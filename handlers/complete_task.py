@@ -37,7 +37,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     task_id = task_id_from_path(request)
     data = await read_json(request, services_of(request).settings.max_body_bytes, required=False)
     completed = None if data is None else validate(CompleteIn, data, "body").completed

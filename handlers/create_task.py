@@ -29,7 +29,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     fields = await parse_body(request, TaskCreate, services_of(request).settings.max_body_bytes)
     task, tags = await db.write(request, create_task, principal, fields)
     return task_response(request, task, tags, status=201)

@@ -25,12 +25,16 @@ ENDPOINT = Endpoint(
     response=CreatedTokenOut,
     body=TokenCreate,
     errors=(400, 403, 409, 413, 415, 422),
-    description="Needs a login token: a personal token cannot make tokens (403 insufficient_scope).",
+    description=(
+        "Needs a login token: a personal token cannot make tokens (403 insufficient_scope). "
+        "Takes no Idempotency-Key: its answer holds the token, which is kept nowhere."
+    ),
+    replayable=False,
 )
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     form = await parse_body(request, TokenCreate, services_of(request).settings.max_body_bytes)
     row, token = await db.write(request, create_token, principal, form)
     return json_response({**access_token_json(row), "token": token}, status=201, headers=NO_STORE)

@@ -38,7 +38,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     services = services_of(request)
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     data = await read_json(request, services.settings.max_body_bytes, required=False)
     user = await db.read(request, current_user, principal)
     if user.password_hash is not None:

@@ -26,6 +26,6 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     await db.write(request, delete_task, principal, task_id_from_path(request), if_match(request))
     return no_content()

@@ -36,7 +36,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     query = parse_query(request, DeleteTasksQuery)
     deleted = await db.write(request, delete_tasks, principal, query.completed)
     return json_response({"deleted": deleted})

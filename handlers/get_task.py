@@ -27,7 +27,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     task, tags = await db.read(request, read_task, principal, task_id_from_path(request))
     if (unless := if_none_match(request)) and unless.matches_weakly(task_etag(task)):
         return not_modified(task_etag(task))

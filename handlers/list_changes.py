@@ -56,7 +56,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     query = parse_query(request, ChangesQuery)
     cursors = services_of(request).cursors
     page = await db.read(request, read_feed, principal, query.since, query.limit, cursors)

@@ -36,7 +36,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     cache = services_of(request).page_cache
     address = page_address(request)
     unless = if_none_match(request)

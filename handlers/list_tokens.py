@@ -24,6 +24,6 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     rows = await db.read(request, list_tokens, principal)
     return json_response([access_token_json(row) for row in rows])

@@ -30,7 +30,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     task_id = task_id_from_path(request)
     fields = await parse_body(request, TaskPatch, services_of(request).settings.max_body_bytes)
     task, tags = await db.write(request, update_task, principal, task_id, fields, if_match(request))

@@ -25,7 +25,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     await db.write(request, revoke_token, principal, token_id_from_path(request))
     return no_content()
 

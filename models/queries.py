@@ -12,7 +12,6 @@ from collections.abc import Iterable
 import peewee
 
 from models.base import bound_database
-from models.changes import Tombstone
 from models.database import is_sqlite
 from models.statements import Statement
 from models.task import Task, TaskTag
@@ -77,10 +76,6 @@ def task_insert_query(*values: object) -> peewee.ModelInsert:
     return query.returning(Task.id) if bound_database().returning_clause else query
 
 
-def tombstone_delete_query(kind: str, entity_id: int) -> peewee.ModelDelete:
-    return Tombstone.delete().where((Tombstone.kind == kind) & (Tombstone.entity_id == entity_id))
-
-
 def tags_insert_query(*pairs: object) -> peewee.ModelInsert:
     """`pairs`: task id, name, task id, name... (the order peewee binds them in)."""
     task_ids, names = pairs[::2], pairs[1::2]
@@ -97,7 +92,6 @@ TAGS_OF_TASKS = Statement(tags_query)
 UPDATE_TASK = Statement(task_update_query)
 INSERT_TASK = Statement(task_insert_query)
 INSERT_TAGS = Statement(tags_insert_query)
-DELETE_TOMBSTONE = Statement(tombstone_delete_query)
 
 
 def user_by_id(user_id: str, *, for_update: bool = False) -> User | None:
@@ -128,13 +122,6 @@ def update_task_row(task: Task) -> None:
 def insert_task_row(task: Task) -> None:
     """Insert `task` and set its new id."""
     task.id = INSERT_TASK.insert(*column_values(task, INSERTED))
-
-
-def forget_reused_id(kind: str, entity_id: int) -> None:
-    """SQLite may give a new row the id of the highest one deleted (no AUTOINCREMENT): the
-    deleted one's tombstone must go, or the feed would show both. Other databases never reuse."""
-    if is_sqlite(bound_database()):
-        DELETE_TOMBSTONE.execute(kind, entity_id)
 
 
 def insert_tags(task_id: int, names: list[str]) -> None:

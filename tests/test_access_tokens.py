@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from models import AccessToken, database_proxy, utc_now
-from router import create_app
+from router import HANDLER_MODULES, create_app
 from settings import Settings
 from tests.support.accounts import PASSWORD, auth, signup
 from tests.support.live import Server, call
@@ -194,3 +195,11 @@ def test_tokens_are_counted_per_user(make_settings: Callable[..., Settings]) -> 
             make_token(client, login)
         refused = client.post("/api/auth/tokens", json={"name": "one more"}, headers=login)
         assert refused.status_code == 409
+
+
+def test_every_handler_with_a_scope_asks_for_it() -> None:
+    """A handler passes its ENDPOINT's scope to `authenticate`: one that forgot would let any
+    token through (the tests above try each task route with each scope)."""
+    for module in HANDLER_MODULES:
+        if module.ENDPOINT.scope is not None:
+            assert "authenticate(request, ENDPOINT.scope)" in inspect.getsource(module), module.__name__

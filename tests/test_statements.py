@@ -162,7 +162,6 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         (queries.UPDATE_TASK, (*queries.column_values(task, queries.CHANGED), 11), None),
         (queries.INSERT_TASK, tuple(queries.column_values(task, queries.INSERTED)), None),
         (queries.INSERT_TAGS, (11, "home", 12, "work"), 2),
-        (queries.DELETE_TOMBSTONE, ("task", 11), None),
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
         cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from starlette.requests import Request
-from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.crud.tokens import PREFIX as PERSONAL_PREFIX
@@ -17,17 +14,18 @@ from handlers.common.request_context import note_user
 from handlers.common.services import services_of
 from handlers.common.tokens import ACCOUNT, Principal
 
-Handler = Callable[[Request], Awaitable[Response]]
 PRINCIPAL = "todo_api.principal"  # where a request keeps its verified principal, in its scope
 
 
-async def authenticate(request: Request) -> Principal:
+async def authenticate(request: Request, scope: str | None = None) -> Principal:
     """The caller's principal (verified once per request): 401 without a valid bearer token,
-    403 for another `{user_id}`."""
+    403 `insufficient_scope` when the token does not allow `scope` (the handler's ENDPOINT
+    says which), 403 for another `{user_id}`."""
     principal: Principal | None = request.scope.get(PRINCIPAL)
     if principal is None:
         principal = request.scope[PRINCIPAL] = await verify_bearer(request)
         note_user(principal.subject)
+    require_scope(principal, scope)
     path_user = request.path_params.get("user_id")
     if path_user is not None and path_user != principal.subject:
         raise ApiError(403, "The user in the path is not the token's user")
@@ -58,17 +56,6 @@ def require_scope(principal: Principal, scope: str | None) -> None:
             else f"This token lacks the {scope} scope"
         )
         raise ApiError(403, detail, {"WWW-Authenticate": challenge}, code="insufficient_scope")
-
-
-def authorized(handler: Handler, scope: str | None) -> Handler:
-    """`handler`, run for a caller whose token is valid and allows `scope` (the router wraps
-    every authenticated handler so, with its ENDPOINT's scope)."""
-
-    async def handle(request: Request) -> Response:
-        require_scope(await authenticate(request), scope)
-        return await handler(request)
-
-    return handle
 
 
 def peek_user(request: Request, principal: Principal) -> UserState | None:

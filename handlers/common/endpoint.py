@@ -26,8 +26,8 @@ class Endpoint:
     query: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
     auth: bool = True
-    # What the caller's token must allow (tokens.TASKS_READ, TASKS_WRITE or ACCOUNT), checked
-    # by the router before the handler runs; None: any valid token.
+    # What the caller's token must allow (tokens.TASKS_READ, TASKS_WRITE or ACCOUNT): the
+    # handler passes it to `authenticate`; None: any valid token.
     scope: str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     description: str = ""
@@ -35,7 +35,10 @@ class Endpoint:
     # The conditional header the operation honours: "if-match" (writes) or "if-none-match" (reads).
     conditional: str | None = None
 
+    # False for an answer that must not be stored (it holds a secret shown once).
+    replayable: bool = True
+
     @property
     def takes_idempotency_key(self) -> bool:
-        """Every authenticated POST and PATCH (handlers/common/idempotency.py)."""
-        return self.auth and self.method in ("POST", "PATCH")
+        """Every authenticated POST and PATCH whose answer may be kept (idempotency.py)."""
+        return self.auth and self.replayable and self.method in ("POST", "PATCH")

@@ -26,7 +26,8 @@ import peewee
 from handlers.common.crud.users import current_user
 from handlers.common.cursors import START, Cursors, Position
 from handlers.common.tokens import Principal
-from models import Task, Tombstone, User, queries, utc_now
+from models import Task, Tombstone, User, bound_database, queries, utc_now
+from models.database import is_sqlite
 from models.queries import tags_by_task
 
 TASK = "task"
@@ -59,6 +60,7 @@ class ChangeSet:
             return 0
         seq, now = self.sequence(), utc_now()
         for chunk in chunks(ids, 500):
+            forget_reused_ids(TASK, chunk)
             rows = Task.select(
                 peewee.Value(TASK), Task.id, Task.user, Task.version + 1, peewee.Value(seq), peewee.Value(now)
             ).where(Task.id.in_(chunk))
@@ -66,6 +68,15 @@ class ChangeSet:
             Tombstone.insert_from(rows, [*fields, Tombstone.change_seq, Tombstone.deleted_at]).execute()
             Task.delete().where(Task.id.in_(chunk)).execute()
         return len(ids)
+
+
+def forget_reused_ids(kind: str, entity_ids: list[int]) -> None:
+    """SQLite may give a new row the id of the highest one deleted (its tables have no
+    AUTOINCREMENT): such an id can have a tombstone already, which the new one replaces. The
+    feed may then list both the old tombstone and the new entity, in that order, which a
+    client applying them in order gets right. Other databases never reuse an id."""
+    if is_sqlite(bound_database()):
+        Tombstone.delete().where((Tombstone.kind == kind) & Tombstone.entity_id.in_(entity_ids)).execute()
 
 
 def begin_change(principal: Principal) -> ChangeSet:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from handlers.common.conditions import Condition, require_match, task_etag
-from handlers.common.crud.changes import TASK, ChangeSet, begin_change
+from handlers.common.crud.changes import ChangeSet, begin_change
 from handlers.common.crud.users import current_user
 from handlers.common.errors import not_found
 from handlers.common.schemas import TaskCreate, TaskPatch
@@ -43,7 +43,6 @@ def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
     _, tags = apply_changes(task, [], fields, now)
     change.task_written(task, created=True)
     queries.insert_task_row(task)
-    queries.forget_reused_id(TASK, task.id)
     queries.insert_tags(task.id, tags)
     return task, tags
 
