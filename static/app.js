@@ -29,6 +29,8 @@ const state = {
   searchTimer: 0,
   /** Bumped on every list load so a slow, stale response cannot overwrite a newer one. */
   loadSeq: 0,
+  /** The same for the access token list (and bumped on logout, so nothing lands after it). */
+  tokensSeq: 0,
 };
 
 /**
@@ -164,6 +166,7 @@ function endSession() {
   state.etags.clear();
   state.unansweredCreate = null;
   $('#tasks').replaceChildren();
+  resetTokensPanel();
   document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
   showSignedIn(false);
 }
@@ -491,9 +494,14 @@ async function onEditSubmit(event) {
   });
 }
 
-/** In-page stand-in for window.confirm(), which a sandboxed iframe (the Space page) may block. */
-function askConfirm(message) {
+/**
+ * In-page stand-in for window.confirm(), which a sandboxed iframe (the Space page) may block.
+ * `heading` and `action` (the confirming button) default to deleting a task.
+ */
+function askConfirm(message, heading = 'Delete task?', action = 'Delete') {
   const dialog = $('#confirm-dialog');
+  $('#confirm-heading').textContent = heading;
+  $('#confirm-ok').textContent = action;
   $('#confirm-message').textContent = message;
   dialog.returnValue = '';
   dialog.showModal();
@@ -539,6 +547,177 @@ function onSearchInput() {
   state.searchTimer = setTimeout(loadTasks, SEARCH_DELAY_MS);
 }
 
+/* ---------- access tokens ---------- */
+
+/** The list is read each time the panel opens (so "last used" is fresh), not on page load. */
+function onTokensToggle() {
+  if ($('#tokens-panel').open) loadTokens();
+}
+
+async function loadTokens() {
+  const seq = ++state.tokensSeq;
+  try {
+    const { data } = await api('GET', '/api/auth/tokens');
+    if (seq === state.tokensSeq) renderTokens(data);
+  } catch (err) {
+    showTokenError(err);
+  }
+}
+
+function renderTokens(tokens) {
+  $('#token-list').replaceChildren(...tokens.map(renderToken));
+  $('#tokens-empty').hidden = tokens.length > 0;
+}
+
+function renderToken(token) {
+  const item = $('#token-template').content.firstElementChild.cloneNode(true);
+  item.dataset.id = token.id;
+  $('.token-name', item).textContent = token.name;
+  renderTags($('.token-scopes', item), token.scopes);
+  $('.created', item).textContent = dateFormat.format(new Date(token.created_at));
+  renderExpiry($('.expires', item), token.expires_at);
+  $('.last-used', item).textContent = token.last_used_at ? dateFormat.format(new Date(token.last_used_at)) : 'never';
+  const revoke = $('.revoke', item);
+  revoke.setAttribute('aria-label', `Revoke “${token.name}”`);
+  revoke.addEventListener('click', () => onRevoke(token));
+  return item;
+}
+
+/** An expired token is still listed (until revoked), so say that it no longer works. */
+function renderExpiry(element, expiresAt) {
+  if (!expiresAt) {
+    element.textContent = 'never';
+    return;
+  }
+  const expires = new Date(expiresAt);
+  const expired = expires.getTime() <= Date.now();
+  element.textContent = `${expired ? 'expired ' : ''}${dateFormat.format(expires)}`;
+  element.classList.toggle('expired', expired);
+}
+
+/**
+ * The page's error area is at the top; the panel is at the bottom, out of sight on a phone,
+ * so the message is brought into view (a screen reader hears it either way: role=alert).
+ */
+function showTokenError(err) {
+  showError(err);
+  $('#error').scrollIntoView({ block: 'nearest' });
+}
+
+/** A checkbox group has no `required`: the first box carries the "at least one" rule. */
+function checkScopes() {
+  const none = !$('#token-scope-read').checked && !$('#token-scope-write').checked;
+  $('#token-scope-read').setCustomValidity(none ? 'Pick at least one scope.' : '');
+}
+
+function readTokenFields() {
+  const scopes = [...document.querySelectorAll('#token-form input[name="scopes"]:checked')];
+  const expiry = $('#token-expiry').value;
+  return {
+    name: $('#token-name').value.trim(),
+    scopes: scopes.map((box) => box.value),
+    expires_in_days: expiry === 'never' ? null : Number(expiry),
+  };
+}
+
+/**
+ * No Idempotency-Key here, unlike a task create: the server keeps a keyed answer to replay
+ * it, and this answer holds the token itself, which must exist nowhere but in this one reply.
+ */
+async function onTokenSubmit(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors();
+  await whileBusy(form, async () => {
+    try {
+      const { data } = await api('POST', '/api/auth/tokens', readTokenFields());
+      form.reset();
+      checkScopes();
+      showCreatedToken(data);
+      announce(`Token “${data.name}” created. Copy it now: it won't be shown again.`);
+      await loadTokens();
+    } catch (err) {
+      showTokenError(err);
+    }
+  });
+}
+
+/**
+ * The token lives only in this read-only field (never in localStorage or in `state`): hiding
+ * the box, logging out or reloading the page loses it for good (the field's autocomplete=off
+ * stops a browser that refills fields on a reload, Firefox for one, from bringing it back).
+ */
+function showCreatedToken(created) {
+  const box = $('#token-created');
+  box.dataset.id = created.id;
+  $('#token-created-name').textContent = `“${created.name}”`;
+  $('#token-value').value = created.token;
+  $('#token-copy-status').textContent = '';
+  box.hidden = false;
+  $('#token-value').focus();
+  $('#token-value').select();
+}
+
+function hideCreatedToken() {
+  const box = $('#token-created');
+  $('#token-value').value = '';
+  $('#token-copy-status').textContent = '';
+  delete box.dataset.id;
+  box.hidden = true;
+}
+
+/**
+ * navigator.clipboard exists only in a secure context (not a page served over plain http on a
+ * LAN) and may be refused (the Space iframe without clipboard-write): then the text is
+ * selected for the user to copy by hand.
+ */
+async function onCopyToken() {
+  const field = $('#token-value');
+  const status = $('#token-copy-status');
+  try {
+    if (!navigator.clipboard || !navigator.clipboard.writeText) throw new Error('no clipboard');
+    await navigator.clipboard.writeText(field.value);
+    status.textContent = 'Copied to the clipboard.';
+  } catch {
+    field.focus();
+    field.select();
+    status.textContent = 'The token is selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+  }
+}
+
+function onTokenDone() {
+  hideCreatedToken();
+  $('#token-name').focus();
+}
+
+async function onRevoke(token) {
+  const message = `“${token.name}” will stop working at once, for every script or agent using it.`;
+  if (!(await askConfirm(message, 'Revoke token?', 'Revoke'))) return;
+  clearErrors();
+  try {
+    await api('DELETE', `/api/auth/tokens/${token.id}`);
+    if ($('#token-created').dataset.id === String(token.id)) hideCreatedToken();
+    announce(`Revoked “${token.name}”.`);
+    await loadTokens();
+    $('#token-name').focus();
+  } catch (err) {
+    showTokenError(err);
+    // 404: revoked meanwhile (another tab): the list should stop showing it.
+    if (err.status === 404) await loadTokens();
+  }
+}
+
+/** Logging out leaves nothing of the account's tokens on the page, the shown one above all. */
+function resetTokensPanel() {
+  state.tokensSeq += 1;
+  hideCreatedToken();
+  $('#token-form').reset();
+  checkScopes();
+  $('#token-list').replaceChildren();
+  $('#tokens-empty').hidden = true;
+  $('#tokens-panel').open = false;
+}
+
 /* ---------- start ---------- */
 
 function init() {
@@ -556,6 +735,12 @@ function init() {
   $('#edit-cancel').addEventListener('click', () => $('#edit-dialog').close());
   $('#confirm-cancel').addEventListener('click', () => $('#confirm-dialog').close('cancel'));
   $('#confirm-ok').addEventListener('click', () => $('#confirm-dialog').close('ok'));
+  $('#tokens-panel').addEventListener('toggle', onTokensToggle);
+  $('#token-form').addEventListener('submit', onTokenSubmit);
+  $('#token-scope-read').addEventListener('change', checkScopes);
+  $('#token-scope-write').addEventListener('change', checkScopes);
+  $('#token-copy').addEventListener('click', onCopyToken);
+  $('#token-done').addEventListener('click', onTokenDone);
   restoreSession();
 }
 

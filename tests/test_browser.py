@@ -563,3 +563,192 @@ def test_two_pages_one_account(
         assert all(r.header_value("idempotency-key") for r in session.sent("POST")), "POST"
     a.assert_clean([f"{FAILED_LOAD}net::ERR_CONNECTION_RESET"])
     b.assert_clean([f"{FAILED_LOAD}the server responded with a status of 412 (Precondition Failed)"])
+
+
+TOKENS = "/api/auth/tokens"
+COPIED = "Copied to the clipboard."
+COPY_BY_HAND = "The token is selected: press Ctrl+C (⌘C on a Mac) to copy it."
+NO_CLIPBOARD = "Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });"
+SELECTED_TEXT = "(({ value, selectionStart, selectionEnd }) => value.slice(selectionStart, selectionEnd))"
+
+
+def shown_day(iso: str) -> str:
+    """The date part of how the page shows `iso` (en-US, UTC): "Apr 15, 2031"."""
+    when = dt.datetime.fromisoformat(iso)
+    return f"{when:%b} {when.day}, {when.year}"
+
+
+def page_storage(page: Page) -> str:
+    """Everything the page keeps in localStorage and sessionStorage, as one string."""
+    return page.evaluate("JSON.stringify([{...localStorage}, {...sessionStorage}])")
+
+
+def test_access_tokens_panel(
+    watched: Callable[[dict[str, int]], Watched],
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+) -> None:
+    """The Access tokens panel: a token made with only tasks:read for 30 days is shown once, in
+    the page only (never stored), copies to the clipboard, reads tasks but cannot write them over
+    real HTTP, is listed with its scope and never its value, is gone from the page after a
+    reload, and stops working once revoked in the page. At phone width the panel fits, and
+    without a clipboard API the Copy button selects the token for Ctrl+C."""
+    expect = playwright_api.expect
+    email = "tokens@example.com"
+    signup(server, email, name="Tess Token")
+    session = watched(LAPTOP)
+    session.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.base)
+    page = session.page
+    panel = page.locator("#tokens-panel")
+    rows = page.locator("#token-list li.token")
+
+    # Sign in through the form; the panel starts closed and loads the list when opened.
+    page.goto(f"{server.base}/")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator("#app-view")).to_be_visible()
+    login_token = session.token()
+    assert login_token
+    expect(panel).not_to_have_attribute("open", "")
+    assert session.sent("GET", TOKENS) == []
+    panel.locator("summary").click()
+    expect(page.locator("#tokens-empty")).to_have_text("No access tokens yet.")
+    expect(page.locator("#token-scope-read")).to_be_checked()
+    expect(page.locator("#token-scope-write")).to_be_checked()
+    expect(page.locator("#token-expiry")).to_have_value("90")
+    expect(page.locator("#token-created")).to_be_hidden()
+
+    # At least one scope: with both unchecked the browser refuses to submit the form.
+    page.fill("#token-name", "Read-only agent")
+    page.locator("#token-scope-read").uncheck()
+    page.locator("#token-scope-write").uncheck()
+    page.click("#token-create")
+    assert session.sent("POST", TOKENS) == []
+    assert page.evaluate("document.querySelector('#token-form').checkValidity()") is False
+
+    # Create one that may only read, for 30 days: shown once, focused, with the warning.
+    page.locator("#token-scope-read").check()
+    page.select_option("#token-expiry", "30")
+    page.click("#token-create")
+    expect(page.locator("#token-created")).to_be_visible()
+    expect(page.locator("#token-warning")).to_contain_text("won't be shown again")
+    expect(page.locator("#token-value")).to_be_focused()
+    secret = page.input_value("#token-value")
+    assert re.fullmatch(r"tdo_[A-Za-z0-9_-]{43}", secret), secret
+    (sent,) = session.sent("POST", TOKENS)
+    assert sent.post_data_json == {"name": "Read-only agent", "scopes": ["tasks:read"], "expires_in_days": 30}
+    assert sent.header_value("idempotency-key") is None  # a keyed answer would be kept to replay
+    # The form is ready for the next one, and the list shows this one, used by nobody yet.
+    expect(page.locator("#token-name")).to_have_value("")
+    expect(page.locator("#token-scope-write")).to_be_checked()
+    expect(page.locator("#token-expiry")).to_have_value("90")
+    expect(rows).to_have_count(1)
+    (listed,) = call("GET", f"{server.base}{TOKENS}", token=login_token).body
+    assert (listed["name"], listed["scopes"], listed["last_used_at"]) == (
+        "Read-only agent",
+        ["tasks:read"],
+        None,
+    )
+    created_at = dt.datetime.fromisoformat(listed["created_at"])
+    assert dt.datetime.fromisoformat(listed["expires_at"]) - created_at == dt.timedelta(days=30)
+    row = rows.first
+    expect(row.locator(".token-name")).to_have_text("Read-only agent")
+    expect(row.locator(".token-scopes .chip")).to_have_text(["tasks:read"])
+    expect(row.locator(".created")).to_contain_text(shown_day(listed["created_at"]))
+    expect(row.locator(".expires")).to_contain_text(shown_day(listed["expires_at"]))
+    expect(row.locator(".last-used")).to_have_text("never")
+    expect(row.locator(".revoke")).to_have_attribute("aria-label", "Revoke “Read-only agent”")
+    assert secret not in page.locator("#token-list").inner_html()
+    assert secret not in page_storage(page)
+
+    # Over real HTTP the token reads tasks but cannot write one.
+    assert call("GET", f"{server.base}/api/tasks", token=secret).status == 200
+    refused = call("POST", f"{server.base}/api/tasks", {"title": "not allowed"}, secret)
+    assert (refused.status, refused.body["code"]) == (403, "insufficient_scope"), refused.body
+
+    # Copy puts exactly the token on the clipboard.
+    page.click("#token-copy")
+    expect(page.locator("#token-copy-status")).to_have_text(COPIED)
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    panel.screenshot(path=str(artifacts / "tokens-laptop.png"))
+
+    # After a reload the token is nowhere on the page; the list shows its use, not its value.
+    page.reload()
+    expect(page.locator("#app-view")).to_be_visible()
+    panel.locator("summary").click()
+    expect(rows).to_have_count(1)
+    expect(page.locator("#token-created")).to_be_hidden()
+    expect(page.locator("#token-value")).to_have_value("")
+    expect(rows.first.locator(".last-used")).not_to_have_text("never")
+    assert secret not in page.content()
+    assert secret not in page.evaluate("document.body.innerText")
+    assert secret not in page_storage(page)
+
+    # Revoke, after a confirm that can be cancelled: the token gets 401 at once.
+    rows.first.locator(".revoke").click()
+    expect(page.locator("#confirm-dialog")).to_be_visible()
+    expect(page.locator("#confirm-heading")).to_have_text("Revoke token?")
+    expect(page.locator("#confirm-message")).to_contain_text("Read-only agent")
+    expect(page.locator("#confirm-ok")).to_have_text("Revoke")
+    page.click("#confirm-cancel")
+    expect(page.locator("#confirm-dialog")).to_be_hidden()
+    expect(rows).to_have_count(1)
+    assert session.sent("DELETE", TOKENS) == []
+    assert call("GET", f"{server.base}/api/tasks", token=secret).status == 200
+    rows.first.locator(".revoke").click()
+    page.click("#confirm-ok")
+    expect(rows).to_have_count(0)
+    expect(page.locator("#tokens-empty")).to_be_visible()
+    (revoked,) = session.sent("DELETE", TOKENS)
+    assert revoked.url == f"{server.base}{TOKENS}/{listed['id']}"
+    gone = call("GET", f"{server.base}/api/tasks", token=secret)
+    assert gone.status == 401, gone.body
+    assert call("GET", f"{server.base}{TOKENS}", token=login_token).body == []
+    expect(page.locator("#error")).to_be_empty()
+    session.assert_clean()
+
+    # Phone width, where the page has no clipboard API (as over plain http on a LAN): a token
+    # that never expires, listed as such, and Copy selects it and says to press Ctrl+C.
+    phone = watched(PHONE)
+    phone.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{login_token}')")
+    phone.context.add_init_script(NO_CLIPBOARD)
+    page = phone.page
+    panel = page.locator("#tokens-panel")
+    page.goto(f"{server.base}/")
+    expect(page.locator("#app-view")).to_be_visible()
+    panel.locator("summary").click()
+    expect(page.locator("#tokens-empty")).to_be_visible()
+    page.fill("#token-name", "Phone backup script")
+    page.select_option("#token-expiry", "never")
+    page.click("#token-create")
+    expect(page.locator("#token-created")).to_be_visible()
+    secret = page.input_value("#token-value")
+    assert secret.startswith("tdo_")
+    row = page.locator("#token-list li.token").first
+    expect(row.locator(".token-scopes .chip")).to_have_text(["tasks:read", "tasks:write"])
+    expect(row.locator(".expires")).to_have_text("never")
+    expect(row.locator(".last-used")).to_have_text("never")
+    page.locator("#token-name").focus()
+    page.click("#token-copy")
+    expect(page.locator("#token-copy-status")).to_have_text(COPY_BY_HAND)
+    expect(page.locator("#token-value")).to_be_focused()
+    assert page.evaluate(f"{SELECTED_TEXT}(document.activeElement)") == secret
+    assert call("POST", f"{server.base}/api/tasks", {"title": "from the phone token"}, secret).status == 201
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    panel.screenshot(path=str(artifacts / "tokens-phone.png"))
+    page.screenshot(path=str(artifacts / "tokens-phone-page.png"), full_page=True)
+    # Nothing sticks out sideways, even with the long token in its field.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # "Done" drops the token from the page; logging out leaves nothing of the panel behind.
+    page.click("#token-done")
+    expect(page.locator("#token-created")).to_be_hidden()
+    expect(page.locator("#token-value")).to_have_value("")
+    assert secret not in page.content()
+    page.click("#logout")
+    expect(page.locator("#auth-view")).to_be_visible()
+    expect(page.locator("#token-list li.token")).to_have_count(0)
+    expect(panel).not_to_have_attribute("open", "")
+    phone.assert_clean()
