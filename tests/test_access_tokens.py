@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from models import AccessToken, database_proxy, utc_now
+from models import AccessToken, IdempotencyKey, database_proxy, utc_now
 from router import HANDLER_MODULES, create_app
 from settings import Settings
 from tests.support.accounts import PASSWORD, auth, signup
@@ -203,3 +203,14 @@ def test_every_handler_with_a_scope_asks_for_it() -> None:
     for module in HANDLER_MODULES:
         if module.ENDPOINT.scope is not None:
             assert "authenticate(request, ENDPOINT.scope)" in inspect.getsource(module), module.__name__
+
+
+def test_a_created_token_is_never_kept_for_replay(client: TestClient, login: dict[str, str]) -> None:
+    """An Idempotency-Key on token creation is not honoured: replaying the answer would mean
+    keeping the token itself."""
+    keyed = {**login, "Idempotency-Key": "make-agent-token"}
+    first = client.post("/api/auth/tokens", json={"name": "agent"}, headers=keyed)
+    second = client.post("/api/auth/tokens", json={"name": "agent"}, headers=keyed)
+    assert first.json()["token"] != second.json()["token"] and "idempotent-replayed" not in second.headers
+    with database_proxy.obj.connection_context():
+        assert IdempotencyKey.select().count() == 0

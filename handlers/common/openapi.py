@@ -10,12 +10,13 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import CODES_BY_STATUS
 from handlers.common.schemas import ErrorOut, ValidationErrorOut
+from handlers.common.tokens import ACCOUNT
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 ERROR_DESCRIPTIONS = {
     400: "Malformed JSON or unreadable body",
     401: "Missing, invalid or expired token",
-    403: "The path's user is not the token's user",
+    403: "The path's user is not the token's user, or the token lacks the scope (insufficient_scope)",
     404: "No such resource, or not yours",
     405: "Method not allowed",
     409: "Conflict: the email is registered, or a request with this Idempotency-Key still runs",
@@ -104,8 +105,8 @@ def operation(endpoint: Endpoint, path: str) -> dict[str, Any]:
         "tags": [endpoint.tag],
         "responses": responses(endpoint),
     }
-    if endpoint.description:
-        spec["description"] = endpoint.description
+    if description := " ".join(filter(None, [endpoint.description, scope_note(endpoint.scope)])):
+        spec["description"] = description
     parameters = path_parameters(path) + query_parameters(endpoint) + header_parameters(endpoint)
     if parameters:
         spec["parameters"] = parameters
@@ -134,7 +135,9 @@ def responses(endpoint: Endpoint) -> dict[str, Any]:
             "description": "Not modified: If-None-Match names the current version (no body)",
             "headers": {"ETag": {"description": "the current version", "schema": {"type": "string"}}},
         }
-    statuses = set(endpoint.errors) | ({401} if endpoint.auth else set())
+    statuses = (
+        set(endpoint.errors) | ({401} if endpoint.auth else set()) | ({403} if endpoint.scope else set())
+    )
     if endpoint.takes_idempotency_key:
         statuses |= {409, 422}
     for status in sorted(statuses):
@@ -178,6 +181,14 @@ CONDITIONAL_HEADERS = {
     ),
     "if-none-match": ("If-None-Match", "304 when one of these ETags (or *) is the current version"),
 }
+
+
+def scope_note(scope: str | None) -> str:
+    if scope is None:
+        return ""
+    if scope == ACCOUNT:
+        return "Needs a login token (a personal access token gets 403 insufficient_scope)."
+    return f"A personal access token needs the `{scope}` scope (else 403 insufficient_scope)."
 
 
 def header_parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
