@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from handlers.common.responses import iso
-from handlers.common.schemas import NO_CONTROL_PATTERN, trimmed_text
+from handlers.common.schemas import trimmed_text, trimmed_text_pattern
 from models import AccessToken
 
 Scope = Literal["tasks:read", "tasks:write"]
 TokenName = Annotated[
     str,
-    Field(max_length=200, json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+    Field(json_schema_extra={"pattern": trimmed_text_pattern(100)}),
     AfterValidator(lambda value: trimmed_text(value, 100, "name")),
 ]
 
