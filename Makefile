@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test check bench schema lock
+.PHONY: run test check bench bench-scale schema lock
 
 # The locks (requirements*.lock) pin every package with its hashes; pip installs them with
 # --require-hashes, and wheels only: nothing is built from source (a build's own tools would be
@@ -64,3 +64,7 @@ lock: $(VENV)/.dev
 bench: $(VENV)/.dev
 	bench/run.sh $(if $(BASELINE),--baseline '$(BASELINE)') \
 	  $(if $(filter-out 0 false no,$(METRICS_VARIANT)),--metrics) $(BENCH_ARGS)
+
+## One user with 1,000 lists and 100,000 tasks, on SQLite and PostgreSQL: bench/SCALE.md.
+bench-scale: $(VENV)/.dev
+	bench/run.sh --scale $(BENCH_ARGS)

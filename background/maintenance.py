@@ -11,7 +11,7 @@ import random
 import anyio
 
 from handlers.common import db
-from handlers.common.crud.changes import purge_tombstones
+from handlers.common.crud.feed import purge_tombstones
 from handlers.common.crud.idempotency import purge_keys
 from handlers.common.errors import ApiError
 from handlers.common.services import Services

@@ -1,59 +1,105 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, StrictInt, model_validator
+from pydantic import BaseModel, Field, model_validator
 from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
 from handlers.common.conditions import parse_condition
-from handlers.common.crud.tasks import complete_task, create_task, delete_task, update_task
+from handlers.common.crud.lists import create_list, delete_list, update_list
+from handlers.common.crud.tasks import complete_task, create_task, delete_task, move_task, update_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.errors import ApiError, validation_error
+from handlers.common.lists import ListCreate, ListOut, ListPatch, list_json
 from handlers.common.responses import json_response
-from handlers.common.schemas import INT64_MAX, Completed, TaskCreate, TaskOut, TaskPatch, integral
+from handlers.common.schemas import Completed, EntityId, TaskCreate, TaskMove, TaskOut, TaskPatch
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, task_json
 from handlers.common.tokens import TASKS_WRITE, Principal
 from handlers.common.validation import parse_body, validate
+from models import Task, TodoList
 
 TempId = Annotated[str, Field(min_length=1, max_length=64)]
-# A task's id, or the temp_id of an earlier create in the same batch.
-TaskRef = Annotated[StrictInt, Field(ge=1, le=INT64_MAX), BeforeValidator(integral)] | TempId
+# A task's or list's id, or the temp_id of an earlier create in the same batch.
+Reference = EntityId | TempId
 ETagList = Annotated[str, Field(max_length=1024, description="as an If-Match header")]
+# Fields of a body that may hold a temp_id instead of an id.
+REFERENCE_FIELDS = ("list_id", "parent_id", "after")
+Result = dict[str, Any]  # results[i]
 
 
 class CreateOperation(BaseModel):
     op: Literal["create"]
     temp_id: TempId | None = None
-    task: dict[str, Any] = Field(description="as the body of POST /api/tasks")
+    task: dict[str, Any] = Field(
+        description="as the body of POST /api/tasks (list_id, parent_id: a temp_id too)"
+    )
 
 
 class UpdateOperation(BaseModel):
     op: Literal["update"]
-    id: TaskRef
+    id: Reference
     if_match: ETagList | None = None
     task: dict[str, Any] = Field(description="as the body of PATCH /api/tasks/{id}")
 
 
 class CompleteOperation(BaseModel):
     op: Literal["complete"]
-    id: TaskRef
+    id: Reference
     completed: Completed | None = Field(default=None, description="left out: toggle")
     if_match: ETagList | None = None
 
 
 class DeleteOperation(BaseModel):
     op: Literal["delete"]
-    id: TaskRef
+    id: Reference
     if_match: ETagList | None = None
 
 
+class MoveOperation(BaseModel):
+    op: Literal["move"]
+    id: Reference
+    if_match: ETagList | None = None
+    to: dict[str, Any] = Field(description="as the body of POST /api/tasks/{id}/move")
+
+
+class CreateListOperation(BaseModel):
+    op: Literal["create_list"]
+    temp_id: TempId | None = None
+    list: dict[str, Any] = Field(description="as the body of POST /api/lists")
+
+
+class UpdateListOperation(BaseModel):
+    op: Literal["update_list"]
+    id: Reference
+    if_match: ETagList | None = None
+    list: dict[str, Any] = Field(description="as the body of PATCH /api/lists/{id}")
+
+
+class DeleteListOperation(BaseModel):
+    op: Literal["delete_list"]
+    id: Reference
+    if_match: ETagList | None = None
+    move_to: Reference | None = Field(default=None, description="as ?move_to= of DELETE /api/lists/{id}")
+
+
 Operation = Annotated[
-    CreateOperation | UpdateOperation | CompleteOperation | DeleteOperation, Field(discriminator="op")
+    CreateOperation
+    | UpdateOperation
+    | CompleteOperation
+    | DeleteOperation
+    | MoveOperation
+    | CreateListOperation
+    | UpdateListOperation
+    | DeleteListOperation,
+    Field(discriminator="op"),
 ]
+Creation = CreateOperation | CreateListOperation
 
 
 class BatchIn(BaseModel):
@@ -61,7 +107,7 @@ class BatchIn(BaseModel):
 
     @model_validator(mode="after")
     def temp_ids_are_unique(self) -> BatchIn:
-        temp_ids = [op.temp_id for op in self.operations if isinstance(op, CreateOperation) and op.temp_id]
+        temp_ids = [op.temp_id for op in self.operations if isinstance(op, Creation) and op.temp_id]
         if len(set(temp_ids)) != len(temp_ids):
             raise ValueError("each temp_id may name one create only")
         return self
@@ -70,6 +116,7 @@ class BatchIn(BaseModel):
 class ResultOut(BaseModel):
     status: int
     task: TaskOut | None = None
+    list: ListOut | None = None
     detail: Any = None
     code: str | None = None
 
@@ -82,7 +129,7 @@ class BatchOut(BaseModel):
 ENDPOINT = Endpoint(
     method="POST",
     paths=("/api/batch", "/api/{user_id}/batch"),
-    summary="Run up to 100 task operations in order, each on its own",
+    summary="Run up to 100 task and list operations in order, each on its own",
     operation_id="batch",
     tag="sync",
     scope=TASKS_WRITE,
@@ -90,9 +137,10 @@ ENDPOINT = Endpoint(
     body=BatchIn,
     errors=(400, 403, 413, 415, 422),
     description=(
-        "results[i] is what the single request would answer (status and task, or status, detail and "
-        "code). An id may be the temp_id of an earlier create; an operation on the temp_id of a failed "
-        "create is 424. A malformed batch is a 422 and nothing runs."
+        "results[i] is what the single request would answer (status and task or list, or status, detail "
+        "and code). An id (and a list_id, parent_id, after or move_to) may be the temp_id of an earlier "
+        "create or create_list; an operation on the temp_id of a failed create is 424. A malformed batch "
+        "is a 422 and nothing runs."
     ),
 )
 
@@ -102,53 +150,131 @@ async def handle(request: Request) -> Response:
     batch = await parse_body(request, BatchIn, services_of(request).settings.max_body_bytes)
     temp_ids: dict[str, int | None] = {}  # None: that create failed
     results = [await run(request, principal, operation, temp_ids) for operation in batch.operations]
-    created = {temp_id: task_id for temp_id, task_id in temp_ids.items() if task_id is not None}
+    created = {temp_id: entity_id for temp_id, entity_id in temp_ids.items() if entity_id is not None}
     return json_response({"results": results, "temp_ids": created})
 
 
 async def run(
     request: Request, principal: Principal, operation: Operation, temp_ids: dict[str, int | None]
-) -> dict[str, Any]:
+) -> Result:
     """One operation, in a database call of its own, answered as its single request would be."""
+    if isinstance(operation, Creation) and operation.temp_id is not None:
+        temp_ids[operation.temp_id] = None  # until it has succeeded
     try:
-        if isinstance(operation, CreateOperation):
-            return await create(request, principal, operation, temp_ids)
-        task_id = resolve(operation.id, temp_ids)
-        condition = parse_condition(operation.if_match)
-        if isinstance(operation, UpdateOperation):
-            fields = validate(TaskPatch, operation.task, "body")
-            task, tags = await db.write(request, update_task, principal, task_id, fields, condition)
-        elif isinstance(operation, CompleteOperation):
-            done = operation.completed
-            task, tags = await db.write(request, complete_task, principal, task_id, done, condition)
-        else:
-            await db.write(request, delete_task, principal, task_id, condition)
-            return {"status": 204, "task": None}
-        return {"status": 200, "task": task_json(task, tags, base_url(request))}
+        return await answer(request, principal, operation, Resolver(temp_ids))
     except ApiError as error:  # a 503 too: the operations before it have run, and say so
         return {"status": error.status, "detail": error.detail, "code": error.code}
 
 
-async def create(
-    request: Request, principal: Principal, operation: CreateOperation, temp_ids: dict[str, int | None]
-) -> dict[str, Any]:
-    if operation.temp_id is not None:
-        temp_ids[operation.temp_id] = None  # until it has succeeded
-    fields = validate(TaskCreate, operation.task, "body")
-    task, tags = await db.write(request, create_task, principal, fields)
-    if operation.temp_id is not None:
-        temp_ids[operation.temp_id] = task.id
-    return {"status": 201, "task": task_json(task, tags, base_url(request))}
+async def answer(request: Request, principal: Principal, operation: Operation, ids: Resolver) -> Result:
+    """What the operation's single request would answer (its status and task or list)."""
+    return await ANSWERS[type(operation)](Call(request, principal, ids), operation)
 
 
-def resolve(reference: int | str, temp_ids: dict[str, int | None]) -> int:
-    """A task id as given, or the id a temp_id's create got; 424 when that create failed."""
-    if isinstance(reference, int):
-        return reference
-    if reference not in temp_ids:
-        msg = f"{reference!r} is not the temp_id of an earlier create in this batch"
-        raise validation_error(("body", "id"), msg, "temp_id_unknown")
-    task_id = temp_ids[reference]
-    if task_id is None:
-        raise ApiError(424, f"The create of temp_id {reference!r} failed")
-    return task_id
+@dataclass(frozen=True)
+class Call:
+    request: Request
+    principal: Principal
+    ids: Resolver
+
+    def task(self, task_and_tags: tuple[Task, list[str]], status: int = 200) -> Result:
+        task, tags = task_and_tags
+        return {"status": status, "task": task_json(task, tags, base_url(self.request))}
+
+    def list(self, list_and_default: tuple[TodoList, int | None], status: int = 200) -> Result:
+        todo_list, default_id = list_and_default
+        return {"status": status, "list": list_json(todo_list, default_id, base_url(self.request))}
+
+
+async def answer_create(call: Call, operation: CreateOperation) -> Result:
+    fields = validate(TaskCreate, call.ids.in_body(operation.task), "body")
+    created = await db.write(call.request, create_task, call.principal, fields)
+    call.ids.created(operation.temp_id, created[0].id)
+    return call.task(created, 201)
+
+
+async def answer_update(call: Call, operation: UpdateOperation) -> Result:
+    fields = validate(TaskPatch, call.ids.in_body(operation.task), "body")
+    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    return call.task(await db.write(call.request, update_task, call.principal, task_id, fields, condition))
+
+
+async def answer_complete(call: Call, operation: CompleteOperation) -> Result:
+    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    done = operation.completed
+    return call.task(await db.write(call.request, complete_task, call.principal, task_id, done, condition))
+
+
+async def answer_delete(call: Call, operation: DeleteOperation) -> Result:
+    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    await db.write(call.request, delete_task, call.principal, task_id, condition)
+    return {"status": 204, "task": None}
+
+
+async def answer_move(call: Call, operation: MoveOperation) -> Result:
+    to = validate(TaskMove, call.ids.in_body(operation.to), "body")
+    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    return call.task(await db.write(call.request, move_task, call.principal, task_id, to, condition))
+
+
+async def answer_create_list(call: Call, operation: CreateListOperation) -> Result:
+    fields = validate(ListCreate, operation.list, "body")
+    created = await db.write(call.request, create_list, call.principal, fields)
+    call.ids.created(operation.temp_id, created[0].id)
+    return call.list(created, 201)
+
+
+async def answer_update_list(call: Call, operation: UpdateListOperation) -> Result:
+    fields = validate(ListPatch, call.ids.in_body(operation.list), "body")
+    list_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    return call.list(await db.write(call.request, update_list, call.principal, list_id, fields, condition))
+
+
+async def answer_delete_list(call: Call, operation: DeleteListOperation) -> Result:
+    list_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    move_to = None if operation.move_to is None else call.ids.of(operation.move_to, "move_to")
+    await db.write(call.request, delete_list, call.principal, list_id, move_to, condition)
+    return {"status": 204, "list": None}
+
+
+# Each operation's answer, by its type (the `op` it names).
+ANSWERS: dict[type[BaseModel], Callable[[Call, Any], Awaitable[Result]]] = {
+    CreateOperation: answer_create,
+    UpdateOperation: answer_update,
+    CompleteOperation: answer_complete,
+    DeleteOperation: answer_delete,
+    MoveOperation: answer_move,
+    CreateListOperation: answer_create_list,
+    UpdateListOperation: answer_update_list,
+    DeleteListOperation: answer_delete_list,
+}
+
+
+class Resolver:
+    """Ids as given, or the ids the batch's earlier creates got for their temp_ids."""
+
+    def __init__(self, temp_ids: dict[str, int | None]) -> None:
+        self.temp_ids = temp_ids
+
+    def created(self, temp_id: str | None, entity_id: int) -> None:
+        if temp_id is not None:
+            self.temp_ids[temp_id] = entity_id
+
+    def of(self, reference: int | str, field: str = "id") -> int:
+        """424 when the create of that temp_id failed; 422 when no create had it."""
+        if isinstance(reference, int):
+            return reference
+        if reference not in self.temp_ids:
+            msg = f"{reference!r} is not the temp_id of an earlier create in this batch"
+            raise validation_error(("body", field), msg, "temp_id_unknown")
+        entity_id = self.temp_ids[reference]
+        if entity_id is None:
+            raise ApiError(424, f"The create of temp_id {reference!r} failed")
+        return entity_id
+
+    def in_body(self, body: dict[str, Any]) -> dict[str, Any]:
+        """`body` with the temp_ids in its REFERENCE_FIELDS replaced by ids."""
+        return {
+            name: self.of(value, name) if name in REFERENCE_FIELDS and isinstance(value, str) else value
+            for name, value in body.items()
+        }

@@ -5,7 +5,7 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
-from handlers.common.conditions import if_none_match, not_modified, task_etag
+from handlers.common.conditions import etag_of, if_none_match, not_modified
 from handlers.common.crud.tasks import read_task
 from handlers.common.endpoint import Endpoint
 from handlers.common.schemas import TaskOut
@@ -29,6 +29,6 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     task, tags = await db.read(request, read_task, principal, task_id_from_path(request))
-    if (unless := if_none_match(request)) and unless.matches_weakly(task_etag(task)):
-        return not_modified(task_etag(task))
+    if (unless := if_none_match(request)) and unless.matches_weakly(etag_of(task)):
+        return not_modified(etag_of(task))
     return task_response(request, task, tags)

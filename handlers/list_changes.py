@@ -8,14 +8,16 @@ from starlette.responses import Response
 
 from handlers.common import db
 from handlers.common.auth import authenticate
-from handlers.common.crud.changes import FeedPage, read_feed
+from handlers.common.crud.feed import Entry, FeedPage, read_feed
 from handlers.common.endpoint import Endpoint
+from handlers.common.lists import ListOut, list_json
 from handlers.common.responses import json_response
 from handlers.common.schemas import TaskOut
 from handlers.common.services import services_of
 from handlers.common.tasks import base_url, task_json
 from handlers.common.tokens import TASKS_READ
 from handlers.common.validation import parse_query
+from models import Task, TodoList
 
 
 class ChangesQuery(BaseModel):
@@ -24,11 +26,14 @@ class ChangesQuery(BaseModel):
 
 
 class ChangeOut(BaseModel):
-    kind: Literal["task"]
+    """A task's entry has `task`, a list's `list`: the current state, null for a deletion."""
+
+    kind: Literal["task", "list"]
     id: int
     op: Literal["upsert", "delete"]
     version: int
-    task: TaskOut | None
+    task: TaskOut | None = None
+    list: ListOut | None = None
 
 
 class ChangesOut(BaseModel):
@@ -48,9 +53,10 @@ ENDPOINT = Endpoint(
     query=ChangesQuery,
     errors=(403, 410, 422),
     description=(
-        "Each entity changed after the cursor once, with its current state, in the order of its last "
-        "change; deletions as tombstones (task null). With has_more, ask again at once with the new cursor. "
-        "Applying every answer in order gives exactly the server's tasks, whatever commits meanwhile."
+        "Each task and list changed after the cursor once, with its current state (`task` or `list`), in "
+        "the order of its last change; deletions as tombstones (state null). With has_more, ask again at "
+        "once with the new cursor. Applying every answer in order gives exactly the server's tasks and "
+        "lists, whatever commits meanwhile."
     ),
 )
 
@@ -70,8 +76,16 @@ def feed_json(page: FeedPage, root: str) -> dict[str, Any]:
             "id": entry.position.entity_id,
             "op": entry.op,
             "version": entry.version,
-            "task": None if entry.task is None else task_json(entry.task, page.tags[entry.task.id], root),
+            entry.kind: state_json(entry, page, root),
         }
         for entry in page.entries
     ]
     return {"changes": changes, "cursor": page.cursor, "has_more": page.has_more}
+
+
+def state_json(entry: Entry, page: FeedPage, root: str) -> dict[str, Any] | None:
+    if isinstance(entry.entity, Task):
+        return task_json(entry.entity, page.tags[entry.entity.id], root)
+    if isinstance(entry.entity, TodoList):
+        return list_json(entry.entity, page.default_list_id, root)
+    return None

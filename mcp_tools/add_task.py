@@ -16,7 +16,10 @@ from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import Created, task_answer
 
 NAME = "add_task"
-DESCRIPTION = "Add a task to the user's todo list. Returns the new task and its task_id."
+DESCRIPTION = (
+    "Add a task to the user's todo list: to the Inbox, or to the list named, or as a subtask of "
+    "parent_id. Returns the new task and its task_id."
+)
 ANNOTATIONS = ToolAnnotations(title="Add a task", read_only_hint=False, destructive_hint=False)
 
 
@@ -27,6 +30,8 @@ async def run(
     priority: a.Priority = None,
     due_date: a.DueDate = None,
     tags: a.Tags = None,
+    list: a.ListRef = None,  # the argument's name in the tool's schema
+    parent_id: a.ParentId = None,
     user_id: a.UserId = None,
 ) -> Annotated[CallToolResult, Created]:
     given = {
@@ -35,10 +40,12 @@ async def run(
         "priority": priority,
         "due_date": due_date,
         "tags": tags,
+        "parent_id": parent_id,
     }
 
     async def act(caller: Caller) -> Payload:
-        task, task_tags = await caller.write(create_task, caller.principal, parsed(TaskCreate, given))
+        fields = parsed(TaskCreate, {**given, "list_id": await caller.list_id(list)})
+        task, task_tags = await caller.write(create_task, caller.principal, fields)
         return task_answer("created", task, caller.task(task, task_tags))
 
     return await answer(ctx, user_id, TASKS_WRITE, act)

@@ -12,7 +12,8 @@ from typing import Annotated
 from pydantic import Field, WithJsonSchema
 
 PRIORITIES = ["low", "medium", "high"]
-SORTS = ["created_at", "updated_at", "due_date", "priority", "title", "order"]
+SORTS = ["created_at", "updated_at", "due_date", "priority", "title", "order", "position"]
+COLORS = ["red", "orange", "yellow", "green", "teal", "blue", "purple", "pink", "gray"]
 
 
 def choice(values: list[str]) -> WithJsonSchema:
@@ -54,4 +55,29 @@ Sort = Annotated[
 ]
 Limit = Annotated[
     int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 200}), Field(description="1 to 200.")
+]
+ListRef = Annotated[
+    int | str | None,
+    Field(
+        description="A list: its id, or its name (any case), as list_lists shows them. Default: the Inbox."
+    ),
+]
+ListFilter = Annotated[
+    int | str | None, Field(description="Only the tasks of this list: its id or its name.")
+]
+ParentId = Annotated[int | None, Field(description="Make it a subtask of this task (by task_id).")]
+ParentFilter = Annotated[
+    int | None, Field(description="Only the subtasks of this task; 0: only the tasks that are no subtask.")
+]
+ListName = Annotated[str, Field(description="The list's name: 1 to 100 characters, unique (any case).")]
+Color = Annotated[Annotated[str, choice(COLORS)] | None, Field(description="The list's colour (optional).")]
+MoveParent = Annotated[
+    int | None,
+    Field(description="Put it under this task (task_id); 0: make it a top-level task. Left out: stays."),
+]
+After = Annotated[
+    int | None,
+    Field(
+        description="Put it right after this sibling (task_id); 0: first. Left out: last among its siblings."
+    ),
 ]

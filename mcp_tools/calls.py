@@ -20,12 +20,14 @@ from starlette.requests import Request
 
 from handlers.common import db
 from handlers.common.auth import PRINCIPAL, require_scope
+from handlers.common.crud.lists import find_list
 from handlers.common.errors import ApiError
+from handlers.common.lists import list_json
 from handlers.common.services import Services, services_of
 from handlers.common.tasks import base_url, task_json
 from handlers.common.tokens import Principal
 from handlers.common.validation import validate
-from models import Task
+from models import Task, TodoList
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -51,6 +53,15 @@ class Caller:
 
     def task(self, task: Task, tags: list[str]) -> Payload:
         return task_json(task, tags, self.root)
+
+    def list(self, todo_list: TodoList, default_list_id: int | None) -> Payload:
+        return list_json(todo_list, default_list_id, self.root)
+
+    async def list_id(self, reference: int | str | None) -> int | None:
+        """The id of the list a `list` argument names (None: not given)."""
+        if reference is None:
+            return None
+        return (await self.read(find_list, self.principal, reference)).id
 
 
 def caller_of(ctx: Context[Any, Any]) -> Caller:

@@ -18,7 +18,8 @@ from mcp_tools.results import TaskList
 NAME = "list_tasks"
 DESCRIPTION = (
     "List the user's tasks: all, pending or completed, optionally searched (q), filtered by "
-    "priority, tag or due date, and sorted. Returns the tasks and how many match in all."
+    "priority, tag, due date, list or parent task, and sorted (position: the user's own order). "
+    "Returns the tasks and how many match in all."
 )
 ANNOTATIONS = ToolAnnotations(title="List tasks", read_only_hint=True)
 
@@ -33,6 +34,8 @@ async def run(
     due_after: a.DueBound = None,
     sort: a.Sort = "-created_at",
     limit: a.Limit = 50,
+    list: a.ListFilter = None,  # the argument's name in the tool's schema
+    parent_id: a.ParentFilter = None,
     user_id: a.UserId = None,
 ) -> Annotated[CallToolResult, TaskList]:
     given = {
@@ -49,7 +52,9 @@ async def run(
     async def act(caller: Caller) -> Payload:
         if not 1 <= limit <= 200:
             raise ToolFailure("Argument limit: must be 1 to 200.")
-        found = await caller.read(matching, caller.principal, parsed(TaskListQuery, given))
+        parent = None if parent_id is None else parent_id or "none"
+        query = parsed(TaskListQuery, {**given, "list_id": await caller.list_id(list), "parent_id": parent})
+        found = await caller.read(matching, caller.principal, query)
         tasks = [caller.task(task, found.tags.get(task.id, [])) for task in found.tasks]
         return {"tasks": tasks, "total": found.total}
 

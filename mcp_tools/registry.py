@@ -10,12 +10,15 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
 from mcp_tools import (
+    add_list,
     add_task,
     add_tasks,
     complete_task,
     delete_task,
     get_task,
+    list_lists,
     list_tasks,
+    move_task,
     reopen_task,
     update_task,
 )
@@ -30,10 +33,14 @@ TOOLS: tuple[ModuleType, ...] = (
     update_task,
     delete_task,
     add_tasks,
+    list_lists,
+    add_list,
+    move_task,
 )
 INSTRUCTIONS = (
     "Manage the signed-in user's todo list. Every tool acts for the user whose token this is; "
-    "user_id, when given, must be that user. Find a task's id with list_tasks (q= searches titles)."
+    "user_id, when given, must be that user. Find a task's id with list_tasks (q= searches titles), "
+    "and the user's lists with list_lists."
 )
 
 

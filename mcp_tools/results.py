@@ -6,8 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from handlers.common.lists import ListOut
 from handlers.common.schemas import TaskOut
-from models import Task
+from models import Task, TodoList
 
 
 class TaskAnswer(BaseModel):
@@ -36,6 +37,10 @@ class Updated(TaskAnswer):
     status: Literal["updated"]
 
 
+class Moved(TaskAnswer):
+    status: Literal["moved"]
+
+
 class Deleted(BaseModel):
     task_id: int
     status: Literal["deleted"]
@@ -60,6 +65,21 @@ class RefusedTask(BaseModel):
 class AddedTasks(BaseModel):
     created: list[AddedTask]
     errors: list[RefusedTask]
+
+
+class Lists(BaseModel):
+    lists: list[ListOut]
+
+
+class CreatedList(BaseModel):
+    list_id: int
+    status: Literal["created"]
+    name: str
+    list: ListOut
+
+
+def list_answer(status: str, todo_list: TodoList, list_json: dict[str, Any]) -> dict[str, Any]:
+    return {"list_id": todo_list.id, "status": status, "name": todo_list.name, "list": list_json}
 
 
 def task_answer(status: str, task: Task, task_json: dict[str, Any]) -> dict[str, Any]:

@@ -4,11 +4,12 @@ from models.access_token import AccessToken
 from models.base import BaseModel, bound_database, database_proxy, utc_now
 from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
+from models.lists import TodoList
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
 from models.user import DeletedUser, User
 
-MODELS = (User, Task, TaskTag, LoginThrottle, DeletedUser, Tombstone, IdempotencyKey, AccessToken)
+MODELS = (User, TodoList, Task, TaskTag, LoginThrottle, DeletedUser, Tombstone, IdempotencyKey, AccessToken)
 
 __all__ = [
     "MODELS",
@@ -21,6 +22,7 @@ __all__ = [
     "LoginThrottle",
     "Task",
     "TaskTag",
+    "TodoList",
     "Tombstone",
     "User",
     "bound_database",

@@ -13,6 +13,7 @@ import peewee
 
 from models.base import bound_database
 from models.database import is_sqlite
+from models.lists import TodoList
 from models.statements import Statement
 from models.task import Task, TaskTag
 from models.user import User
@@ -83,6 +84,25 @@ def tags_insert_query(*pairs: object) -> peewee.ModelInsert:
     return TaskTag.insert_many(rows)
 
 
+def list_counts_query(
+    tasks: int, open_tasks: int, seq: int, list_id: int, user_id: str
+) -> peewee.ModelUpdate:
+    """Add to a list's counts, as a change of the list."""
+    counts = {
+        TodoList.task_count: TodoList.task_count + tasks,
+        TodoList.open_count: TodoList.open_count + open_tasks,
+        TodoList.version: TodoList.version + peewee.SQL("1"),
+        TodoList.change_seq: seq,
+    }
+    return TodoList.update(counts).where((TodoList.id == list_id) & (TodoList.user == user_id))
+
+
+def last_key_query(list_id: int, *parent_id: int) -> peewee.ModelSelect[Task]:
+    """The greatest position key among the top-level tasks of a list, or a parent's subtasks."""
+    parent = Task.parent == parent_id[0] if parent_id else Task.parent.is_null()
+    return Task.select(peewee.fn.MAX(Task.sort_key)).where((Task.list == list_id) & parent)
+
+
 USER_BY_ID = Statement(user_query)
 USER_BY_ID_FOR_UPDATE = Statement(user_for_update_query)
 SET_TASKS_VERSION = Statement(tasks_version_query)
@@ -92,6 +112,8 @@ TAGS_OF_TASKS = Statement(tags_query)
 UPDATE_TASK = Statement(task_update_query)
 INSERT_TASK = Statement(task_insert_query)
 INSERT_TAGS = Statement(tags_insert_query)
+COUNT_LIST_TASKS = Statement(list_counts_query)
+LAST_KEY = Statement(last_key_query)
 
 
 def user_by_id(user_id: str, *, for_update: bool = False) -> User | None:
@@ -127,3 +149,10 @@ def insert_task_row(task: Task) -> None:
 def insert_tags(task_id: int, names: list[str]) -> None:
     if names:
         INSERT_TAGS.execute(*(value for name in names for value in (task_id, name)), shape=len(names))
+
+
+def last_key(list_id: int, parent_id: int | None) -> str | None:
+    """The position key of the last of these siblings (None: there are none)."""
+    values = (list_id,) if parent_id is None else (list_id, parent_id)
+    ((key,),) = LAST_KEY.rows(*values, shape=len(values))
+    return key if key is None else str(key)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 import peewee
 
 from models.base import BaseModel, utc_now
+from models.lists import TodoList
 from models.user import User
 
 PRIORITY_RANKS = {"low": 1, "medium": 2, "high": 3}
@@ -31,9 +32,20 @@ class Task(BaseModel):
     version = peewee.BigIntegerField(default=1)
     # The user's change sequence (User.tasks_version) at the last change: the change feed's order.
     change_seq = peewee.BigIntegerField(default=0)
+    # The list it is in (set for every task; a subtask is in its parent's), its parent task
+    # (null at the top), and where it sorts among its siblings (handlers/common/positions.py).
+    list = peewee.ForeignKeyField(
+        TodoList, column_name="list_id", on_delete="CASCADE", null=True, index=False
+    )
+    parent = peewee.ForeignKeyField(
+        "self", column_name="parent_id", on_delete="CASCADE", null=True, index=True
+    )
+    sort_key = peewee.CharField(max_length=255, null=True)
 
-    if TYPE_CHECKING:
-        user_id: str  # the foreign key's own value, as peewee names it
+    if TYPE_CHECKING:  # the foreign keys' own values, as peewee names them
+        user_id: str
+        list_id: int
+        parent_id: int | None
 
     class Meta:
         table_name = "tasks"
@@ -45,6 +57,9 @@ class Task(BaseModel):
             (("user", "position", "id"), False),
             (("user", "completed", "created_at"), False),
             (("user", "change_seq", "id"), False),
+            (("list", "parent", "sort_key", "id"), False),
+            (("list", "created_at", "id"), False),
+            (("user", "sort_key", "id"), False),
         )
 
 

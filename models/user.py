@@ -25,6 +25,8 @@ class User(BaseModel):
     # while it holds this row's lock, so the numbers commit in order. Tasks and tombstones carry
     # the number of their last change (the change feed), and list caches and ETags key on it.
     tasks_version = peewee.BigIntegerField(default=0)
+    # The user's Inbox (models/lists.py): set with the first request that needs it.
+    default_list_id = peewee.BigIntegerField(null=True)
     created_at = peewee.DateTimeField(default=utc_now)
 
     class Meta:

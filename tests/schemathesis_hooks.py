@@ -10,7 +10,10 @@
   - an Idempotency-Key is a client's own for one request (the same key with another request is
     a 422 by design, tests/test_sync.py): each generated one is made unique;
   - the change feed's `since` is a cursor the service signed, which no generated string is: the
-    feed is asked without one (tests/test_sync.py covers cursors).
+    feed is asked without one (tests/test_sync.py covers cursors);
+  - a list or task a body or query names (`list_id`, `parent_id`, `after`, `move_to`) must be
+    the caller's, which no generated id is (a 422 on that field by design): well-formed ones are
+    left out (tests/test_lists.py covers them); malformed ones stay, to be refused.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ schemathesis.openapi.format(
 )
 
 UNIQUE = itertools.count()
+REFERENCES = ("list_id", "parent_id", "after", "move_to")  # a list or task of the caller's
 
 
 @schemathesis.hook
@@ -51,4 +55,18 @@ def map_case(context: Any, case: Any) -> Any:
         case.headers["Idempotency-Key"] = f"{key}~{next(UNIQUE)}"
     if path.endswith("/changes") and isinstance(case.query, dict):
         case.query.pop("since", None)
+    for fields in (body, case.query if isinstance(case.query, dict) else {}):
+        if case.method.upper() != "GET":
+            for name in REFERENCES:
+                if is_id(fields.get(name)):  # an invalid one stays: a negative case stays negative
+                    del fields[name]
     return case
+
+
+def is_id(value: object) -> bool:
+    """A well-formed id, in a JSON body (an integer) or a query (digits)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():  # JSON Schema's integers include 3.0
+        value = int(value)
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**63

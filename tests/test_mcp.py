@@ -1,4 +1,4 @@
-"""/mcp through the official `mcp` client against a real server: the eight tools with their
+"""/mcp through the official `mcp` client against a real server: the eleven tools with their
 schemas and annotations, a scripted agent walking the Phase III commands (the state checked
 over REST after each step), JWTs and personal tokens of each scope, and nothing of another
 user's ever reachable or named."""
@@ -33,6 +33,9 @@ TOOLS = {
     "update_task",
     "delete_task",
     "add_tasks",
+    "list_lists",
+    "add_list",
+    "move_task",
 }
 
 
@@ -102,7 +105,10 @@ async def test_the_tools_their_schemas_and_annotations(server: Server) -> None:
     hints = {name: tool.annotations for name, tool in tools.items()}
     assert hints["list_tasks"].read_only_hint and hints["get_task"].read_only_hint
     assert hints["delete_task"].destructive_hint is True
-    for name in ("complete_task", "reopen_task", "update_task", "delete_task"):
+    assert hints["list_lists"].read_only_hint and not hints["add_list"].read_only_hint
+    assert {"list", "parent_id"} <= set(tools["add_task"].input_schema["properties"])
+    assert {"list", "parent_id"} <= set(tools["list_tasks"].input_schema["properties"])
+    for name in ("complete_task", "reopen_task", "update_task", "delete_task", "move_task"):
         assert hints[name].idempotent_hint is True, name
     assert not hints["add_task"].read_only_hint
 
@@ -167,13 +173,51 @@ async def test_an_agent_walks_the_phase_iii_commands(server: Server) -> None:
         assert [error["index"] for error in several["errors"]] == [1]
         assert several["errors"][0]["detail"].startswith("Argument title:")
     # An agent's changes are the REST API's: in the change feed, with versions.
-    feed = rest(server, token, "/api/changes")["changes"]
+    feed = [change for change in rest(server, token, "/api/changes")["changes"] if change["kind"] == "task"]
     assert {change["task"]["title"] for change in feed} == {
         "Buy groceries",
         "Call mom tonight",
         "Water plants",
         "Book dentist",
     }
+
+
+async def test_an_agent_works_with_lists_subtasks_and_order(server: Server) -> None:
+    """ "Add milk to my Groceries list", by the list's name in any case; a subtask; moving."""
+    token = signup(server, "lists-agent@example.com")["access_token"]
+    async with agent(server, token) as client:
+        lists = (await use(client, "list_lists"))["lists"]
+        assert [(item["name"], item["is_default"]) for item in lists] == [("Inbox", True)]
+        groceries = await use(client, "add_list", name="Groceries", color="green")
+        assert groceries["status"] == "created" and groceries["list"]["is_default"] is False
+        milk = await use(client, "add_task", title="Milk", list="groceries")
+        eggs = await use(client, "add_task", title="Eggs", list=groceries["list_id"])
+        assert milk["task"]["list_id"] == eggs["task"]["list_id"] == groceries["list_id"]
+        oat = await use(client, "add_task", title="Oat milk", parent_id=milk["task_id"])
+        assert (oat["task"]["parent_id"], oat["task"]["list_id"]) == (milk["task_id"], groceries["list_id"])
+        found = await use(client, "list_tasks", list="GROCERIES", parent_id=0, sort="position")
+        assert [task["title"] for task in found["tasks"]] == ["Milk", "Eggs"] and found["total"] == 2
+        moved = await use(client, "move_task", task_id=eggs["task_id"], after=0)
+        assert moved["status"] == "moved"
+        found = await use(client, "list_tasks", list="Groceries", parent_id=0, sort="position")
+        assert [task["title"] for task in found["tasks"]] == ["Eggs", "Milk"]
+        await use(client, "move_task", task_id=milk["task_id"], list="Inbox")
+        inbox_tasks = rest(server, token, f"/api/tasks?list_id={lists[0]['id']}&sort=position")
+        assert [task["title"] for task in inbox_tasks] == ["Milk", "Oat milk"]  # with its subtask
+        assert await refused(client, "add_task", title="x", list="Hardware") == (
+            "No list is called 'Hardware': list_lists shows them."
+        )
+        assert "already have a list" in await refused(client, "add_list", name="groceries")
+        assert "parent_id" in await refused(
+            client, "move_task", task_id=milk["task_id"], parent_id=oat["task_id"]
+        )
+    other = signup(server, "lists-other@example.com")["access_token"]
+    async with agent(server, other) as client:
+        assert await refused(client, "add_task", title="x", list=groceries["list_id"])
+        assert await refused(client, "move_task", task_id=eggs["task_id"], after=0) == (
+            f"Task {eggs['task_id']} was not found."
+        )
+    assert [item["name"] for item in rest(server, token, "/api/lists")] == ["Inbox", "Groceries"]
 
 
 async def test_failures_are_results_a_model_can_act_on(server: Server) -> None:

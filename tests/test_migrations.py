@@ -104,10 +104,12 @@ def test_cli_status_upgrade_downgrade(tmp_path: Path) -> None:
 
 
 def test_cli_create_writes_the_models_difference(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(
-        PROJECT_DIR, project, ignore=shutil.ignore_patterns(".venv", ".git", "data", "__pycache__", "tests")
-    )
+    """In copies of the project: a failing run must not leave a migration in this one."""
+    pristine, project = tmp_path / "pristine", tmp_path / "project"
+    for copy in (pristine, project):
+        shutil.copytree(
+            PROJECT_DIR, copy, ignore=shutil.ignore_patterns(".venv", ".git", "data", "__pycache__", "tests")
+        )
     task_model = project / "models" / "task.py"
     task_model.write_text(
         task_model.read_text().replace(
@@ -117,7 +119,7 @@ def test_cli_create_writes_the_models_difference(tmp_path: Path) -> None:
             1,
         )
     )
-    unchanged = cli("create", "nothing", data_dir=tmp_path / "a")
+    unchanged = cli("create", "nothing", data_dir=tmp_path / "a", cwd=pristine)
     assert unchanged.returncode == 1
     assert "nothing written" in unchanged.stdout
     created = cli("create", "add_colour", data_dir=tmp_path / "b", cwd=project)

@@ -118,6 +118,8 @@ def test_query_parameters_carry_their_limits(document: dict[str, Any]) -> None:
         "sort",
         "limit",
         "offset",
+        "list_id",
+        "parent_id",
     }
     user_path = document["paths"]["/api/{user_id}/tasks/{task_id}"]["get"]["parameters"]
     assert [p["name"] for p in user_path if p["in"] == "path"] == ["user_id", "task_id"]

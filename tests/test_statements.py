@@ -148,6 +148,9 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         priority=3,
         due_date=dt.datetime(2026, 1, 2, 8, 30),
         position=7,
+        list=21,
+        parent=31,
+        sort_key="a0V",
         created_at=dt.datetime(2026, 1, 3, 8, 30),
         updated_at=dt.datetime(2026, 1, 4, 8, 30),
         version=5,
@@ -162,6 +165,9 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         (queries.UPDATE_TASK, (*queries.column_values(task, queries.CHANGED), 11), None),
         (queries.INSERT_TASK, tuple(queries.column_values(task, queries.INSERTED)), None),
         (queries.INSERT_TAGS, (11, "home", 12, "work"), 2),
+        (queries.COUNT_LIST_TASKS, (1, -1, 41, 21, "u_a"), None),
+        (queries.LAST_KEY, (21,), 1),
+        (queries.LAST_KEY, (21, 31), 2),
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
         cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))

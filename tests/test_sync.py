@@ -264,6 +264,11 @@ def feed(client: TestClient, headers: dict[str, str], since: str | None = None, 
     return answer.json()
 
 
+def of_tasks(changes: list[Any]) -> list[Any]:
+    """The task entries (each change of a task's count is the Inbox's too: tests/test_lists.py)."""
+    return [change for change in changes if change["kind"] == "task"]
+
+
 @pytest.mark.parametrize("shape", SHAPES)
 def test_a_client_that_applies_every_answer_holds_the_servers_tasks(
     client: TestClient, ann: dict[str, str], shape: str
@@ -271,22 +276,23 @@ def test_a_client_that_applies_every_answer_holds_the_servers_tasks(
     api = prefix(client, ann, shape)
     ids = [create(client, ann, f"task {n}").json()["id"] for n in range(5)]
     full = client.get(f"{api}/changes", headers=ann).json()
-    assert [change["id"] for change in full["changes"]] == ids and full["has_more"] is False
-    held = {change["id"]: change["task"] for change in full["changes"]}
+    assert [change["id"] for change in of_tasks(full["changes"])] == ids and full["has_more"] is False
+    held = {change["id"]: change["task"] for change in of_tasks(full["changes"])}
     client.patch(f"/api/tasks/{ids[0]}", json={"title": "edited"}, headers=ann)
     client.delete(f"/api/tasks/{ids[1]}", headers=ann)
     client.patch(f"/api/tasks/{ids[0]}/complete", headers=ann)
     new = create(client, ann, "new").json()["id"]
     since = client.get(f"{api}/changes", params={"since": full["cursor"]}, headers=ann).json()
-    assert [(change["id"], change["op"]) for change in since["changes"]] == [
+    changed = of_tasks(since["changes"])
+    assert [(change["id"], change["op"]) for change in changed] == [
         (ids[1], "delete"),
         (ids[0], "upsert"),  # once, at its last change
         (new, "upsert"),
     ]
-    tombstone = since["changes"][0]
+    tombstone = changed[0]
     assert tombstone["task"] is None and tombstone["version"] == 2
-    assert since["changes"][1]["task"]["completed"] is True and since["changes"][1]["version"] == 3
-    for change in since["changes"]:
+    assert changed[1]["task"]["completed"] is True and changed[1]["version"] == 3
+    for change in changed:
         if change["op"] == "delete":
             held.pop(change["id"], None)
         else:
@@ -307,15 +313,20 @@ def follow(client: TestClient, headers: dict[str, str], cursor: str | None, limi
 def test_the_feed_pages_with_has_more_and_skips_nothing(client: TestClient, ann: dict[str, str]) -> None:
     ids = [create(client, ann, f"t{n}").json()["id"] for n in range(7)]
     pages = follow(client, ann, None, limit=3)
-    assert [len(page["changes"]) for page in pages] == [3, 3, 1]
-    assert [change["id"] for page in pages for change in page["changes"]] == ids
+    assert [len(page["changes"]) for page in pages] == [3, 3, 2]  # and the Inbox, once
+    changes = [change for page in pages for change in page["changes"]]
+    assert [change["id"] for change in of_tasks(changes)] == ids
+    # Within one change a list comes first: the Inbox at its last count, then the last task.
+    assert [change["kind"] for change in changes[-2:]] == ["list", "task"]
     client.delete("/api/tasks?completed=false", headers=ann)  # one change, seven tombstones
     pages = follow(client, ann, pages[-1]["cursor"], limit=3)
-    assert [len(page["changes"]) for page in pages] == [3, 3, 1]
-    assert [(change["id"], change["op"]) for page in pages for change in page["changes"]] == [
+    assert [len(page["changes"]) for page in pages] == [3, 3, 2]
+    changes = [change for page in pages for change in page["changes"]]
+    assert (changes[0]["kind"], changes[0]["list"]["task_count"]) == ("list", 0)
+    assert [(change["id"], change["op"]) for change in changes[1:]] == [
         (task_id, "delete") for task_id in ids
     ]
-    assert feed(client, ann)["changes"] == []  # a full sync from nothing leaves the deleted out
+    assert of_tasks(feed(client, ann)["changes"]) == []  # a full sync from nothing leaves the deleted out
 
 
 def test_unknown_and_expired_cursors(client: TestClient, ann: dict[str, str], settings: Settings) -> None:
@@ -413,12 +424,12 @@ def test_a_reused_id_keeps_the_feed_right(client: TestClient, ann: dict[str, str
     client.delete(f"/api/tasks/{old['id']}", headers=ann)
     new = create(client, ann, "new").json()
     held: dict[int, Any] = {}
-    for change in feed(client, ann, start)["changes"]:
+    for change in of_tasks(feed(client, ann, start)["changes"]):
         if change["op"] == "delete":
             held.pop(change["id"], None)
         else:
             held[change["id"]] = change["task"]
     assert held == {new["id"]: new}
     assert client.delete(f"/api/tasks/{new['id']}", headers=ann).status_code == 204
-    last = feed(client, ann, start)["changes"]
+    last = of_tasks(feed(client, ann, start)["changes"])
     assert [change["op"] for change in last if change["id"] == new["id"]][-1] == "delete"

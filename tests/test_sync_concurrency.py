@@ -72,11 +72,11 @@ def write_load(servers: list[Server], token: str, seed: int) -> None:
 
 
 class Follower:
-    """A client keeping a copy of the tasks from the change feed alone."""
+    """A client keeping a copy of the tasks and lists from the change feed alone."""
 
     def __init__(self, servers: list[Server], token: str) -> None:
         self.servers, self.token = servers, token
-        self.tasks: dict[int, dict[str, Any]] = {}
+        self.held: dict[str, dict[int, dict[str, Any]]] = {"task": {}, "list": {}}  # by kind, by id
         self.cursor: str | None = None
         self.polls = 0
         self.more = True
@@ -89,10 +89,11 @@ class Follower:
         answer = call("GET", f"{base}/api/changes{query}", None, self.token)
         assert answer.status == 200, answer.body
         for change in answer.body["changes"]:
+            held = self.held[change["kind"]]
             if change["op"] == "delete":
-                self.tasks.pop(change["id"], None)
+                held.pop(change["id"], None)
             else:
-                self.tasks[change["id"]] = without_url(change["task"])
+                held[change["id"]] = without_url(change[change["kind"]])
         self.cursor = answer.body["cursor"]
         self.more = answer.body["has_more"]
 
@@ -102,9 +103,9 @@ class Follower:
             self.poll()
 
 
-def without_url(task: dict[str, Any]) -> dict[str, Any]:
-    """A task as either process shows it (its `url` names the address it was asked at)."""
-    return {key: value for key, value in task.items() if key != "url"}
+def without_url(entity: dict[str, Any]) -> dict[str, Any]:
+    """A task or list as either process shows it (its `url` names the address it was asked at)."""
+    return {key: value for key, value in entity.items() if key != "url"}
 
 
 def test_a_feed_follower_ends_with_exactly_the_servers_tasks(servers: list[Server]) -> None:
@@ -119,8 +120,15 @@ def test_a_feed_follower_ends_with_exactly_the_servers_tasks(servers: list[Serve
         writer.join()
     follower.catch_up()
     listed = call("GET", f"{servers[1].base}/api/tasks?limit=1000", None, token)
-    assert follower.tasks == {task["id"]: without_url(task) for task in listed.body}
-    assert len(follower.tasks) > 10 and follower.polls > 20
+    assert follower.held["task"] == {task["id"]: without_url(task) for task in listed.body}
+    assert len(follower.held["task"]) > 10 and follower.polls > 20
+    # The Inbox's counts too, kept by every writer on both processes.
+    (inbox,) = call("GET", f"{servers[0].base}/api/lists", None, token).body
+    assert follower.held["list"] == {inbox["id"]: without_url(inbox)}
+    assert (inbox["task_count"], inbox["open_count"]) == (
+        len(listed.body),
+        sum(1 for task in listed.body if not task["completed"]),
+    )
     # Nothing more to hear, and both processes give the list the same ETag (asked for at one
     # address, as a load balancer in front of them would: a task's url is part of the page).
     follower.poll()

@@ -9,6 +9,7 @@ from handlers.common import db
 from handlers.common.crud.tokens import PREFIX as PERSONAL_PREFIX
 from handlers.common.crud.tokens import digest, personal_principal, record_use
 from handlers.common.errors import ApiError, unauthorized
+from handlers.common.headers import header
 from handlers.common.loop_reader import UserState
 from handlers.common.request_context import note_user
 from handlers.common.services import services_of
@@ -25,7 +26,8 @@ async def authenticate(request: Request, scope: str | None = None) -> Principal:
     if principal is None:
         principal = request.scope[PRINCIPAL] = await verify_bearer(request)
         note_user(principal.subject)
-    require_scope(principal, scope)
+    if scope is not None and scope not in principal.scopes:
+        require_scope(principal, scope)
     path_user = request.path_params.get("user_id")
     if path_user is not None and path_user != principal.subject:
         raise ApiError(403, "The user in the path is not the token's user")
@@ -34,7 +36,7 @@ async def authenticate(request: Request, scope: str | None = None) -> Principal:
 
 async def verify_bearer(request: Request) -> Principal:
     """A personal access token (read from the database: a revocation holds at once), or a JWT."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    scheme, _, token = (header(request, b"authorization") or "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise unauthorized()

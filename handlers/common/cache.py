@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common.conditions import Condition, page_etag
+from handlers.common.headers import header
 from handlers.common.metrics import Metrics
 from handlers.common.responses import PreparedResponse
 
@@ -74,7 +75,7 @@ def known_answer(
 def page_address(request: Request) -> PageAddress:
     """The address a page was asked at, as its body depends on it: links and urls are absolute."""
     scope = request.scope
-    host = request.headers.get("host") or scope.get("server")
+    host = header(request, b"host") or scope.get("server")
     return (scope["scheme"], host, scope.get("root_path", ""), scope["path"], scope["query_string"])
 
 

@@ -1,6 +1,6 @@
 """ETags and the conditional request headers (RFC 9110, 13.1.1 and 13.1.2).
 
-A task's ETag names its version; a list page's names the user's change sequence and the exact
+A task's or list's ETag names its version; a list page's names the user's change sequence and the exact
 address asked for, so every worker and replica gives the same page the same ETag, and a new one
 after any change of the user's tasks. `If-Match` compares strongly (a weak ETag never matches),
 `If-None-Match` weakly, as the RFC says.
@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.common.errors import ApiError
-from models import Task
+from handlers.common.headers import header
+from models import Task, TodoList
 
 # One entity-tag of a list: optional W/, then a quoted string of the characters RFC 9110 allows.
 ENTITY_TAG = re.compile(r'\s*(W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
@@ -59,18 +60,18 @@ def parse_condition(value: str | None) -> Condition | None:
 
 
 def if_match(request: Request) -> Condition | None:
-    return parse_condition(request.headers.get("if-match"))
+    return parse_condition(header(request, b"if-match"))
 
 
 def if_none_match(request: Request) -> Condition | None:
-    return parse_condition(request.headers.get("if-none-match"))
+    return parse_condition(header(request, b"if-none-match"))
 
 
-def task_etag(task: Task) -> str:
-    """The version, and the task's creation time (a SQLite id can be used again after the
-    highest one is deleted: the new task must not match the old one's ETag)."""
-    created = int(task.created_at.replace(tzinfo=dt.UTC).timestamp() * 1_000_000)
-    return f'"{task.version}.{created:x}"'
+def etag_of(entity: Task | TodoList) -> str:
+    """The version, and the creation time (a SQLite id can be used again after the highest
+    one is deleted: the new task or list must not match the old one's ETag)."""
+    created = int(entity.created_at.replace(tzinfo=dt.UTC).timestamp() * 1_000_000)
+    return f'"{entity.version}.{created:x}"'
 
 
 def page_etag(key: tuple[object, ...]) -> str:

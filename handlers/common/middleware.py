@@ -39,8 +39,9 @@ logger = logging.getLogger("todo_api.errors")
 
 class RequestMiddleware:
     """Each request's id (the caller's when sane, else a new one) in `current_request` and in
-    the `X-Request-ID` header, the security headers, and, when enabled, the access log line and
-    the request metrics. Outside CORS and the error layer, so their answers get all of it too."""
+    the `X-Request-ID` header, the security headers, `Vary: Origin` for a request without an
+    Origin (CORSMiddleware's part of it), and, when enabled, the access log line and the request
+    metrics. Outside CORS and the error layer, so their answers get all of it too."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics | None = None, access_log: bool = False) -> None:
         self.app = app
@@ -53,15 +54,17 @@ class RequestMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        info = RequestInfo(incoming_request_id(scope) or new_request_id())
+        request_id, has_origin = read_headers(scope)
+        info = RequestInfo(request_id or new_request_id())
         context = current_request.set(info)
         added_headers = [(b"x-request-id", info.id.encode()), *SECURITY_HEADERS]
-        started, status = time.perf_counter(), 500
+        if not has_origin:
+            added_headers.append(VARY_ORIGIN)
+        started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
+                info.status = message["status"]
                 # A new list: a response's own header list may be sent again.
                 message["headers"] = [*message.get("headers", ()), *added_headers]
             await send(message)
@@ -70,7 +73,7 @@ class RequestMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             if self.metrics is not None or self.access_log:
-                self.record(scope, status, time.perf_counter() - started, info)
+                self.record(scope, info.status or 500, time.perf_counter() - started, info)
             current_request.reset(context)
 
     def record(self, scope: Scope, status: int, seconds: float, info: RequestInfo) -> None:
@@ -108,21 +111,13 @@ class ErrorMiddleware:
             await self.app(scope, receive, send)
             return
         scope["app"] = self.router  # makes Starlette raise 404/405 instead of answering in text
-        started = False
-
-        async def send_noting_start(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
-            await self.app(scope, receive, send_noting_start)
+            await self.app(scope, receive, send)
         except Exception as exc:
-            if started:
+            info = current_request.get()  # RequestMiddleware's, outside this one
+            if info is None or info.status is not None:  # a response has begun: too late for another
                 raise
-            info = current_request.get()
-            response = error_response(exc, info.id if info else new_request_id(), scope)
-            await response(scope, receive, send)
+            await error_response(exc, info.id, scope)(scope, receive, send)
 
 
 def new_request_id() -> str:
@@ -131,12 +126,16 @@ def new_request_id() -> str:
     return f"{random.getrandbits(128):032x}"
 
 
-def incoming_request_id(scope: Scope) -> str | None:
+def read_headers(scope: Scope) -> tuple[str | None, bool]:
+    """The caller's request id when it is sane, and whether the request has an Origin."""
+    request_id, has_origin = None, False
     for name, value in scope["headers"]:
-        if name == b"x-request-id":
+        if name == b"x-request-id" and request_id is None:
             candidate = value.decode("latin-1")
-            return candidate if REQUEST_ID_PATTERN.fullmatch(candidate) else None
-    return None
+            request_id = candidate if REQUEST_ID_PATTERN.fullmatch(candidate) else ""
+        elif name == b"origin":
+            has_origin = True
+    return request_id or None, has_origin
 
 
 def error_response(exc: Exception, request_id: str, scope: Scope) -> JSONResponse:
@@ -159,21 +158,16 @@ class CORSMiddleware(cors.CORSMiddleware):
 
     One without it is no browser's cross-origin request: all CORS asks of its response is
     `Vary: Origin` (a browser may cache it and later make a cross-origin request for the same
-    address). That header is added here as is, without Starlette's parsing and rewriting of the
-    response's headers, a large part of a cached list request's work (bench/README.md).
+    address), which RequestMiddleware adds with its own headers, without Starlette's parsing
+    and rewriting of the response's headers, a large part of a cached list request's work
+    (bench/README.md).
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or any(name == b"origin" for name, _ in scope["headers"]):
             await super().__call__(scope, receive, send)
             return
-        await self.app(scope, receive, functools.partial(send_with_vary, send))
-
-
-async def send_with_vary(send: Send, message: Message) -> None:
-    if message["type"] == "http.response.start":
-        message["headers"] = [*message.get("headers", ()), VARY_ORIGIN]
-    await send(message)
+        await self.app(scope, receive, send)
 
 
 class ForwardedHeadersMiddleware:

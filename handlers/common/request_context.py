@@ -15,6 +15,7 @@ from dataclasses import dataclass
 class RequestInfo:
     id: str
     user_id: str | None = None  # the token's subject, once `authenticate` has verified it
+    status: int | None = None  # the response's, once it has begun
 
 
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)

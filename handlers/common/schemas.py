@@ -182,6 +182,8 @@ DueDate = Annotated[dt.datetime | None, BeforeValidator(parse_iso_datetime), Aft
 DueBound = Annotated[
     dt.datetime | None, BeforeValidator(parse_iso_datetime), AfterValidator(to_naive_utc_bound)
 ]
+EntityId = Annotated[StrictInt, Field(ge=1, le=INT64_MAX), BeforeValidator(integral)]  # a task's or list's
+QueryId = Annotated[int, Field(ge=1, le=INT64_MAX)]  # the same in a query string (text)
 Order = Annotated[StrictInt, Field(ge=-INT64_MAX, le=INT64_MAX), BeforeValidator(integral)] | None
 Completed = Annotated[StrictBool, BeforeValidator(not_null)]
 PriorityField = Annotated[Priority, BeforeValidator(not_null)]
@@ -189,7 +191,7 @@ PriorityField = Annotated[Priority, BeforeValidator(not_null)]
 
 def hide_null_defaults(schema: dict[str, Any]) -> None:
     """Fields that may be left out but not sent as null have no default to document."""
-    for name in ("title", "completed", "priority", "tags"):
+    for name in ("title", "completed", "priority", "tags", "list_id"):
         schema["properties"][name].pop("default", None)
 
 
@@ -205,6 +207,24 @@ class TaskPatch(BaseModel):
     due_date: DueDate = None
     tags: Tags = None  # type: ignore[assignment]
     order: Order = None
+    list_id: Annotated[EntityId, BeforeValidator(not_null)] = Field(
+        default=None,  # type: ignore[assignment]
+        description="one of your lists (default: your Inbox); a new list puts the task last in it",
+    )
+    parent_id: EntityId | None = Field(
+        default=None, description="a task of yours, or null for none; a subtask is in its parent's list"
+    )
+
+
+class TaskMove(BaseModel):
+    """Where a task goes: `after` a sibling (null: first; left out: last), in `list_id` and
+    under `parent_id` (each left out: where it is)."""
+
+    list_id: Annotated[EntityId, BeforeValidator(not_null)] = None  # type: ignore[assignment]
+    parent_id: EntityId | None = Field(default=None, description="null: a top-level task")
+    after: EntityId | None = Field(default=None, description="a sibling's id; null: first; left out: last")
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: schema["properties"]["list_id"].pop("default"))
 
 
 class TaskReplace(TaskPatch):
@@ -243,6 +263,8 @@ SortKey = Literal[
     "-title",
     "order",
     "-order",
+    "position",
+    "-position",
 ]
 
 
@@ -254,6 +276,10 @@ class TaskListQuery(BaseModel):
     tag: Tag | None = None
     due_before: DueBound = None
     due_after: DueBound = None
+    list_id: QueryId | None = Field(default=None, description="only the tasks of this list")
+    parent_id: QueryId | Literal["none"] | None = Field(
+        default=None, description="only the subtasks of this task, or `none`: only top-level tasks"
+    )
     sort: SortKey = "-created_at"
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0, le=2**62)
@@ -284,6 +310,9 @@ class TaskOut(BaseModel):
     due_date: dt.datetime | None
     tags: list[str]
     order: int | None
+    list_id: int
+    parent_id: int | None
+    position: str = Field(description="sorts the task among its siblings (server-owned; see move)")
     url: str
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.conditions import task_etag
+from handlers.common.conditions import etag_of
 from handlers.common.errors import not_found, validation_error
 from handlers.common.responses import iso, json_response
 from handlers.common.schemas import INT64_MAX
@@ -42,6 +42,9 @@ def task_json(task: Task, tags: list[str], base_url: str) -> dict[str, Any]:
         "due_date": iso(task.due_date),
         "tags": tags,
         "order": task.position,
+        "list_id": task.list_id,
+        "parent_id": task.parent_id,
+        "position": task.sort_key,
         "url": task_url(base_url, task.id),
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
@@ -55,7 +58,7 @@ def task_response(
     """One task as JSON, with its ETag (and `Location` when it was just created)."""
     body = task_json(task, tags, base_url(request))
     extra = {"Location": body["url"]} if status == 201 else {}
-    return json_response(body, status=status, headers={"ETag": task_etag(task), **extra, **(headers or {})})
+    return json_response(body, status=status, headers={"ETag": etag_of(task), **extra, **(headers or {})})
 
 
 def task_url(base_url: str, task_id: int) -> str:

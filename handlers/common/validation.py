@@ -71,7 +71,10 @@ async def read_json(request: Request, limit: int, *, required: bool = True) -> A
         return None
     if not is_json_media_type(request.headers.get("content-type", "")):
         raise ApiError(415, "Request body must be JSON (Content-Type: application/json)")
-    return decode_json(body)
+    data = decode_json(body)
+    if data is None and not required:  # `null` is a body, not the absence of one
+        raise ApiError(422, [{"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}])
+    return data
 
 
 def validate(model: type[ModelT], data: Any, location: str) -> ModelT:

@@ -84,3 +84,33 @@ CREATE UNIQUE INDEX `accesstoken_token_hash` ON `access_tokens` (`token_hash`);
 CREATE INDEX `accesstoken_user_id_created_at` ON `access_tokens` (`user_id`, `created_at`);
 
 UPDATE alembic_version SET version_num='007_access_tokens' WHERE alembic_version.version_num = '006_write_safety';
+
+-- Running upgrade 007_access_tokens -> 008_lists_subtasks
+
+CREATE TABLE IF NOT EXISTS `lists` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `user_id` VARCHAR(128) NOT NULL, `name` VARCHAR(100) NOT NULL, `name_key` VARCHAR(400) NOT NULL, `color` VARCHAR(16), `position` VARCHAR(255) NOT NULL, `task_count` INTEGER NOT NULL, `open_count` INTEGER NOT NULL, `version` BIGINT NOT NULL, `change_seq` BIGINT NOT NULL, `created_at` DATETIME(6) NOT NULL, `updated_at` DATETIME(6) NOT NULL, FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE UNIQUE INDEX `todolist_user_id_name_key` ON `lists` (`user_id`, `name_key`);
+
+CREATE INDEX `todolist_user_id_position_id` ON `lists` (`user_id`, `position`, `id`);
+
+CREATE INDEX `todolist_user_id_change_seq_id` ON `lists` (`user_id`, `change_seq`, `id`);
+
+ALTER TABLE users ADD COLUMN default_list_id BIGINT;
+
+ALTER TABLE tasks ADD COLUMN list_id BIGINT, ADD COLUMN parent_id BIGINT;
+
+ALTER TABLE tasks ADD CONSTRAINT fk_tasks_list_id_refs_lists FOREIGN KEY (list_id) REFERENCES lists (id) ON DELETE CASCADE;
+
+ALTER TABLE tasks ADD CONSTRAINT fk_tasks_parent_id_refs_tasks FOREIGN KEY (parent_id) REFERENCES tasks (id) ON DELETE CASCADE;
+
+ALTER TABLE tasks ADD COLUMN sort_key VARCHAR(255);
+
+CREATE INDEX `tasks_list_id_parent_id_sort_key_id` ON `tasks` (`list_id`, `parent_id`, `sort_key`, `id`);
+
+CREATE INDEX `tasks_list_id_created_at_id` ON `tasks` (`list_id`, `created_at`, `id`);
+
+CREATE INDEX `tasks_user_id_sort_key_id` ON `tasks` (`user_id`, `sort_key`, `id`);
+
+CREATE INDEX `tasks_parent_id` ON `tasks` (`parent_id`);
+
+UPDATE alembic_version SET version_num='008_lists_subtasks' WHERE alembic_version.version_num = '007_access_tokens';

@@ -1,36 +1,28 @@
-"""The user's change sequence, and the change feed read from it (inside a database call).
+"""The user's change sequence, and what one change writes besides its entities (inside a
+database call): tombstones, and the counts of the lists whose tasks it changes.
 
 Each transaction that changes a user's entities holds the user's row locked from its start
 (`current_user(..., for_update=True)`) and raises the row's `tasks_version` by one: that number
-is the change's sequence number, and every entity it touches (a task, a tombstone) records it as
-`change_seq`. Holding the lock until commit makes the numbers commit in their order: when a
-reader sees number S committed, every smaller number has committed too.
-
-The feed reads the user's current number S first, then the entities numbered after the cursor
-and at most S. A change numbered S or less is already visible to that second read; one numbered
-later is left for the next request, whose cursor says S. So no change committed after a cursor
-was handed out is ever skipped, whatever commits meanwhile on any worker or replica (a global
-autoincrement or a timestamp cannot promise that: their numbers are taken before commit).
+is the change's sequence number, and every entity it touches (a task, a list, a tombstone)
+records it as `change_seq`. Holding the lock until commit makes the numbers commit in their
+order: when a reader sees number S committed, every smaller number has committed too (the
+change feed, crud/feed.py, relies on it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import heapq
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
 import peewee
 
 from handlers.common.crud.users import current_user
-from handlers.common.cursors import START, Cursors, Position
 from handlers.common.tokens import Principal
-from models import Task, Tombstone, User, bound_database, queries, utc_now
+from models import Task, TodoList, Tombstone, User, bound_database, queries, utc_now
 from models.database import is_sqlite
-from models.queries import tags_by_task
 
 TASK = "task"
+LIST = "list"
 
 
 class ChangeSet:
@@ -53,21 +45,73 @@ class ChangeSet:
         task.version = 1 if created else task.version + 1
         task.change_seq = self.sequence()
 
-    def tasks_deleted(self, selected: peewee.ModelSelect[Task]) -> int:
-        """A tombstone for each task `selected` names, then the tasks themselves; how many."""
-        ids = [task.id for task in selected.select(Task.id)]
-        if not ids:
+    def list_written(self, todo_list: TodoList, *, created: bool = False) -> None:
+        todo_list.version = 1 if created else todo_list.version + 1
+        todo_list.change_seq = self.sequence()
+
+    def counted(self, list_id: int, tasks: int, open_tasks: int) -> bool:
+        """Add to a list's counts (a change of the list: its version moves); False when the
+        list is not the user's."""
+        return queries.COUNT_LIST_TASKS.execute(tasks, open_tasks, self.sequence(), list_id, self.user.id) > 0
+
+    def tasks_deleted(self, task_ids: list[int]) -> int:
+        """A tombstone for each task, then the tasks, then the lists' counts; how many went.
+        `task_ids` must hold the subtasks of each (`with_subtasks`): the foreign key's cascade
+        would delete them without a tombstone."""
+        if not task_ids:
             return 0
         seq, now = self.sequence(), utc_now()
-        for chunk in chunks(ids, 500):
+        counts: Counter[tuple[int, bool]] = Counter()
+        for chunk in chunks(task_ids, 500):
             forget_reused_ids(TASK, chunk)
             rows = Task.select(
                 peewee.Value(TASK), Task.id, Task.user, Task.version + 1, peewee.Value(seq), peewee.Value(now)
             ).where(Task.id.in_(chunk))
             fields = [Tombstone.kind, Tombstone.entity_id, Tombstone.user, Tombstone.version]
             Tombstone.insert_from(rows, [*fields, Tombstone.change_seq, Tombstone.deleted_at]).execute()
+            grouped = Task.select(Task.list, Task.completed, peewee.fn.COUNT(Task.id)).where(
+                Task.id.in_(chunk)
+            )
+            for list_id, completed, number in bound_database().execute(
+                grouped.group_by(Task.list, Task.completed)
+            ):
+                counts[(list_id, bool(completed))] += number
+        for chunk in chunks(task_ids, 500):
             Task.delete().where(Task.id.in_(chunk)).execute()
-        return len(ids)
+        for list_id in sorted({list_id for list_id, _ in counts}):
+            open_tasks = counts[(list_id, False)]
+            self.counted(list_id, -(open_tasks + counts[(list_id, True)]), -open_tasks)
+        return len(task_ids)
+
+    def list_deleted(self, todo_list: TodoList) -> None:
+        """A tombstone for the list, then the list (its tasks must be gone or moved first)."""
+        forget_reused_ids(LIST, [todo_list.id])
+        Tombstone.create(
+            kind=LIST,
+            entity_id=todo_list.id,
+            user=self.user.id,
+            version=todo_list.version + 1,
+            change_seq=self.sequence(),
+            deleted_at=utc_now(),
+        )
+        TodoList.delete().where(TodoList.id == todo_list.id).execute()
+
+
+def with_subtasks(task_ids: Iterable[int]) -> list[int]:
+    """The tasks and all their subtasks, at every level."""
+    found = list(dict.fromkeys(task_ids))
+    known, level = set(found), found
+    while level:
+        children = [
+            task.id
+            for chunk in chunks(level, 500)
+            for task in Task.select(Task.id).where(Task.parent.in_(chunk))
+            if task.id not in known
+        ]
+        known.update(children)
+        found += children
+        level = children
+    return found
 
 
 def forget_reused_ids(kind: str, entity_ids: list[int]) -> None:
@@ -87,104 +131,3 @@ def begin_change(principal: Principal) -> ChangeSet:
 def chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-KIND_RANKS = {TASK: 0}  # the order of kinds within one sequence number
-
-
-@dataclass(frozen=True)
-class Entry:
-    position: Position
-    kind: str
-    op: str  # "upsert" or "delete"
-    version: int
-    task: Task | None  # the current state, for an upsert
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    entries: list[Entry]
-    tags: dict[int, list[str]]  # of the tasks in `entries`
-    cursor: str  # what the next request continues from
-    has_more: bool
-
-
-def read_feed(principal: Principal, cursor: str | None, limit: int, cursors: Cursors) -> FeedPage:
-    """Entities changed after `cursor` (None: a full sync), each once with its latest state, in
-    the order of their last change. A full sync leaves tombstones out: it starts from nothing.
-
-    The next cursor keeps the time since when the client's copy is complete: the start of a
-    chain of `has_more` answers, or this answer's time when it holds everything.
-    """
-    user = current_user(principal)
-    upto = user.tasks_version  # read first: every change numbered up to it has committed
-    now = int(time.time())
-    after, complete_since = cursors.decode(user, cursor) if cursor is not None else (START, now)
-    sources = [live_tasks(user.id, after, upto, limit + 1)]
-    if cursor is not None:
-        sources.append(tombstones(user.id, after, upto, limit + 1))
-    entries = list(heapq.merge(*sources, key=lambda entry: entry.position))[: limit + 1]
-    has_more = len(entries) > limit
-    entries = entries[:limit]
-    if has_more:
-        next_cursor = cursors.encode(user, entries[-1].position, complete_since)
-    else:
-        next_cursor = cursors.encode(user, Position.complete(upto), now)
-    tags = tags_by_task(entry.task.id for entry in entries if entry.task is not None)
-    return FeedPage(entries, tags, next_cursor, has_more)
-
-
-def after_position(
-    seq: peewee.Field, entity_id: peewee.Field, rank: int, since: Position
-) -> peewee.ColumnBase:
-    """Rows of a kind of `rank` that come after `since` in the feed's order."""
-    if rank == since.rank:
-        same_seq: peewee.ColumnBase = entity_id > since.entity_id
-    else:
-        same_seq = peewee.Value(rank > since.rank)
-    return (seq > since.seq) | ((seq == since.seq) & same_seq)
-
-
-def live_tasks(user_id: str, since: Position, upto: int, limit: int) -> list[Entry]:
-    rank = KIND_RANKS[TASK]
-    rows = (
-        Task.select()
-        .where(
-            (Task.user == user_id)
-            & after_position(Task.change_seq, Task.id, rank, since)
-            & (Task.change_seq <= upto)
-        )
-        .order_by(Task.change_seq, Task.id)
-        .limit(limit)
-    )
-    return [
-        Entry(Position(task.change_seq, rank, task.id), TASK, "upsert", task.version, task) for task in rows
-    ]
-
-
-def tombstones(user_id: str, since: Position, upto: int, limit: int) -> list[Entry]:
-    rank = KIND_RANKS[TASK]
-    rows = (
-        Tombstone.select()
-        .where(
-            (Tombstone.user == user_id)
-            & (Tombstone.kind == TASK)
-            & after_position(Tombstone.change_seq, Tombstone.entity_id, rank, since)
-            & (Tombstone.change_seq <= upto)
-        )
-        .order_by(Tombstone.change_seq, Tombstone.entity_id)
-        .limit(limit)
-    )
-    return [
-        Entry(Position(row.change_seq, rank, row.entity_id), row.kind, "delete", row.version, None)
-        for row in rows
-    ]
-
-
-def purge_tombstones(before: dt.datetime, batch: int = 1000) -> int:
-    """Delete about `batch` of the tombstones older than `before` (background/maintenance.py);
-    how many went. Bounded by the deletion time of the batch's last one."""
-    oldest = Tombstone.select(Tombstone.deleted_at).where(Tombstone.deleted_at < before)
-    last = oldest.order_by(Tombstone.deleted_at).offset(batch - 1).limit(1).scalar()
-    bound = Tombstone.deleted_at < before if last is None else Tombstone.deleted_at <= last
-    return int(Tombstone.delete().where(bound).execute())

@@ -23,6 +23,7 @@ SORT_COLUMNS: dict[str, peewee.Field] = {
     "priority": Task.priority,  # the rank: low < medium < high
     "title": Task.title_key,  # the lower-cased title: case-insensitive
     "order": Task.position,
+    "position": Task.sort_key,  # the order within one list and parent
 }
 
 
@@ -67,6 +68,12 @@ def listing(user_id: str, query: TaskListQuery, key: PageKey) -> Listing:
 
 def filters(user_id: str, query: TaskListQuery) -> list[peewee.ColumnBase]:
     conditions: list[peewee.ColumnBase] = [Task.user == user_id]
+    if query.list_id is not None:
+        conditions.append(Task.list == query.list_id)
+    if query.parent_id == "none":
+        conditions.append(Task.parent.is_null())
+    elif query.parent_id is not None:
+        conditions.append(Task.parent == query.parent_id)
     if query.completed is not None:
         conditions.append(Task.completed == query.completed)
     if query.status != "all":

@@ -3,18 +3,20 @@
 Every change starts with `begin_change` (the user's row, locked), checks an If-Match against
 the task's ETag once the task's own row is locked, and numbers what it wrote (`ChangeSet`). A
 change that changes nothing (the values sent are the task's own) writes nothing: the version,
-`updated_at`, the change feed and the list ETags stay as they were.
+`updated_at`, the change feed and the list ETags stay as they were. Where a task may go (list,
+parent, position) is crud/tree.py's; each change here keeps its lists' counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from handlers.common.conditions import Condition, require_match, task_etag
-from handlers.common.crud.changes import ChangeSet, begin_change
+from handlers.common.conditions import Condition, etag_of, require_match
+from handlers.common.crud.changes import ChangeSet, begin_change, with_subtasks
+from handlers.common.crud.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
 from handlers.common.crud.users import current_user
 from handlers.common.errors import not_found
-from handlers.common.schemas import TaskCreate, TaskPatch
+from handlers.common.schemas import TaskCreate, TaskMove, TaskPatch
 from handlers.common.tokens import Principal
 from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 from models.queries import tags_by_task
@@ -38,25 +40,52 @@ def read_task(principal: Principal, task_id: int) -> TaskWithTags:
 
 def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
     change = begin_change(principal)
+    place = destination(change, None, placement(fields))
     now = utc_now()
     task = Task(user=change.user.id, created_at=now, updated_at=now)
+    task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, new_key(place)
     _, tags = apply_changes(task, [], fields, now)
     change.task_written(task, created=True)
     queries.insert_task_row(task)
     queries.insert_tags(task.id, tags)
+    change.counted(place.list_id, 1, 0 if task.completed else 1)
     return task, tags
 
 
 def update_task(
     principal: Principal, task_id: int, fields: TaskPatch, condition: Condition | None = None
 ) -> TaskWithTags:
-    """PUT and PATCH: apply the fields sent to the caller's task."""
+    """PUT and PATCH: apply the fields sent to the caller's task (a new list or parent puts it
+    after its new siblings)."""
     change, task = locked_task(principal, task_id, condition)
+    was_completed = task.completed
+    moved = move_elsewhere(change, task, placement(fields))
     tags = tags_by_task([task.id])[task.id]
-    changed, new_tags = apply_changes(task, tags, fields, utc_now())
-    if changed:
-        save(change, task, new_tags if "tags" in changed else None)
+    now = utc_now()
+    changed, new_tags = apply_changes(task, tags, fields, now)
+    if moved or changed:
+        task.updated_at = now
+        save(change, task, new_tags if "tags" in changed else None, was_completed)
     return task, new_tags
+
+
+def move_task(
+    principal: Principal, task_id: int, move: TaskMove, condition: Condition | None = None
+) -> TaskWithTags:
+    """Put the task right after sibling `after` (null: first; left out: last) in the list and
+    under the parent sent (left out: where it is)."""
+    change, task = locked_task(principal, task_id, condition)
+    after = move.after if "after" in move.model_fields_set else LAST
+    if move_to(change, task, placement(move), after):
+        task.updated_at = utc_now()
+        save(change, task, None, task.completed)
+    return task, tags_by_task([task.id])[task.id]
+
+
+def placement(fields: TaskPatch | TaskMove) -> dict[str, int | None]:
+    """The `list_id` and `parent_id` the client sent (crud/tree.py's `destination`)."""
+    sent = fields.model_fields_set
+    return {name: getattr(fields, name) for name in ("list_id", "parent_id") if name in sent}
 
 
 def complete_task(
@@ -69,24 +98,26 @@ def complete_task(
         now = utc_now()
         set_completed(task, wanted, now)
         task.updated_at = now
-        save(change, task, None)
+        save(change, task, None, not wanted)
     return task, tags_by_task([task.id])[task.id]
 
 
 def delete_task(principal: Principal, task_id: int, condition: Condition | None = None) -> Task:
-    """The task as it was before it went."""
+    """The task as it was before it went, with its subtasks."""
     change, task = locked_task(principal, task_id, condition)
-    change.tasks_deleted(Task.select().where(Task.id == task.id))
+    change.tasks_deleted(with_subtasks([task.id]))
     return task
 
 
 def delete_tasks(principal: Principal, completed: bool | None) -> int:
-    """All the caller's tasks, or those whose `completed` is as given; how many went."""
+    """All the caller's tasks, or those whose `completed` is as given (with their subtasks);
+    how many went."""
     change = begin_change(principal)
     condition = Task.user == change.user.id
     if completed is not None:
         condition &= Task.completed == completed
-    return change.tasks_deleted(Task.select().where(condition))
+    task_ids = [task.id for task in Task.select(Task.id).where(condition)]
+    return change.tasks_deleted(task_ids if completed is None else with_subtasks(task_ids))
 
 
 def locked_task(principal: Principal, task_id: int, condition: Condition | None) -> tuple[ChangeSet, Task]:
@@ -95,17 +126,21 @@ def locked_task(principal: Principal, task_id: int, condition: Condition | None)
     (If-Match) does not allow its current ETag."""
     change = begin_change(principal)
     task = owned_task(change.user.id, task_id, for_update=True)
-    require_match(condition, task_etag(task))
+    require_match(condition, etag_of(task))
     return change, task
 
 
-def save(change: ChangeSet, task: Task, tags: list[str] | None) -> None:
-    """Write `task` (and its tags when given) as one numbered change."""
+def save(change: ChangeSet, task: Task, tags: list[str] | None, was_completed: bool) -> None:
+    """Write `task` (and its tags when given) as one numbered change. Completing it completes
+    its open subtasks; its list's open count follows."""
     change.task_written(task)
     queries.update_task_row(task)
     if tags is not None:
         TaskTag.delete().where(TaskTag.task == task.id).execute()
         queries.insert_tags(task.id, tags)
+    if task.completed != was_completed:
+        opened = -1 - complete_subtasks(change, task) if task.completed else 1
+        change.counted(task.list_id, 0, opened)
 
 
 def apply_changes(

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate
+from handlers.common.crud.lists import create_list
+from handlers.common.endpoint import Endpoint
+from handlers.common.lists import ListCreate, ListOut, list_paths, list_response
+from handlers.common.services import services_of
+from handlers.common.tokens import TASKS_WRITE
+from handlers.common.validation import parse_body
+
+ENDPOINT = Endpoint(
+    method="POST",
+    paths=list_paths(),
+    summary="Create a list (last among the caller's)",
+    operation_id="create_list",
+    tag="lists",
+    scope=TASKS_WRITE,
+    status=201,
+    response=ListOut,
+    body=ListCreate,
+    errors=(400, 403, 409, 413, 415, 422),
+    response_headers={"Location": "the new list's URL", "ETag": "the list's version"},
+    description="409 when the caller has a list of that name (whatever its case), or 1,000 lists.",
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request, ENDPOINT.scope)
+    fields = await parse_body(request, ListCreate, services_of(request).settings.max_body_bytes)
+    todo_list, default_id = await db.write(request, create_list, principal, fields)
+    return list_response(request, todo_list, default_id, status=201)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate
+from handlers.common.conditions import etag_of, if_none_match, not_modified
+from handlers.common.crud.lists import read_list
+from handlers.common.endpoint import Endpoint
+from handlers.common.lists import ListOut, list_id_from_path, list_paths, list_response
+from handlers.common.tokens import TASKS_READ
+
+ENDPOINT = Endpoint(
+    method="GET",
+    paths=list_paths("/{list_id}"),
+    summary="Read one list",
+    operation_id="get_list",
+    tag="lists",
+    scope=TASKS_READ,
+    response=ListOut,
+    errors=(403, 404, 422),
+    conditional="if-none-match",
+    response_headers={"ETag": "the list's version"},
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request, ENDPOINT.scope)
+    todo_list, default_id = await db.read(request, read_list, principal, list_id_from_path(request))
+    if (unless := if_none_match(request)) and unless.matches_weakly(etag_of(todo_list)):
+        return not_modified(etag_of(todo_list))
+    return list_response(request, todo_list, default_id)

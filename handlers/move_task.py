@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate
+from handlers.common.conditions import if_match
+from handlers.common.crud.tasks import move_task
+from handlers.common.endpoint import Endpoint
+from handlers.common.schemas import TaskMove, TaskOut
+from handlers.common.services import services_of
+from handlers.common.tasks import task_id_from_path, task_paths, task_response
+from handlers.common.tokens import TASKS_WRITE
+from handlers.common.validation import parse_body
+
+ENDPOINT = Endpoint(
+    method="POST",
+    paths=task_paths("/{task_id}/move"),
+    summary="Move a task: after a sibling or first, into another list or under another parent",
+    operation_id="move_task",
+    tag="tasks",
+    scope=TASKS_WRITE,
+    response=TaskOut,
+    body=TaskMove,
+    errors=(400, 403, 404, 412, 413, 415, 422),
+    conditional="if-match",
+    response_headers={"ETag": "the task's version"},
+    description=(
+        "Only the moved task changes (its subtasks too when it changes list): the others keep their "
+        "position. 422 for a list or parent that is not the caller's, a cycle, or a fifth level."
+    ),
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request, ENDPOINT.scope)
+    task_id = task_id_from_path(request)
+    move = await parse_body(request, TaskMove, services_of(request).settings.max_body_bytes)
+    task, tags = await db.write(request, move_task, principal, task_id, move, if_match(request))
+    return task_response(request, task, tags)
