@@ -23,19 +23,24 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from background.fanout import fan_out
 from background.jobs import Job, running
 from background.maintenance import purge_expired
+from background.webhooks.dispatcher import deliver_webhooks
 from handlers import (
     batch,
     change_password,
     complete_task,
+    create_event_ticket,
     create_list,
     create_task,
     create_token,
+    create_webhook,
     delete_account,
     delete_list,
     delete_task,
     delete_tasks,
+    delete_webhook,
     docs,
     get_list,
     get_task,
@@ -45,6 +50,8 @@ from handlers import (
     list_lists,
     list_tasks,
     list_tokens,
+    list_webhook_deliveries,
+    list_webhooks,
     livez,
     login,
     me,
@@ -57,6 +64,7 @@ from handlers import (
     replace_task,
     revoke_token,
     signup,
+    stream_events,
 )
 from handlers.common.endpoint import Endpoint
 from handlers.common.idempotency import idempotent
@@ -98,13 +106,22 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     delete_list,
     list_changes,
     batch,
+    stream_events,
+    create_event_ticket,
+    create_webhook,
+    list_webhooks,
+    delete_webhook,
+    list_webhook_deliveries,
     signup,
     login,
     me,
     change_password,
     delete_account,
     create_token,
+    create_webhook,
     list_tokens,
+    list_webhook_deliveries,
+    list_webhooks,
     revoke_token,
     health,
     livez,
@@ -198,7 +215,7 @@ def make_lifespan(
 
 
 def background_jobs(app_metrics: Metrics | None) -> list[Job]:
-    jobs: list[Job] = [purge_expired, serve_mcp]
+    jobs: list[Job] = [purge_expired, serve_mcp, fan_out, deliver_webhooks]
     if app_metrics is not None:
         jobs.append(lambda _: flush_periodically(app_metrics))
     return jobs

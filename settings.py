@@ -102,6 +102,11 @@ class Settings:
     login_window_seconds: int
     idempotency_ttl_hours: int
     changes_retention_days: int
+    # Webhook URLs may name loopback and private addresses (tests, private networks).
+    webhook_allow_private: bool
+    # How long a process's claim on a webhook lasts unless renewed: after a crash, another
+    # process takes the webhook's deliveries up this long after.
+    webhook_claim_seconds: int
 
     @property
     def issued_token_issuer(self) -> str:
@@ -147,6 +152,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         login_window_seconds=parse_int(env, "LOGIN_WINDOW_SECONDS", 900, minimum=1),
         idempotency_ttl_hours=parse_int(env, "IDEMPOTENCY_TTL_HOURS", 24, minimum=1, maximum=24 * 365),
         changes_retention_days=parse_int(env, "CHANGES_RETENTION_DAYS", 30, minimum=1, maximum=3650),
+        webhook_allow_private=parse_bool(env, "WEBHOOK_ALLOW_PRIVATE", False),
+        webhook_claim_seconds=parse_int(env, "WEBHOOK_CLAIM_SECONDS", 60, minimum=15, maximum=3600),
     )
 
 

@@ -4,12 +4,27 @@ from models.access_token import AccessToken
 from models.base import BaseModel, bound_database, database_proxy, utc_now
 from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
+from models.events import Event, EventTicket, Webhook, WebhookAttempt
 from models.lists import TodoList
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
 from models.user import DeletedUser, User
 
-MODELS = (User, TodoList, Task, TaskTag, LoginThrottle, DeletedUser, Tombstone, IdempotencyKey, AccessToken)
+MODELS = (
+    User,
+    TodoList,
+    Task,
+    TaskTag,
+    LoginThrottle,
+    DeletedUser,
+    Tombstone,
+    IdempotencyKey,
+    AccessToken,
+    Event,
+    EventTicket,
+    Webhook,
+    WebhookAttempt,
+)
 
 __all__ = [
     "MODELS",
@@ -18,6 +33,8 @@ __all__ = [
     "AccessToken",
     "BaseModel",
     "DeletedUser",
+    "Event",
+    "EventTicket",
     "IdempotencyKey",
     "LoginThrottle",
     "Task",
@@ -25,6 +42,8 @@ __all__ = [
     "TodoList",
     "Tombstone",
     "User",
+    "Webhook",
+    "WebhookAttempt",
     "bound_database",
     "database_proxy",
     "open_database",

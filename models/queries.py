@@ -6,6 +6,7 @@ built by a named function of its values; the columns a task write sends come fro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -13,6 +14,7 @@ import peewee
 
 from models.base import bound_database
 from models.database import is_sqlite
+from models.events import Event
 from models.lists import TodoList
 from models.statements import Statement
 from models.task import Task, TaskTag
@@ -103,6 +105,10 @@ def last_key_query(list_id: int, *parent_id: int) -> peewee.ModelSelect[Task]:
     return Task.select(peewee.fn.MAX(Task.sort_key)).where((Task.list == list_id) & parent)
 
 
+def event_insert_query(user_id: str, type_name: str, at: dt.datetime, data: str) -> peewee.ModelInsert:
+    return Event.insert({Event.user: user_id, Event.type: type_name, Event.at: at, Event.data: data})
+
+
 USER_BY_ID = Statement(user_query)
 USER_BY_ID_FOR_UPDATE = Statement(user_for_update_query)
 SET_TASKS_VERSION = Statement(tasks_version_query)
@@ -114,6 +120,7 @@ INSERT_TASK = Statement(task_insert_query)
 INSERT_TAGS = Statement(tags_insert_query)
 COUNT_LIST_TASKS = Statement(list_counts_query)
 LAST_KEY = Statement(last_key_query)
+INSERT_EVENT = Statement(event_insert_query)
 
 
 def user_by_id(user_id: str, *, for_update: bool = False) -> User | None:

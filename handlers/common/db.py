@@ -106,7 +106,10 @@ async def run(services: Services, writes: bool, work: Callable[..., T], *args: o
 
     try:
         limiter = services.write_limiter if writes else services.db_limiter
-        return await anyio.to_thread.run_sync(in_transaction, limiter=limiter)
+        result = await anyio.to_thread.run_sync(in_transaction, limiter=limiter)
+        if writes:
+            services.hub.poke()  # its events, if it made any, reach this process's streams now
+        return result
     except UNREACHABLE as exc:
         logger.error("database unavailable: %s: %s", type(exc).__name__, exc)
         raise service_unavailable() from None

@@ -55,7 +55,7 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         request_id, has_origin = read_headers(scope)
-        info = RequestInfo(request_id or new_request_id())
+        info = RequestInfo(request_id or new_request_id(), scope=scope)
         context = current_request.set(info)
         added_headers = [(b"x-request-id", info.id.encode()), *SECURITY_HEADERS]
         if not has_origin:

@@ -10,15 +10,32 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from starlette.requests import Request
+from starlette.types import Scope
+
+# The root URL of what background work records (events' task urls), where no request is.
+DEFAULT_ROOT = "http://localhost:7860/"
+
 
 @dataclass
 class RequestInfo:
     id: str
     user_id: str | None = None  # the token's subject, once `authenticate` has verified it
     status: int | None = None  # the response's, once it has begun
+    scope: Scope | None = None  # the request's ASGI scope (its proxy headers applied)
+
+    def root_url(self) -> str:
+        """The service's URL as this request reached it."""
+        return DEFAULT_ROOT if self.scope is None else str(Request(self.scope).base_url)
 
 
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)
+
+
+def root_url() -> str:
+    """The service's URL as the current request reached it (background work: DEFAULT_ROOT)."""
+    info = current_request.get()
+    return DEFAULT_ROOT if info is None else info.root_url()
 
 
 def note_user(user_id: str) -> None:

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from handlers.common.cache import PageCache
 from handlers.common.cursors import Cursors
+from handlers.common.event_hub import EventHub
 from handlers.common.jwks import JWKSCache
 from handlers.common.loop_reader import LoopReader, open_loop_reader
 from handlers.common.metrics import Metrics
@@ -50,6 +51,7 @@ class Services:
     endpoints: tuple[Endpoint, ...] = field(default=())
     metrics: Metrics | None = None  # METRICS=true only
     mcp: MCPState = field(default_factory=MCPState)  # /mcp's server, started on first use
+    hub: EventHub = field(default_factory=EventHub)  # hands events on to this process's streams
     openapi: dict[str, Any] | None = None
 
 

@@ -114,3 +114,33 @@ CREATE INDEX `tasks_user_id_sort_key_id` ON `tasks` (`user_id`, `sort_key`, `id`
 CREATE INDEX `tasks_parent_id` ON `tasks` (`parent_id`);
 
 UPDATE alembic_version SET version_num='008_lists_subtasks' WHERE alembic_version.version_num = '007_access_tokens';
+
+-- Running upgrade 008_lists_subtasks -> 009_events
+
+CREATE TABLE IF NOT EXISTS `events` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `user_id` VARCHAR(128) NOT NULL, `type` VARCHAR(32) NOT NULL, `at` DATETIME(6) NOT NULL, `data` MEDIUMTEXT NOT NULL, FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX `event_at` ON `events` (`at`);
+
+CREATE INDEX `event_user_id_id` ON `events` (`user_id`, `id`);
+
+CREATE INDEX `event_at` ON `events` (`at`);
+
+CREATE INDEX `events_user_id_id` ON `events` (`user_id`, `id`);
+
+CREATE INDEX `events_at` ON `events` (`at`);
+
+CREATE TABLE IF NOT EXISTS `event_tickets` (`ticket_hash` VARCHAR(64) NOT NULL PRIMARY KEY, `user_id` VARCHAR(128) NOT NULL, `expires_at` DATETIME(6) NOT NULL, FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX `eventticket_expires_at` ON `event_tickets` (`expires_at`);
+
+CREATE TABLE IF NOT EXISTS `webhooks` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `user_id` VARCHAR(128) NOT NULL, `url` VARCHAR(2000) NOT NULL, `events` VARCHAR(400) NOT NULL, `secret` VARCHAR(100) NOT NULL, `created_at` DATETIME(6) NOT NULL, `active` BOOL NOT NULL, `cursor` BIGINT NOT NULL, `attempts` INTEGER NOT NULL, `failing_since` DATETIME(6), `next_attempt_at` DATETIME(6), `claimed_by` VARCHAR(64), `claimed_until` DATETIME(6), FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX `webhook_user_id_id` ON `webhooks` (`user_id`, `id`);
+
+CREATE INDEX `webhook_active_next_attempt_at` ON `webhooks` (`active`, `next_attempt_at`);
+
+CREATE TABLE IF NOT EXISTS `webhook_attempts` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `webhook_id` BIGINT NOT NULL, `event_id` BIGINT NOT NULL, `type` VARCHAR(32) NOT NULL, `attempt` INTEGER NOT NULL, `status_code` INTEGER, `error` VARCHAR(300), `at` DATETIME(6) NOT NULL, `next_attempt_at` DATETIME(6), FOREIGN KEY (`webhook_id`) REFERENCES `webhooks` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX `webhookattempt_webhook_id_id` ON `webhook_attempts` (`webhook_id`, `id`);
+
+UPDATE alembic_version SET version_num='009_events' WHERE alembic_version.version_num = '008_lists_subtasks';

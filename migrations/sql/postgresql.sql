@@ -115,4 +115,34 @@ CREATE INDEX "tasks_parent_id" ON "tasks" ("parent_id");
 
 UPDATE alembic_version SET version_num='008_lists_subtasks' WHERE alembic_version.version_num = '007_access_tokens';
 
+-- Running upgrade 008_lists_subtasks -> 009_events
+
+CREATE TABLE IF NOT EXISTS "events" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "type" VARCHAR(32) NOT NULL, "at" TIMESTAMP NOT NULL, "data" TEXT NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "event_at" ON "events" ("at");
+
+CREATE INDEX IF NOT EXISTS "event_user_id_id" ON "events" ("user_id", "id");
+
+CREATE INDEX IF NOT EXISTS "event_at" ON "events" ("at");
+
+CREATE INDEX "events_user_id_id" ON "events" ("user_id", "id");
+
+CREATE INDEX "events_at" ON "events" ("at");
+
+CREATE TABLE IF NOT EXISTS "event_tickets" ("ticket_hash" VARCHAR(64) NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "expires_at" TIMESTAMP NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "eventticket_expires_at" ON "event_tickets" ("expires_at");
+
+CREATE TABLE IF NOT EXISTS "webhooks" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "url" VARCHAR(2000) NOT NULL, "events" VARCHAR(400) NOT NULL, "secret" VARCHAR(100) NOT NULL, "created_at" TIMESTAMP NOT NULL, "active" BOOLEAN NOT NULL, "cursor" BIGINT NOT NULL, "attempts" INTEGER NOT NULL, "failing_since" TIMESTAMP, "next_attempt_at" TIMESTAMP, "claimed_by" VARCHAR(64), "claimed_until" TIMESTAMP, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "webhook_user_id_id" ON "webhooks" ("user_id", "id");
+
+CREATE INDEX IF NOT EXISTS "webhook_active_next_attempt_at" ON "webhooks" ("active", "next_attempt_at");
+
+CREATE TABLE IF NOT EXISTS "webhook_attempts" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "webhook_id" BIGINT NOT NULL, "event_id" BIGINT NOT NULL, "type" VARCHAR(32) NOT NULL, "attempt" INTEGER NOT NULL, "status_code" INTEGER, "error" VARCHAR(300), "at" TIMESTAMP NOT NULL, "next_attempt_at" TIMESTAMP, FOREIGN KEY ("webhook_id") REFERENCES "webhooks" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "webhookattempt_webhook_id_id" ON "webhook_attempts" ("webhook_id", "id");
+
+UPDATE alembic_version SET version_num='009_events' WHERE alembic_version.version_num = '008_lists_subtasks';
+
 COMMIT;

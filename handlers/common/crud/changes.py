@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 
 import peewee
 
+from events import list_deleted, task_deleted
+from handlers.common.crud.events import emit_list, emit_tasks
 from handlers.common.crud.users import current_user
 from handlers.common.tokens import Principal
 from models import Task, TodoList, Tombstone, User, bound_database, queries, utc_now
@@ -55,11 +57,12 @@ class ChangeSet:
         return queries.COUNT_LIST_TASKS.execute(tasks, open_tasks, self.sequence(), list_id, self.user.id) > 0
 
     def tasks_deleted(self, task_ids: list[int]) -> int:
-        """A tombstone for each task, then the tasks, then the lists' counts; how many went.
-        `task_ids` must hold the subtasks of each (`with_subtasks`): the foreign key's cascade
-        would delete them without a tombstone."""
+        """An event (their last state) and a tombstone for each task, then the tasks, then the
+        lists' counts; how many went. `task_ids` must hold the subtasks of each
+        (`with_subtasks`): the foreign key's cascade would delete them without either."""
         if not task_ids:
             return 0
+        emit_tasks(self, task_deleted.EVENT, task_ids)
         seq, now = self.sequence(), utc_now()
         counts: Counter[tuple[int, bool]] = Counter()
         for chunk in chunks(task_ids, 500):
@@ -84,7 +87,9 @@ class ChangeSet:
         return len(task_ids)
 
     def list_deleted(self, todo_list: TodoList) -> None:
-        """A tombstone for the list, then the list (its tasks must be gone or moved first)."""
+        """An event and a tombstone for the list, then the list (its tasks must be gone or
+        moved first)."""
+        emit_list(self, list_deleted.EVENT, todo_list)
         forget_reused_ids(LIST, [todo_list.id])
         Tombstone.create(
             kind=LIST,

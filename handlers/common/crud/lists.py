@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import peewee
 
+from events import list_created, list_updated, task_updated
 from handlers.common import positions
 from handlers.common.conditions import Condition, etag_of, require_match
 from handlers.common.crud.changes import ChangeSet, begin_change
+from handlers.common.crud.events import emit_list, emit_tasks
 from handlers.common.crud.users import current_user
 from handlers.common.db import require_write
 from handlers.common.errors import ApiError, not_found, validation_error
@@ -73,6 +75,7 @@ def inbox_id(change: ChangeSet) -> int:
         inbox = new_list(change, INBOX, None, positions.between(None, None))
         User.update(default_list_id=inbox.id).where(User.id == user.id).execute()
         user.default_list_id = inbox.id
+        emit_list(change, list_created.EVENT, inbox)
     return user.default_list_id
 
 
@@ -91,7 +94,9 @@ def create_list(principal: Principal, fields: ListCreate) -> ListAndDefault:
         raise ApiError(409, f"At most {MAX_LISTS} lists: delete one first")
     require_unused(user_id, fields.name)
     last = TodoList.select(peewee.fn.MAX(TodoList.position)).where(TodoList.user == user_id).scalar()
-    return new_list(change, fields.name, fields.color, positions.between(last, None)), default_id
+    todo_list = new_list(change, fields.name, fields.color, positions.between(last, None))
+    emit_list(change, list_created.EVENT, todo_list)
+    return todo_list, default_id
 
 
 def new_list(change: ChangeSet, name: str, color: str | None, position: str) -> TodoList:
@@ -114,21 +119,25 @@ def update_list(
     """Rename, recolour, or move (`after`: right after that list; null: first)."""
     change, todo_list = locked_list(principal, list_id, condition)
     sent = fields.model_fields_set
-    changed = False
+    changed = []
     if "name" in sent and fields.name != todo_list.name:
         if fields.name.lower() != todo_list.name_key:
             require_unused(change.user.id, fields.name)
-        todo_list.name, todo_list.name_key, changed = fields.name, fields.name.lower(), True
+        todo_list.name, todo_list.name_key = fields.name, fields.name.lower()
+        changed.append("name")
     if "color" in sent and fields.color != todo_list.color:
-        todo_list.color, changed = fields.color, True
+        todo_list.color = fields.color
+        changed.append("color")
     if "after" in sent and fields.after != todo_list.id:
         position = list_position_after(change.user.id, todo_list, fields.after)
-        changed = changed or position != todo_list.position
-        todo_list.position = position
+        if position != todo_list.position:
+            todo_list.position = position
+            changed.append("position")
     if changed:
         todo_list.updated_at = utc_now()
         change.list_written(todo_list)
         todo_list.save()
+        emit_list(change, list_updated.EVENT, todo_list, changed)
     return todo_list, change.user.default_list_id
 
 
@@ -179,13 +188,21 @@ def move_all_tasks(change: ChangeSet, source: TodoList, target: TodoList) -> Non
     """Every task of `source` into `target`: the top-level ones after the target's last, in
     their order; subtasks stay under their parents."""
     seq = change.sequence()
-    top = Task.select(Task.id).where((Task.list == source.id) & Task.parent.is_null())
+    in_source = Task.list == source.id
+    top = [
+        task.id
+        for task in Task.select(Task.id)
+        .where(in_source & Task.parent.is_null())
+        .order_by(Task.sort_key, Task.id)
+    ]
+    subtasks = [task.id for task in Task.select(Task.id).where(in_source & Task.parent.is_null(False))]
     key = last_key(target.id, None)
-    for task in top.order_by(Task.sort_key, Task.id):
+    for task_id in top:
         key = positions.between(key, None)
-        Task.update(sort_key=key).where(Task.id == task.id).execute()
-    moved = Task.update(list=target.id, version=Task.version + 1, change_seq=seq)
-    moved.where(Task.list == source.id).execute()
+        Task.update(sort_key=key).where(Task.id == task_id).execute()
+    Task.update(list=target.id, version=Task.version + 1, change_seq=seq).where(in_source).execute()
+    emit_tasks(change, task_updated.EVENT, top, ["list_id", "position"])
+    emit_tasks(change, task_updated.EVENT, subtasks, ["list_id"])
     change.counted(target.id, source.task_count, source.open_count)
     change.counted(source.id, -source.task_count, -source.open_count)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from events import task_completed, task_created, task_reopened, task_updated
 from handlers.common.conditions import Condition, etag_of, require_match
 from handlers.common.crud.changes import ChangeSet, begin_change, with_subtasks
+from handlers.common.crud.events import emit_task
 from handlers.common.crud.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
 from handlers.common.crud.users import current_user
 from handlers.common.errors import not_found
@@ -49,6 +51,7 @@ def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
     queries.insert_task_row(task)
     queries.insert_tags(task.id, tags)
     change.counted(place.list_id, 1, 0 if task.completed else 1)
+    emit_task(change, task_created.EVENT, task, tags)
     return task, tags
 
 
@@ -65,7 +68,7 @@ def update_task(
     changed, new_tags = apply_changes(task, tags, fields, now)
     if moved or changed:
         task.updated_at = now
-        save(change, task, new_tags if "tags" in changed else None, was_completed)
+        save(change, task, new_tags, [*changed, *moved], was_completed)
     return task, new_tags
 
 
@@ -76,10 +79,11 @@ def move_task(
     under the parent sent (left out: where it is)."""
     change, task = locked_task(principal, task_id, condition)
     after = move.after if "after" in move.model_fields_set else LAST
-    if move_to(change, task, placement(move), after):
+    tags = tags_by_task([task.id])[task.id]
+    if moved := move_to(change, task, placement(move), after):
         task.updated_at = utc_now()
-        save(change, task, None, task.completed)
-    return task, tags_by_task([task.id])[task.id]
+        save(change, task, tags, moved, task.completed)
+    return task, tags
 
 
 def placement(fields: TaskPatch | TaskMove) -> dict[str, int | None]:
@@ -94,12 +98,13 @@ def complete_task(
     """Set `completed`, or flip it when None (two toggles at once flip it twice, never once)."""
     change, task = locked_task(principal, task_id, condition)
     wanted = (not task.completed) if completed is None else completed
+    tags = tags_by_task([task.id])[task.id]
     if wanted != task.completed:
         now = utc_now()
         set_completed(task, wanted, now)
         task.updated_at = now
-        save(change, task, None, not wanted)
-    return task, tags_by_task([task.id])[task.id]
+        save(change, task, tags, ["completed"], not wanted)
+    return task, tags
 
 
 def delete_task(principal: Principal, task_id: int, condition: Condition | None = None) -> Task:
@@ -130,15 +135,20 @@ def locked_task(principal: Principal, task_id: int, condition: Condition | None)
     return change, task
 
 
-def save(change: ChangeSet, task: Task, tags: list[str] | None, was_completed: bool) -> None:
-    """Write `task` (and its tags when given) as one numbered change. Completing it completes
-    its open subtasks; its list's open count follows."""
+def save(change: ChangeSet, task: Task, tags: list[str], changed: list[str], was_completed: bool) -> None:
+    """Write `task` as one numbered change of the fields `changed` names (its tags too, when
+    among them), with its events: task.updated for the fields, task.completed or
+    task.reopened for its completion. Completing it completes its open subtasks; its list's
+    open count follows."""
     change.task_written(task)
     queries.update_task_row(task)
-    if tags is not None:
+    if "tags" in changed:
         TaskTag.delete().where(TaskTag.task == task.id).execute()
         queries.insert_tags(task.id, tags)
+    if fields := [name for name in changed if name != "completed"]:
+        emit_task(change, task_updated.EVENT, task, tags, fields)
     if task.completed != was_completed:
+        emit_task(change, (task_completed if task.completed else task_reopened).EVENT, task, tags)
         opened = -1 - complete_subtasks(change, task) if task.completed else 1
         change.counted(task.list_id, 0, opened)
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import peewee
 
+from events import task_completed, task_updated
 from handlers.common import positions
 from handlers.common.crud.changes import ChangeSet, chunks, with_subtasks
+from handlers.common.crud.events import emit_tasks
 from handlers.common.crud.lists import inbox_id
 from handlers.common.errors import ApiError, validation_error
 from models import Task, TodoList
@@ -87,32 +89,41 @@ def subtree_height(task_id: int) -> int:
     return height
 
 
-def move_to(change: ChangeSet, task: Task, sent: dict[str, int | None], after: int | object | None) -> bool:
+def move_to(
+    change: ChangeSet, task: Task, sent: dict[str, int | None], after: int | object | None
+) -> list[str]:
     """Put `task` where `sent` (`list_id`, `parent_id`) and `after` say, its subtasks with it;
-    whether its list, parent or key changed. The lists' counts follow."""
+    which of its `list_id`, `parent_id` and `position` changed. The lists' counts follow."""
     return placed(change, task, destination(change, place_of(task), sent, task), after)
 
 
-def move_elsewhere(change: ChangeSet, task: Task, sent: dict[str, int | None]) -> bool:
+def move_elsewhere(change: ChangeSet, task: Task, sent: dict[str, int | None]) -> list[str]:
     """PUT and PATCH: after the last of its new siblings, when `sent` names another place
     (the task's own list or parent sent again leaves it where it is)."""
     if not sent:
-        return False
+        return []
     new = destination(change, place_of(task), sent, task)
-    return new != place_of(task) and placed(change, task, new, LAST)
+    return [] if new == place_of(task) else placed(change, task, new, LAST)
 
 
-def placed(change: ChangeSet, task: Task, new: Place, after: int | object | None) -> bool:
+def placed(change: ChangeSet, task: Task, new: Place, after: int | object | None) -> list[str]:
     old = place_of(task)
     key = key_at(change, task, new, after)
-    if new == old and key == task.sort_key:
-        return False
     if new.list_id != old.list_id:
         moved, open_moved = move_subtasks(change, task, new.list_id)
         change.counted(old.list_id, -moved, -open_moved)
         change.counted(new.list_id, moved, open_moved)
+    changed = [
+        name
+        for name, before, after_move in (
+            ("list_id", old.list_id, new.list_id),
+            ("parent_id", old.parent_id, new.parent_id),
+            ("position", task.sort_key, key),
+        )
+        if before != after_move
+    ]
     task.list_id, task.parent_id, task.sort_key = new.list_id, new.parent_id, key
-    return True
+    return changed
 
 
 def new_key(place: Place) -> str:
@@ -158,6 +169,7 @@ def renumbered(change: ChangeSet, siblings: peewee.Expression, before_key: str |
         Task.update(sort_key=key, version=Task.version + 1, change_seq=change.sequence()).where(
             Task.id == row.id
         ).execute()
+    emit_tasks(change, task_updated.EVENT, [row.id for row in rows], ["position"])
     return keys[at]
 
 
@@ -176,22 +188,28 @@ def move_subtasks(change: ChangeSet, task: Task, list_id: int) -> tuple[int, int
         open_subtasks += Task.select().where(selected & (Task.completed == False)).count()  # noqa: E712
         moved = Task.update(list=list_id, version=Task.version + 1, change_seq=change.sequence())
         moved.where(selected).execute()
+    emit_tasks(change, task_updated.EVENT, subtasks, ["list_id"])
     return 1 + len(subtasks), open_subtasks + (0 if task.completed else 1)
 
 
 def complete_subtasks(change: ChangeSet, task: Task) -> int:
     """Complete the open subtasks of `task`, at every level; how many."""
-    completed = 0
-    for chunk in chunks(with_subtasks([task.id])[1:], 500):
-        update = Task.update(
+    subtasks = with_subtasks([task.id])[1:]
+    open_ids = [
+        row.id
+        for chunk in chunks(subtasks, 500)
+        for row in Task.select(Task.id).where(Task.id.in_(chunk) & (Task.completed == False))  # noqa: E712
+    ]
+    for chunk in chunks(open_ids, 500):
+        Task.update(
             completed=True,
             completed_at=task.updated_at,
             updated_at=task.updated_at,
             version=Task.version + 1,
             change_seq=change.sequence(),
-        )
-        completed += update.where(Task.id.in_(chunk) & (Task.completed == False)).execute()  # noqa: E712
-    return completed
+        ).where(Task.id.in_(chunk)).execute()
+    emit_tasks(change, task_completed.EVENT, open_ids)
+    return len(open_ids)
 
 
 def invalid(field: str, msg: str, error_type: str) -> ApiError:
