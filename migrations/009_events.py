@@ -16,7 +16,9 @@ MYSQL_TABLE_SETTINGS = ["DEFAULT CHARSET=utf8mb4", "COLLATE=utf8mb4_bin"]
 SQLITE_EVENTS = (
     'CREATE TABLE IF NOT EXISTS "events" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, '
     '"user_id" VARCHAR(128) NOT NULL, "type" VARCHAR(32) NOT NULL, "at" DATETIME NOT NULL, '
-    '"data" TEXT NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE)'
+    '"data" TEXT NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX IF NOT EXISTS "event_at" ON "events" ("at")',
+    'CREATE INDEX IF NOT EXISTS "event_user_id_id" ON "events" ("user_id", "id")',
 )
 
 
@@ -32,21 +34,21 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) ->
         id = pw.BigAutoField()
         user = pw.ForeignKeyField(users, column_name="user_id", on_delete="CASCADE", index=False)
         type = pw.CharField(max_length=32)
-        at = pw.DateTimeField()
+        at = pw.DateTimeField(index=True)
         data = BodyField()
 
         class Meta:
             table_name = "events"
             table_settings = mysql_settings
+            indexes = ((("user", "id"), False),)
 
     if isinstance(database, pw.SqliteDatabase):
-        migrator.sql(SQLITE_EVENTS)
+        for statement in SQLITE_EVENTS:
+            migrator.sql(statement)
         with migrator.fake():
             migrator.create_model(Event)
     else:
         migrator.create_model(Event)
-    migrator.add_index("events", "user", "id")
-    migrator.add_index("events", "at")
 
     @migrator.create_model
     class EventTicket(pw.Model):

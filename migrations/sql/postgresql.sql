@@ -123,12 +123,6 @@ CREATE INDEX IF NOT EXISTS "event_at" ON "events" ("at");
 
 CREATE INDEX IF NOT EXISTS "event_user_id_id" ON "events" ("user_id", "id");
 
-CREATE INDEX IF NOT EXISTS "event_at" ON "events" ("at");
-
-CREATE INDEX "events_user_id_id" ON "events" ("user_id", "id");
-
-CREATE INDEX "events_at" ON "events" ("at");
-
 CREATE TABLE IF NOT EXISTS "event_tickets" ("ticket_hash" VARCHAR(64) NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "expires_at" TIMESTAMP NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
 
 CREATE INDEX IF NOT EXISTS "eventticket_expires_at" ON "event_tickets" ("expires_at");

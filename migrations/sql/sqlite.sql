@@ -117,9 +117,9 @@ UPDATE alembic_version SET version_num='008_lists_subtasks' WHERE alembic_versio
 
 CREATE TABLE IF NOT EXISTS "events" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" VARCHAR(128) NOT NULL, "type" VARCHAR(32) NOT NULL, "at" DATETIME NOT NULL, "data" TEXT NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
 
-CREATE INDEX "events_user_id_id" ON "events" ("user_id", "id");
+CREATE INDEX IF NOT EXISTS "event_at" ON "events" ("at");
 
-CREATE INDEX "events_at" ON "events" ("at");
+CREATE INDEX IF NOT EXISTS "event_user_id_id" ON "events" ("user_id", "id");
 
 CREATE TABLE IF NOT EXISTS "event_tickets" ("ticket_hash" VARCHAR(64) NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "expires_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
 

@@ -1,0 +1,192 @@
+"""Events through a real server on every database: each change's events with the state after it,
+the stream's resume, resync, heartbeats and tickets, one user never hearing another's, and an
+event reaching a stream on another process (two servers on one PostgreSQL database, two workers
+on SQLite) within a second of its commit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from models import open_database
+from settings import Settings
+from tests.support.accounts import signup
+from tests.support.live import Server, call, uvicorn_command
+from tests.support.sse import EventStream, Message
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[Server]:
+    started = Server.sharing(settings).start()
+    yield started
+    started.stop()
+    assert "Traceback" not in started.output()
+
+
+def send(server: Server, token: str, method: str, path: str, body: Any = None) -> Any:
+    reply = call(method, f"{server.base}{path}", body, token)
+    assert reply.status < 300, reply.body
+    return reply.body
+
+
+def stream(server: Server, token: str | None = None, query: str = "", **headers: str) -> EventStream:
+    opened = EventStream(f"{server.base}/api/events{query}", token, headers)
+    assert opened.status == 200, opened.response.read()
+    return opened
+
+
+def summary(message: Message) -> tuple[str | None, Any]:
+    event = message.json()
+    assert event["id"] == message.id and event["type"] == message.event
+    data = event["data"]
+    entity = data.get("task") or data.get("list")
+    return message.event, (entity["title"] if "title" in entity else entity["name"], data.get("changed"))
+
+
+def test_every_change_is_an_event_with_the_state_after_it(server: Server) -> None:
+    token = signup(server)["access_token"]
+    live = stream(server, token)
+    assert live.next().comments == ["connected"]
+    task = send(server, token, "POST", "/api/tasks", {"title": "Buy milk", "tags": ["home"]})
+    send(server, token, "PATCH", f"/api/tasks/{task['id']}", {"title": "Buy oat milk", "priority": "high"})
+    send(server, token, "PATCH", f"/api/tasks/{task['id']}", {"title": "Buy oat milk"})  # changes nothing
+    child = send(server, token, "POST", "/api/tasks", {"title": "Check the date", "parent_id": task["id"]})
+    send(server, token, "PATCH", f"/api/tasks/{task['id']}/complete")  # its open subtask too
+    send(server, token, "PATCH", f"/api/tasks/{task['id']}", {"completed": False, "description": "2 l"})
+    work = send(server, token, "POST", "/api/lists", {"name": "Work"})
+    send(server, token, "POST", f"/api/tasks/{task['id']}/move", {"list_id": work["id"]})
+    send(server, token, "PATCH", f"/api/lists/{work['id']}", {"name": "Job", "color": "blue"})
+    send(server, token, "DELETE", f"/api/lists/{work['id']}")
+    got = live.events(15)
+    assert [summary(message) for message in got] == [
+        ("list.created", ("Inbox", None)),
+        ("task.created", ("Buy milk", None)),
+        ("task.updated", ("Buy oat milk", ["title", "priority"])),
+        ("task.created", ("Check the date", None)),
+        ("task.completed", ("Buy oat milk", None)),
+        ("task.completed", ("Check the date", None)),
+        ("task.updated", ("Buy oat milk", ["description"])),
+        ("task.reopened", ("Buy oat milk", None)),
+        ("list.created", ("Work", None)),
+        ("task.updated", ("Check the date", ["list_id"])),  # the subtasks come along first
+        ("task.updated", ("Buy oat milk", ["list_id"])),
+        ("list.updated", ("Job", ["name", "color"])),
+        ("task.deleted", ("Buy oat milk", None)),
+        ("task.deleted", ("Check the date", None)),
+        ("list.deleted", ("Job", None)),
+    ]
+    ids = [int(message.id or 0) for message in got]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    completed = got[4].json()["data"]["task"]
+    assert completed["completed"] is True and completed["version"] == 3 and completed["tags"] == ["home"]
+    assert got[1].json()["data"]["task"] == {**task, "url": completed["url"]}  # as the REST answer was
+    moved = got[10].json()["data"]["task"]
+    assert moved["list_id"] == work["id"] and moved["url"] == f"{server.base}/api/tasks/{task['id']}"
+    assert got[14].json()["data"]["list"]["name"] == "Job"  # the last state of what went
+    assert child["parent_id"] == task["id"]
+    live.close()
+
+
+def test_a_stream_resumes_after_last_event_id_and_says_resync_when_events_are_gone(
+    server: Server, settings: Settings
+) -> None:
+    token = signup(server)["access_token"]
+    for title in ("one", "two", "three"):
+        send(server, token, "POST", "/api/tasks", {"title": title})
+    everything = stream(server, token, "?last_event_id=0")
+    first = everything.events(4)  # the Inbox, then the three tasks
+    everything.close()
+    resumed = stream(server, token, **{"Last-Event-ID": first[1].id or ""})
+    assert [message.json()["data"]["task"]["title"] for message in resumed.events(2)] == ["two", "three"]
+    send(server, token, "POST", "/api/tasks", {"title": "four"})
+    assert resumed.events(1)[0].json()["data"]["task"]["title"] == "four"  # then live
+    resumed.close()
+    db = open_database(settings.database, 1, 5)
+    with db.connection_context():  # the retention has passed for the first two
+        db.execute_sql(f"DELETE FROM events WHERE id <= {int(first[1].id or 0)}")
+    db.close_all()  # type: ignore[attr-defined]
+    stale = stream(server, token, **{"Last-Event-ID": first[0].id or ""})
+    resync = stale.events(1)[0]
+    assert resync.event == "resync" and resync.id is None
+    send(server, token, "POST", "/api/tasks", {"title": "five"})
+    assert stale.events(1)[0].json()["data"]["task"]["title"] == "five"  # from now on
+    stale.close()
+    for nonsense in ("abc", "-1"):
+        odd = stream(server, token, **{"Last-Event-ID": nonsense})
+        assert odd.events(1)[0].event == "resync"
+        odd.close()
+
+
+def test_tickets_open_one_stream_once_and_long_lived_tokens_stay_out_of_urls(server: Server) -> None:
+    token = signup(server)["access_token"]
+    bob = signup(server, "bob@example.com")["access_token"]
+    made = call("POST", f"{server.base}/api/events/tickets", None, token)
+    assert made.status == 201 and made.body["expires_in"] == 60 and made.headers["cache-control"] == "no-store"
+    ticket = made.body["ticket"]
+    opened = stream(server, None, f"?ticket={ticket}")
+    send(server, bob, "POST", "/api/tasks", {"title": "bob's"})
+    send(server, token, "POST", "/api/tasks", {"title": "ann's"})
+    heard = opened.events(2)  # ann's Inbox, then ann's task: never bob's
+    assert [message.json()["data"].get("task", {}).get("title") for message in heard] == [None, "ann's"]
+    opened.close()
+    again = EventStream(f"{server.base}/api/events?ticket={ticket}")
+    assert again.status == 401
+    for refused in ("nonsense", ""):
+        assert EventStream(f"{server.base}/api/events?ticket={refused}").status == 401
+    assert EventStream(f"{server.base}/api/events").status == 401
+    ann_id = call("GET", f"{server.base}/api/auth/me", None, token).body["id"]
+    assert EventStream(f"{server.base}/api/{ann_id}/events", bob).status == 403
+    reader = call("POST", f"{server.base}/api/auth/tokens", {"name": "r", "scopes": ["tasks:read"]}, token)
+    assert stream(server, reader.body["token"]).status == 200
+
+
+def test_a_quiet_stream_sends_a_comment_at_least_every_15_seconds(server: Server) -> None:
+    token = signup(server)["access_token"]
+    quiet = stream(server, token)
+    assert quiet.next().comments == ["connected"]
+    started = time.monotonic()
+    heartbeat = quiet.next(timeout=15)
+    assert heartbeat.event is None and heartbeat.comments and time.monotonic() - started <= 15
+    assert quiet.headers["content-type"].startswith("text/event-stream")
+    assert quiet.headers["x-accel-buffering"] == "no" and quiet.headers["cache-control"] == "no-store"
+    quiet.close()
+
+
+@pytest.fixture
+def replicas(settings: Settings, database_kind: str) -> Iterator[list[Server]]:
+    """Two processes on one database: two servers on PostgreSQL, two workers on SQLite."""
+    if database_kind == "mysql":
+        pytest.skip("MariaDB runs the same code as PostgreSQL here; the two-process cases are PostgreSQL's")
+    if database_kind == "sqlite":
+        two = Server.sharing(settings)
+        two.command = uvicorn_command(two.port, workers=2)
+        servers = [two.start()]
+    else:
+        servers = [Server.sharing(settings).start(), Server.sharing(settings).start()]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_an_event_reaches_a_stream_on_another_process_within_a_second(replicas: list[Server]) -> None:
+    first, second = replicas[0], replicas[-1]
+    token = signup(first)["access_token"]
+    streams = [stream(first, token) for _ in range(4)]  # on two workers, some land on each
+    for opened in streams:
+        opened.next()  # connected
+    latencies = []
+    for n in range(10):
+        started = time.monotonic()
+        send(second, token, "POST", "/api/tasks", {"title": f"from the phone {n}"})
+        for opened in streams:
+            titles = [message.json()["data"].get("task", {}).get("title") for message in opened.events(1 + (n == 0))]
+            assert titles[-1] == f"from the phone {n}"
+        latencies.append(time.monotonic() - started)
+    assert max(latencies) < 1.0, latencies
+    for opened in streams:
+        opened.close()
