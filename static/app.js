@@ -9,6 +9,14 @@ const TOKEN_KEY = 'todo-api.token';
 const PAGE_SIZE = 200;
 const SEARCH_DELAY_MS = 250;
 const CHANGED_ELSEWHERE = 'This task was changed elsewhere: reloaded';
+const LIST_CHANGED_ELSEWHERE = 'This list was changed elsewhere: reloaded';
+/** The colors the API takes for a list (null: none); each has a .color-NAME rule in app.css. */
+const LIST_COLORS = ['red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple', 'pink', 'gray'];
+/** The API's depth limit: a task at this level (1 = top level) takes no subtasks. */
+const MAX_LEVELS = 4;
+/** The sort key of the user's order; it only means something within one list. */
+const MY_ORDER = 'position';
+const DEFAULT_SORT = '-created_at';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -18,12 +26,31 @@ const state = {
   tasks: new Map(),
   /** The task the edit dialog was opened for. */
   editing: null,
+  /** The task the subtask dialog adds to, and the one the move dialog moves. */
+  subtaskParent: null,
+  moving: null,
+  /** The caller's lists as last loaded, in their order; the Inbox is among them. */
+  lists: [],
+  /** The list whose tasks are shown; null: every list (the view of the API's first contract). */
+  selectedListId: null,
+  /**
+   * The shown tasks grouped by parent_id (null for top level), each group in the order the
+   * server sent: with sort=position that is the siblings' order, which moves compute `after` from.
+   * @type {Map<number|null, object[]>}
+   */
+  siblings: new Map(),
+  /** The id of the task being dragged, from dragstart to dragend (dragover cannot read the data). */
+  draggedId: null,
+  /** True while a move is sent and the list reloaded: moves start from what is shown, one at a time. */
+  moveRunning: false,
   /**
    * ETags from single-task answers, by id, with the version and creation time they name. The
    * list has versions but no ETags, and an ETag is opaque: it is never built from a version.
    * @type {Map<string, {etag: string, version: number, created_at: string}>}
    */
   etags: new Map(),
+  /** The same for lists. A list's version also moves with its tasks' counts. */
+  listEtags: new Map(),
   /** The create being sent, or whose answer never arrived: its fields (as JSON) and key. */
   unansweredCreate: null,
   searchTimer: 0,
@@ -163,9 +190,16 @@ async function startSession(user) {
 function endSession() {
   tokenStore.clear();
   state.tasks.clear();
+  state.siblings.clear();
   state.etags.clear();
+  state.listEtags.clear();
+  state.lists = [];
+  state.selectedListId = null;
   state.unansweredCreate = null;
   $('#tasks').replaceChildren();
+  $('#sort').value = DEFAULT_SORT;
+  closeRenameForm();
+  renderLists();
   resetTokensPanel();
   document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
   showSignedIn(false);
@@ -253,26 +287,40 @@ function readTaskFields(prefix) {
 
 function listPath() {
   const params = new URLSearchParams({ status: state.filter, sort: $('#sort').value, limit: PAGE_SIZE });
+  if (state.selectedListId !== null) params.set('list_id', state.selectedListId);
   const q = $('#search').value.trim();
   if (q) params.set('q', q);
+  return `/api/tasks?${params}`;
+}
+
+/** The request whose X-Total-Count counts the shown list's tasks of `status`. */
+function countPath(status) {
+  const params = new URLSearchParams({ status, limit: 1 });
+  if (state.selectedListId !== null) params.set('list_id', state.selectedListId);
   return `/api/tasks?${params}`;
 }
 
 const totalOf = (response) => Number(response.headers.get('X-Total-Count') ?? response.data.length);
 
 /**
- * Loads the current view plus the overall and pending totals for the counter. Resolves to
- * false when that failed (the error is shown).
+ * Loads the lists, then the current view of the shown list plus its overall and pending totals
+ * for the counter. The lists come first so that a shown list deleted elsewhere is noticed
+ * before its (then empty) tasks are asked for. Resolves to false when that failed (the error
+ * is shown).
  */
 async function loadTasks() {
   const seq = ++state.loadSeq;
   try {
+    const lists = await api('GET', '/api/lists');
+    if (seq !== state.loadSeq) return true;
+    keepLists(lists.data);
     const [list, all, pending] = await Promise.all([
       api('GET', listPath()),
-      api('GET', '/api/tasks?status=all&limit=1'),
-      api('GET', '/api/tasks?status=pending&limit=1'),
+      api('GET', countPath('all')),
+      api('GET', countPath('pending')),
     ]);
     if (seq !== state.loadSeq) return true;
+    renderLists();
     renderTasks(list.data, totalOf(all));
     renderCount(totalOf(list), totalOf(all), totalOf(pending), list.data.length);
     return true;
@@ -289,25 +337,74 @@ function renderCount(matching, all, pending, shown) {
   $('#count').textContent = text;
 }
 
-/** Re-renders the list, keeping keyboard focus on the same control of the same task. */
+/**
+ * Re-renders the list as a tree (subtasks nested under their parent), keeping keyboard focus
+ * on the same control of the same task: a task moved by keyboard keeps the focus wherever it
+ * lands. A task whose parent is not shown (filtered out, or past the page) is shown at the top
+ * level, so no shown task is ever hidden.
+ */
 function renderTasks(tasks, allCount) {
   const focused = document.activeElement && document.activeElement.closest('li.task');
   const focusKey = focused && [focused.dataset.id, document.activeElement.className.split(' ').pop()];
 
   state.tasks = new Map(tasks.map((task) => [String(task.id), task]));
-  $('#tasks').replaceChildren(...tasks.map(renderTask));
+  state.siblings = groupBy(tasks, (task) => task.parent_id);
+  const nested = groupBy(tasks, (task) => (state.tasks.has(String(task.parent_id)) ? task.parent_id : null));
+  const branch = (task) => renderTask(task, (nested.get(task.id) || []).map(branch));
+  $('#tasks').replaceChildren(...(nested.get(null) || []).map(branch));
   const empty = $('#empty');
   empty.hidden = tasks.length > 0;
   empty.textContent = allCount === 0 ? 'No tasks yet. Add your first one above.' : 'No tasks match this view.';
 
-  if (focusKey) {
-    const item = $(`li.task[data-id="${CSS.escape(focusKey[0])}"]`);
-    const control = item && $(`.${CSS.escape(focusKey[1])}`, item);
-    if (control) control.focus();
-  }
+  if (focusKey) focusTask(focusKey[0], focusKey[1]);
 }
 
-function renderTask(task) {
+/** `items` in groups by `keyOf(item)`, each group keeping the items' order. */
+function groupBy(items, keyOf) {
+  const groups = new Map();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(item);
+  }
+  return groups;
+}
+
+/** The row of task `id` as shown now, or null. */
+const rowOf = (id) => $(`li.task[data-id="${CSS.escape(String(id))}"]`);
+
+/**
+ * Focuses control `.name` of task `id`'s row; a move button disabled there (the task is now
+ * first or last) hands the focus to the other one, and no such control to the row itself.
+ * Resolves false when the task is not shown.
+ */
+function focusTask(id, name) {
+  const item = rowOf(id);
+  if (!item) return false;
+  const other = { 'move-up': 'move-down', 'move-down': 'move-up' }[name];
+  const control = [name, other].filter(Boolean)
+    .map((className) => $(`:scope > .task-row .${CSS.escape(className)}`, item))
+    .find((element) => element && !element.disabled && element.offsetParent !== null);
+  (control || item).focus();
+  return true;
+}
+
+/** The shown tasks under the same parent as `task`, in order, `task` among them. */
+const siblingsOf = (task) => state.siblings.get(task.parent_id) || [];
+
+/** Its level: 1 at the top; a task whose parent is not shown is counted as just below it. */
+function levelOf(task) {
+  let level = 1;
+  for (let parent = task; parent && parent.parent_id !== null; level += 1) {
+    parent = state.tasks.get(String(parent.parent_id));
+  }
+  return level;
+}
+
+/** Reordering shows what it does only in one list, sorted by the user's order. */
+const canReorder = () => state.selectedListId !== null && $('#sort').value === MY_ORDER;
+
+function renderTask(task, subtaskItems) {
   const item = $('#task-template').content.firstElementChild.cloneNode(true);
   item.dataset.id = task.id;
   item.classList.toggle('done', task.completed);
@@ -329,7 +426,35 @@ function renderTask(task) {
   renderTags($('.tags', item), task.tags || []);
   $('.edit', item).setAttribute('aria-label', `Edit “${task.title}”`);
   $('.delete', item).setAttribute('aria-label', `Delete “${task.title}”`);
+  renderTaskTools(item, task);
+
+  const subtasks = $('.subtasks', item);
+  subtasks.setAttribute('aria-label', `Subtasks of “${task.title}”`);
+  subtasks.replaceChildren(...subtaskItems);
+  subtasks.hidden = subtaskItems.length === 0;
   return item;
+}
+
+/** Add subtask (not past the depth limit), Move to… (when there is another list), up and down. */
+function renderTaskTools(item, task) {
+  const addSubtask = $('.add-subtask', item);
+  addSubtask.setAttribute('aria-label', `Add subtask to “${task.title}”`);
+  addSubtask.hidden = levelOf(task) >= MAX_LEVELS;
+  const moveTo = $('.move-to', item);
+  moveTo.setAttribute('aria-label', `Move to another list: “${task.title}”`);
+  moveTo.hidden = state.lists.length < 2;
+
+  const siblings = siblingsOf(task);
+  $('.reorder', item).hidden = !canReorder() || siblings.length < 2;
+  // The handle drops on a sibling (when reordering) or on another list in the sidebar.
+  // (Its grid column stays, so the rows keep their alignment.)
+  $('.drag-handle', item).classList.toggle('unused', !canReorder() && state.lists.length < 2);
+  const up = $('.move-up', item);
+  const down = $('.move-down', item);
+  up.setAttribute('aria-label', `Move up: “${task.title}”`);
+  down.setAttribute('aria-label', `Move down: “${task.title}”`);
+  up.disabled = siblings[0] === task;
+  down.disabled = siblings[siblings.length - 1] === task;
 }
 
 function renderDue(element, task) {
@@ -354,38 +479,50 @@ function renderTags(list, tags) {
 
 /* ---------- write safety ---------- */
 
-/** Keeps the ETag of a single-task answer, so the next edit of that version needs no GET. */
-function rememberEtag(task, headers) {
+/**
+ * Keeps the ETag of a single-task answer (or, with `store` state.listEtags, a single-list
+ * answer), so the next edit of that version needs no GET.
+ */
+function rememberEtag(entity, headers, store = state.etags) {
   const etag = headers.get('ETag');
   if (!etag) return;
-  state.etags.set(String(task.id), { etag, version: task.version, created_at: task.created_at });
+  store.set(String(entity.id), { etag, version: entity.version, created_at: entity.created_at });
 }
 
 /**
- * The ETag of the version of `task` the page shows, for If-Match. One not seen in a
- * single-task answer yet is read with a GET; if the server has moved past the shown version,
- * sending that GET's ETag would overwrite a change the user never saw, so that is a conflict
- * too. (created_at too: a SQLite id can come back for a new task.)
+ * The ETag of the version of `entity` the page shows, for If-Match. One not seen in a
+ * single-entity answer yet is read with a GET of `path`; if the server has moved past the shown
+ * version, sending that GET's ETag would overwrite a change the user never saw, so that is a
+ * conflict too (saying `conflict`). (created_at too: a SQLite id can come back for a new one.)
  */
-async function etagFor(task) {
-  const same = (known) => known.version === task.version && known.created_at === task.created_at;
-  const known = state.etags.get(String(task.id));
+async function currentEtag(path, entity, store, conflict) {
+  const same = (known) => known.version === entity.version && known.created_at === entity.created_at;
+  const known = store.get(String(entity.id));
   if (known && same(known)) return known.etag;
-  const { data, headers } = await api('GET', `/api/tasks/${task.id}`);
-  rememberEtag(data, headers);
-  if (!same(data)) throw new ApiError(CHANGED_ELSEWHERE, 412);
+  const { data, headers } = await api('GET', path);
+  rememberEtag(data, headers, store);
+  if (!same(data)) throw new ApiError(conflict, 412);
   return headers.get('ETag');
 }
 
-/** Nothing was written: show the newer version, and say why the edit did not happen. */
-async function onConflict() {
+const etagFor = (task) => currentEtag(`/api/tasks/${task.id}`, task, state.etags, CHANGED_ELSEWHERE);
+const listEtagFor = (list) => {
+  return currentEtag(`/api/lists/${list.id}`, list, state.listEtags, LIST_CHANGED_ELSEWHERE);
+};
+
+/**
+ * Nothing was written: show the newer version, and say why the edit did not happen. Open
+ * editors close: what was typed in them was made to a version that is gone.
+ */
+async function onConflict(message = CHANGED_ELSEWHERE) {
   document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
-  if (await loadTasks()) $('#error').textContent = CHANGED_ELSEWHERE;
+  closeRenameForm();
+  if (await loadTasks()) $('#error').textContent = message;
 }
 
 /** A failed write: a conflict reloads and says so, anything else is shown as it is. */
-async function onWriteError(err, where) {
-  if (isConflict(err)) await onConflict();
+async function onWriteError(err, where, conflictMessage = CHANGED_ELSEWHERE) {
+  if (isConflict(err)) await onConflict(conflictMessage);
   else showError(err, where);
 }
 
@@ -397,12 +534,12 @@ function newKey() {
 }
 
 /**
- * The Idempotency-Key for creating `fields`: a fresh one per create, except that sending the
- * same fields again after an answer was lost (the task may exist already) reuses the key, so
- * the server replays that task instead of creating a second one.
+ * The Idempotency-Key for creating `fields` at `path`: a fresh one per create, except that
+ * sending the same fields again after an answer was lost (the task may exist already) reuses
+ * the key, so the server replays that task instead of creating a second one.
  */
-function createKey(fields) {
-  const json = JSON.stringify(fields);
+function createKey(fields, path = '/api/tasks') {
+  const json = JSON.stringify([path, fields]);
   if (!state.unansweredCreate || state.unansweredCreate.json !== json) {
     state.unansweredCreate = { json, key: newKey() };
   }
@@ -417,6 +554,7 @@ async function onAddSubmit(event) {
   clearErrors();
   await whileBusy(form, async () => {
     const fields = readTaskFields('new');
+    if (state.selectedListId !== null) fields.list_id = state.selectedListId;
     try {
       const key = { 'Idempotency-Key': createKey(fields) };
       const { data, headers } = await api('POST', '/api/tasks', fields, key);
@@ -511,7 +649,8 @@ function askConfirm(message, heading = 'Delete task?', action = 'Delete') {
 }
 
 async function onDelete(task) {
-  if (!(await askConfirm(`“${task.title}” will be deleted for good.`))) return;
+  const subtasks = state.siblings.has(task.id) ? ' with its subtasks' : '';
+  if (!(await askConfirm(`“${task.title}”${subtasks} will be deleted for good.`))) return;
   clearErrors();
   try {
     const etag = await etagFor(task);
@@ -524,14 +663,261 @@ async function onDelete(task) {
   }
 }
 
+/* ---------- subtasks ---------- */
+
+function openSubtaskDialog(parent) {
+  clearErrors();
+  state.subtaskParent = parent;
+  $('#subtask-form').reset();
+  $('#subtask-error').textContent = '';
+  $('#subtask-parent').textContent = `Under “${parent.title}”`;
+  $('#subtask-dialog').showModal();
+}
+
+/** A subtask is created in its parent's list, so only parent_id is sent. */
+async function onSubtaskSubmit(event) {
+  event.preventDefault();
+  const parent = state.subtaskParent;
+  const fields = { title: $('#subtask-title').value.trim(), parent_id: parent.id };
+  $('#subtask-error').textContent = '';
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      const key = { 'Idempotency-Key': createKey(fields) };
+      const { data, headers } = await api('POST', '/api/tasks', fields, key);
+      state.unansweredCreate = null;
+      rememberEtag(data, headers);
+      $('#subtask-dialog').close();
+      announce(`Added subtask “${data.title}” under “${parent.title}”.`);
+      await loadTasks();
+    } catch (err) {
+      if (err.status !== 0 && err.status !== 409) state.unansweredCreate = null;
+      showError(err, '#subtask-error');
+    }
+  });
+}
+
+/* ---------- moving tasks ---------- */
+
+/**
+ * Sends one move of `task` (If-Match: the version shown) and reloads. `describe(moved)` says
+ * what happened once the new order is shown. A move asked for while another runs is dropped:
+ * each move is computed from the order shown, which the running one is about to change.
+ * Resolves to whether the task moved.
+ */
+async function sendMove(task, destination, describe) {
+  if (state.moveRunning) return false;
+  state.moveRunning = true;
+  clearErrors();
+  try {
+    const ifMatch = { 'If-Match': await etagFor(task) };
+    const { data, headers } = await api('POST', `/api/tasks/${task.id}/move`, destination, ifMatch);
+    rememberEtag(data, headers);
+    await loadTasks();
+    announce(describe(data));
+    return true;
+  } catch (err) {
+    await onWriteError(err);
+    return false;
+  } finally {
+    state.moveRunning = false;
+  }
+}
+
+/** "2 of 5" for task `id` among its siblings as shown now, or '' when it is not shown. */
+function placeOf(id) {
+  const task = state.tasks.get(String(id));
+  const siblings = task ? siblingsOf(task) : [];
+  const index = siblings.indexOf(task);
+  return index < 0 ? '' : `${index + 1} of ${siblings.length}`;
+}
+
+/**
+ * One place up (step -1) or down (+1) among the shown siblings. The server places a task right
+ * after `after` (null: first), so up is "after the one before the previous one" and down is
+ * "after the next one"; siblings hidden by a filter stay where they are.
+ */
+function moveStep(task, step) {
+  if (!canReorder()) {
+    announce(reorderHint());
+    return;
+  }
+  const siblings = siblingsOf(task);
+  const target = siblings.indexOf(task) + step;
+  if (target < 0 || target >= siblings.length) {
+    announce(`“${task.title}” is ${step < 0 ? 'first' : 'last'} already.`);
+    return;
+  }
+  let after = siblings[target].id;
+  if (step < 0) after = target === 0 ? null : siblings[target - 1].id;
+  const direction = step < 0 ? 'up' : 'down';
+  sendMove(task, { after }, (moved) => `Moved “${moved.title}” ${direction}: ${placeOf(moved.id)}.`);
+}
+
+/** Alt+ArrowUp / Alt+ArrowDown on any control of a row (a select keeps its own Alt+Arrow). */
+function onListKeydown(event) {
+  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+  if (event.target.matches('select, textarea, input:not([type="checkbox"])')) return;
+  const item = event.target.closest('li.task');
+  const task = item && state.tasks.get(item.dataset.id);
+  if (!task) return;
+  event.preventDefault();
+  moveStep(task, event.key === 'ArrowUp' ? -1 : 1);
+}
+
+function openMoveDialog(task) {
+  clearErrors();
+  const others = state.lists.filter((list) => list.id !== task.list_id);
+  if (others.length === 0) return;
+  state.moving = task;
+  $('#move-message').textContent = task.parent_id === null
+    ? `“${task.title}” goes last in the list you choose, with its subtasks.`
+    : `“${task.title}” goes last in the list you choose, as a top-level task, with its subtasks.`;
+  $('#move-list').replaceChildren(...others.map((list) => new Option(list.name, list.id)));
+  $('#move-dialog').showModal();
+}
+
+async function onMoveSubmit(event) {
+  event.preventDefault();
+  const task = state.moving;
+  const list = listById(Number($('#move-list').value));
+  $('#move-dialog').close();
+  await moveToList(task, list);
+}
+
+/**
+ * Another list: the task goes last there, top level (sent without parent_id), its subtasks with
+ * it. When the shown list loses it, the focus goes to the row that took its place (or the one
+ * before, or its parent), as a deleted line's would.
+ */
+async function moveToList(task, list) {
+  const siblings = siblingsOf(task);
+  const index = siblings.indexOf(task);
+  const neighbours = [siblings[index + 1], siblings[index - 1], state.tasks.get(String(task.parent_id))];
+  const describe = (done) => `Moved “${done.title}” to “${list.name}”.`;
+  const moved = await sendMove(task, { list_id: list.id }, describe);
+  if (!moved || rowOf(task.id)) return;
+  const next = neighbours.find((neighbour) => neighbour && rowOf(neighbour.id));
+  if (!next || !focusTask(next.id, 'move-to')) $('#new-title').focus();
+}
+
+/* ---------- drag and drop ---------- */
+
+/**
+ * The handle drags its row; dropping it on a sibling reorders, on a list in the sidebar moves.
+ * Any drag starts by forgetting the last one: a row re-rendered while dragged never sees its
+ * dragend (the event goes to the detached node).
+ */
+function onDragStart(event) {
+  state.draggedId = null;
+  const item = event.target.closest && event.target.closest('li.task');
+  if (!item || !event.target.matches('.drag-handle')) return;
+  state.draggedId = item.dataset.id;
+  event.dataTransfer.effectAllowed = 'move';
+  event.dataTransfer.setData('text/plain', item.dataset.id);
+  const row = $(':scope > .task-row', item);
+  event.dataTransfer.setDragImage(row, 12, 12);
+  row.classList.add('dragging');
+}
+
+function onDragEnd() {
+  state.draggedId = null;
+  clearDropMarks();
+  document.querySelectorAll('.dragging').forEach((element) => element.classList.remove('dragging'));
+}
+
+function clearDropMarks() {
+  document.querySelectorAll('.drop-before, .drop-after, .drop-target').forEach((element) => {
+    element.classList.remove('drop-before', 'drop-after', 'drop-target');
+  });
+}
+
+/** Over anything that took no drop (the handlers below call preventDefault when one would). */
+function onDocumentDragOver(event) {
+  if (!event.defaultPrevented) clearDropMarks();
+}
+
+const draggedTask = () => (state.draggedId === null ? null : state.tasks.get(state.draggedId));
+
+/**
+ * Where a drop over `event` would put the dragged task among its siblings: {target, before},
+ * `before` true in the upper half of the target's row; null over anything but a sibling's row.
+ */
+function dropSpot(event) {
+  const dragged = draggedTask();
+  const item = event.target.closest && event.target.closest('li.task');
+  const target = item && state.tasks.get(item.dataset.id);
+  if (!dragged || !target || target === dragged || target.parent_id !== dragged.parent_id) return null;
+  if (!canReorder()) return null;
+  const row = $(':scope > .task-row', item);
+  const box = row.getBoundingClientRect();
+  return { target, row, before: event.clientY < box.top + box.height / 2 };
+}
+
+function onTaskDragOver(event) {
+  const spot = dropSpot(event);
+  clearDropMarks();
+  if (!spot) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'move';
+  spot.row.classList.add(spot.before ? 'drop-before' : 'drop-after');
+}
+
+/** Before the target: after the sibling before it (not the dragged task itself), or first. */
+function onTaskDrop(event) {
+  const spot = dropSpot(event);
+  const dragged = draggedTask();
+  onDragEnd();
+  if (!spot) return;
+  event.preventDefault();
+  const others = siblingsOf(dragged).filter((task) => task !== dragged);
+  const targetIndex = others.indexOf(spot.target);
+  let after = spot.target.id;
+  if (spot.before) after = targetIndex === 0 ? null : others[targetIndex - 1].id;
+  const siblings = siblingsOf(dragged);
+  const now = siblings.indexOf(dragged);
+  if ((now === 0 ? null : siblings[now - 1].id) === after) return;  // it is there already
+  sendMove(dragged, { after }, (moved) => `Moved “${moved.title}”: ${placeOf(moved.id)}.`);
+}
+
+/** A list in the sidebar takes a task of any other list. */
+function dropList(event) {
+  const button = event.target.closest && event.target.closest('.list-button');
+  const list = button && listById(Number(button.dataset.listId));
+  const dragged = draggedTask();
+  return list && dragged && list.id !== dragged.list_id ? { button, list, dragged } : null;
+}
+
+function onListDragOver(event) {
+  const spot = dropList(event);
+  clearDropMarks();
+  if (!spot) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'move';
+  spot.button.classList.add('drop-target');
+}
+
+function onListDrop(event) {
+  const spot = dropList(event);
+  onDragEnd();
+  if (!spot) return;
+  event.preventDefault();
+  moveToList(spot.dragged, spot.list);
+}
+
 /** One listener for every task row (rows are re-created on each load). */
 function onListEvent(event) {
   const item = event.target.closest('li.task');
   const task = item && state.tasks.get(item.dataset.id);
   if (!task) return;
   if (event.type === 'change' && event.target.matches('.toggle')) onToggle(task, event.target);
-  if (event.type === 'click' && event.target.closest('.edit')) openEditor(task);
-  if (event.type === 'click' && event.target.closest('.delete')) onDelete(task);
+  if (event.type !== 'click') return;
+  if (event.target.closest('.edit')) openEditor(task);
+  if (event.target.closest('.delete')) onDelete(task);
+  if (event.target.closest('.add-subtask')) openSubtaskDialog(task);
+  if (event.target.closest('.move-to')) openMoveDialog(task);
+  if (event.target.closest('.move-up')) moveStep(task, -1);
+  if (event.target.closest('.move-down')) moveStep(task, 1);
 }
 
 function setFilter(filter) {
@@ -545,6 +931,255 @@ function setFilter(filter) {
 function onSearchInput() {
   clearTimeout(state.searchTimer);
   state.searchTimer = setTimeout(loadTasks, SEARCH_DELAY_MS);
+}
+
+/* ---------- lists ---------- */
+
+const listById = (id) => state.lists.find((list) => list.id === id) || null;
+const selectedList = () => listById(state.selectedListId);
+const defaultList = () => state.lists.find((list) => list.is_default) || null;
+
+/** Keeps the loaded lists; a shown list that is gone (deleted elsewhere) gives way to every list. */
+function keepLists(lists) {
+  state.lists = lists;
+  if (state.selectedListId !== null && !selectedList()) selectList(null, false);
+}
+
+/**
+ * Shows list `listId` (null: every list). The user's order only means something within one
+ * list: it is the sort when a list is picked from the every-list view, and gives way to the
+ * default sort in that view. `load` false: the caller loads.
+ */
+function selectList(listId, load = true) {
+  const fromEveryList = state.selectedListId === null;
+  state.selectedListId = listId;
+  if (listId !== null && fromEveryList) $('#sort').value = MY_ORDER;
+  if (listId === null && $('#sort').value === MY_ORDER) $('#sort').value = DEFAULT_SORT;
+  closeRenameForm();
+  if (!load) return null;
+  clearErrors();
+  renderLists();
+  return loadTasks();
+}
+
+/** The sidebar, the phone's picker, the list's heading and tools, all from `state.lists`. */
+function renderLists() {
+  const focusedId = document.activeElement && document.activeElement.matches('.list-button')
+    ? document.activeElement.dataset.listId : null;
+  const everyList = { id: null, name: 'All tasks', color: null, open_count: sumOpen() };
+  const entries = [everyList, ...state.lists];
+  $('#lists').replaceChildren(...entries.map(renderListEntry));
+  $('#list-picker').replaceChildren(...entries.map((list) => {
+    const option = new Option(`${list.name} (${list.open_count} open)`, list.id ?? '');
+    option.selected = list.id === state.selectedListId;
+    return option;
+  }));
+  if (focusedId !== null) $(`.list-button[data-list-id="${CSS.escape(focusedId)}"]`)?.focus();
+  renderListHead(selectedList() || everyList);
+}
+
+const sumOpen = () => state.lists.reduce((sum, list) => sum + list.open_count, 0);
+
+function renderListEntry(list) {
+  const item = $('#list-template').content.firstElementChild.cloneNode(true);
+  const button = $('.list-button', item);
+  button.dataset.listId = list.id ?? '';
+  if (list.id === state.selectedListId) button.setAttribute('aria-current', 'true');
+  paintDot($('.list-dot', item), list.color);
+  $('.list-name', item).textContent = list.name;
+  const count = $('.list-count', item);
+  count.textContent = String(list.open_count);
+  const unit = document.createElement('span');
+  unit.className = 'visually-hidden';
+  unit.textContent = ' open';
+  count.append(unit);
+  return item;
+}
+
+/** The color is a class (the CSP allows no inline style); .no-color keeps the names aligned. */
+function paintDot(dot, color) {
+  dot.className = `list-dot ${color ? `color-${color}` : 'no-color'}`;
+}
+
+function renderListHead(list) {
+  paintDot($('#list-heading-dot'), list.color);
+  $('#list-heading-name').textContent = list.name;
+  $('#tasks-heading').textContent = list.id === null ? 'Tasks' : `Tasks in “${list.name}”`;
+  $('#list-tools').hidden = list.id === null || !$('#rename-form').hidden;
+  $('#rename-list').setAttribute('aria-label', `Rename list “${list.name}”`);
+  const del = $('#delete-list');
+  del.setAttribute('aria-label', `Delete list “${list.name}”`);
+  // The Inbox cannot go (the server answers 409): the button is off and the note says why.
+  del.disabled = Boolean(list.is_default);
+  $('#inbox-note').hidden = !list.is_default;
+  if (list.is_default) del.setAttribute('aria-describedby', 'inbox-note');
+  else del.removeAttribute('aria-describedby');
+  // Without a list_id a new task goes to the Inbox.
+  const target = list.id !== null ? list : defaultList();
+  $('#new-task-where').textContent = target ? `in “${target.name}”` : '';
+  const myOrder = $('#sort-position');
+  myOrder.disabled = list.id === null;
+  myOrder.textContent = list.id === null ? 'My order (pick a list)' : 'My order';
+  renderReorderHint();
+}
+
+function reorderHint() {
+  if (state.selectedListId === null) return 'Pick a list to put its tasks in your order.';
+  if (!canReorder()) return 'Sort by “My order” to put the tasks in your order.';
+  return 'Move up and Move down, or Alt+↑ and Alt+↓ on a task, change the order.';
+}
+
+/** The handle is hidden on a phone (app.css), and so is the sentence about it. */
+function renderReorderHint() {
+  const hint = $('#reorder-hint');
+  hint.textContent = reorderHint();
+  if (!canReorder()) return;
+  const drag = document.createElement('span');
+  drag.className = 'wide-only';
+  drag.textContent = ' So does dragging a task by its handle (⠿).';
+  hint.append(drag);
+}
+
+/** The selected list's entry in whichever of the sidebar and the picker is shown. */
+function focusSelectedList() {
+  const button = $(`.list-button[data-list-id="${CSS.escape(String(state.selectedListId ?? ''))}"]`);
+  if (button && button.offsetParent !== null) button.focus();
+  else $('#list-picker').focus();
+}
+
+function onListsClick(event) {
+  const button = event.target.closest('.list-button');
+  if (!button) return;
+  selectList(button.dataset.listId === '' ? null : Number(button.dataset.listId));
+}
+
+function onPickerChange() {
+  const value = $('#list-picker').value;
+  selectList(value === '' ? null : Number(value));
+}
+
+function fillColors(select) {
+  const none = new Option('None', '');
+  select.replaceChildren(none, ...LIST_COLORS.map((color) => {
+    return new Option(color[0].toUpperCase() + color.slice(1), color);
+  }));
+}
+
+/** A new list goes last and is shown at once, ready for its first task. */
+async function onAddListSubmit(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const fields = { name: $('#new-list-name').value.trim(), color: $('#new-list-color').value || null };
+  clearErrors();
+  await whileBusy(form, async () => {
+    try {
+      const key = { 'Idempotency-Key': createKey(fields, '/api/lists') };
+      const { data, headers } = await api('POST', '/api/lists', fields, key);
+      state.unansweredCreate = null;
+      rememberEtag(data, headers, state.listEtags);
+      form.reset();
+      announce(`Added list “${data.name}”.`);
+      state.lists = [...state.lists, data];  // known (heading, tools) before the reload lists it
+      await selectList(data.id);
+    } catch (err) {
+      // As for tasks; a 409 here is also "that name is taken", which no retry changes.
+      if (err.status !== 0) state.unansweredCreate = null;
+      showError(err);
+    }
+  });
+}
+
+function openRenameForm() {
+  const list = selectedList();
+  if (!list) return;
+  clearErrors();
+  $('#rename-name').value = list.name;
+  $('#rename-color').value = list.color || '';
+  $('#rename-form').hidden = false;
+  $('#list-tools').hidden = true;
+  $('#rename-name').focus();
+  $('#rename-name').select();
+}
+
+/** Hides the rename form; `focus`: back onto the Rename button (the user cancelled or saved). */
+function closeRenameForm(focus = false) {
+  const form = $('#rename-form');
+  if (form.hidden) return;
+  form.hidden = true;
+  $('#list-tools').hidden = state.selectedListId === null;
+  if (focus) $('#rename-list').focus();
+}
+
+async function onRenameSubmit(event) {
+  event.preventDefault();
+  const list = selectedList();
+  const fields = { name: $('#rename-name').value.trim(), color: $('#rename-color').value || null };
+  clearErrors();
+  await whileBusy(event.currentTarget, async () => {
+    try {
+      const etag = await listEtagFor(list);
+      const { data, headers } = await api('PATCH', `/api/lists/${list.id}`, fields, { 'If-Match': etag });
+      rememberEtag(data, headers, state.listEtags);
+      closeRenameForm(true);
+      announce(`Saved the list “${data.name}”.`);
+      await loadTasks();
+    } catch (err) {
+      // A 409 (the name is taken) keeps the form open with what was typed, to change it.
+      await onWriteError(err, '#error', LIST_CHANGED_ELSEWHERE);
+      if (isConflict(err)) $('#rename-list').focus();
+    }
+  });
+}
+
+function onRenameKeydown(event) {
+  if (event.key === 'Escape') closeRenameForm(true);
+}
+
+/**
+ * Asks how to delete `list`: "move" (its tasks go last into the Inbox), "delete" (with them)
+ * or "" (not at all). An empty list is only offered "delete".
+ */
+function askDeleteList(list, inbox) {
+  const dialog = $('#delete-list-dialog');
+  const empty = list.task_count === 0;
+  const tasks = list.task_count === 1 ? '1 task' : `${list.task_count} tasks`;
+  $('#delete-list-heading').textContent = `Delete the list “${list.name}”?`;
+  $('#delete-list-message').textContent = empty
+    ? 'It has no tasks.'
+    : `It holds ${tasks} (subtasks included). Move them to “${inbox.name}”, or delete them with it.`;
+  $('#delete-list-move').hidden = empty;
+  $('#delete-list-move').textContent = `Move its tasks to “${inbox.name}”`;
+  $('#delete-list-all').textContent = empty ? 'Delete list' : 'Delete with its tasks';
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      resolve(['move', 'delete'].includes(dialog.returnValue) ? dialog.returnValue : '');
+    }, { once: true });
+  });
+}
+
+/** DELETE with If-Match, with `?move_to=` the Inbox to keep the tasks; the Inbox is shown next. */
+async function onDeleteList() {
+  const list = selectedList();
+  const inbox = defaultList();
+  if (!list || !inbox || list.is_default) return;
+  const choice = await askDeleteList(list, inbox);
+  if (!choice) return;
+  clearErrors();
+  try {
+    const etag = await listEtagFor(list);
+    const query = choice === 'move' ? `?move_to=${inbox.id}` : '';
+    await api('DELETE', `/api/lists/${list.id}${query}`, undefined, { 'If-Match': etag });
+    state.listEtags.delete(String(list.id));
+    announce(choice === 'move'
+      ? `Deleted the list “${list.name}”; its tasks are in “${inbox.name}”.`
+      : `Deleted the list “${list.name}” and its tasks.`);
+    await selectList(inbox.id);
+    focusSelectedList();
+  } catch (err) {
+    await onWriteError(err, '#error', LIST_CHANGED_ELSEWHERE);
+  }
 }
 
 /* ---------- access tokens ---------- */
@@ -726,6 +1361,31 @@ function init() {
   $('#new-task').addEventListener('submit', onAddSubmit);
   $('#tasks').addEventListener('change', onListEvent);
   $('#tasks').addEventListener('click', onListEvent);
+  $('#tasks').addEventListener('keydown', onListKeydown);
+  document.addEventListener('dragstart', onDragStart);
+  document.addEventListener('dragend', onDragEnd);
+  document.addEventListener('dragover', onDocumentDragOver);
+  $('#tasks').addEventListener('dragover', onTaskDragOver);
+  $('#tasks').addEventListener('drop', onTaskDrop);
+  $('#lists').addEventListener('click', onListsClick);
+  $('#lists').addEventListener('dragover', onListDragOver);
+  $('#lists').addEventListener('drop', onListDrop);
+  $('#list-picker').addEventListener('change', onPickerChange);
+  // Every list is shown first, where the user's order means nothing (a browser may have
+  // restored the sort from the last visit).
+  if ($('#sort').value === MY_ORDER) $('#sort').value = DEFAULT_SORT;
+  fillColors($('#new-list-color'));
+  fillColors($('#rename-color'));
+  $('#new-list').addEventListener('submit', onAddListSubmit);
+  $('#rename-list').addEventListener('click', openRenameForm);
+  $('#rename-form').addEventListener('submit', onRenameSubmit);
+  $('#rename-form').addEventListener('keydown', onRenameKeydown);
+  $('#rename-cancel').addEventListener('click', () => closeRenameForm(true));
+  $('#delete-list').addEventListener('click', onDeleteList);
+  $('#subtask-form').addEventListener('submit', onSubtaskSubmit);
+  $('#subtask-cancel').addEventListener('click', () => $('#subtask-dialog').close());
+  $('#move-form').addEventListener('submit', onMoveSubmit);
+  $('#move-cancel').addEventListener('click', () => $('#move-dialog').close());
   document.querySelectorAll('[data-filter]').forEach((button) => {
     button.addEventListener('click', () => setFilter(button.dataset.filter));
   });

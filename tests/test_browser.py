@@ -752,3 +752,324 @@ def test_access_tokens_panel(
     expect(page.locator("#token-list li.token")).to_have_count(0)
     expect(panel).not_to_have_attribute("open", "")
     phone.assert_clean()
+
+
+NAME_TAKEN = "You already have a list with that name"
+
+
+def test_lists_subtasks_and_reordering(
+    watched: Callable[[dict[str, int]], Watched],
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+) -> None:
+    """Lists, subtasks and the user's order, in the page and on the server. At laptop width the
+    lists are a sidebar: a list is added (a second of the same name, in any case, is refused with
+    the server's 409 shown), picked, renamed and deleted, both with its tasks and moving them to
+    the Inbox, whose Delete is off and says why. "Add subtask" nests a subtask under its parent.
+    Tasks are reordered by dragging (before and after a sibling) and from the keyboard
+    (Alt+ArrowDown, the Move up button), keeping the focus on the moved task and announcing the
+    new place; a move of a version changed elsewhere writes nothing and says so. A task goes to
+    another list through its keyboard-operable "Move to…" dialog, with its subtask, and by a drop
+    on the sidebar. Every move sends If-Match and changes only the moved task. At phone width the
+    lists are a picker."""
+    expect = playwright_api.expect
+    token = signup(server, "lists@example.com", name="Lin Lists")["access_token"]
+    session = watched(LAPTOP)
+    session.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{token}')")
+    page = session.page
+    sidebar = page.locator("#lists")
+    heading = page.locator("#list-heading")
+    top_titles = page.locator("#tasks > li.task > .task-row .title")
+
+    def server_lists() -> dict[str, dict[str, Any]]:
+        reply = call("GET", f"{server.base}/api/lists", token=token)
+        assert reply.status == 200, reply.body
+        return {entry["name"]: entry for entry in reply.body}
+
+    def in_order(list_id: int, parent: int | str = "none") -> list[dict[str, Any]]:
+        """The tasks of one list under one parent, by position, as the server has them."""
+        query = f"list_id={list_id}&parent_id={parent}&sort=position&limit=1000"
+        reply = call("GET", f"{server.base}/api/tasks?{query}", token=token)
+        assert reply.status == 200, reply.body
+        assert [task["position"] for task in reply.body] == sorted(task["position"] for task in reply.body)
+        return list(reply.body)
+
+    def titles_in(list_id: int, parent: int | str = "none") -> list[str]:
+        return [task["title"] for task in in_order(list_id, parent)]
+
+    def stored(task_id: int) -> dict[str, Any]:
+        reply = call("GET", f"{server.base}/api/tasks/{task_id}", token=token)
+        assert reply.status == 200, reply.body
+        return dict(reply.body)
+
+    def list_button(name: str) -> Any:
+        name_is = page.locator(".list-name", has_text=re.compile(f"^{re.escape(name)}$"))
+        return sidebar.locator(".list-button", has=name_is)
+
+    def row(task_id: int) -> Any:
+        return page.locator(f'#tasks li.task[data-id="{task_id}"]')
+
+    def task_row(task_id: int) -> Any:
+        """The task's own row (its subtasks' rows are nested in its item, after it)."""
+        return row(task_id).locator(":scope > .task-row")
+
+    def control(task_id: int, name: str) -> Any:
+        return task_row(task_id).locator(f".{name}")
+
+    def last_move(task_id: int) -> Request:
+        moves = session.sent("POST", f"/api/tasks/{task_id}/move")
+        assert moves, f"no move of task {task_id} sent"
+        assert moves[-1].header_value("if-match"), "a move without If-Match"
+        return moves[-1]
+
+    # Laptop: the sidebar, not the picker. Every list is shown first, the Inbox among the lists.
+    page.goto(f"{server.base}/")
+    expect(page.locator("#app-view")).to_be_visible()
+    expect(sidebar).to_be_visible()
+    expect(page.locator("#list-picker")).to_be_hidden()
+    expect(sidebar.locator(".list-name")).to_have_text(["All tasks", "Inbox"])
+    expect(heading).to_have_text("All tasks")
+    expect(page.locator("#list-tools")).to_be_hidden()
+    inbox = server_lists()["Inbox"]
+    assert inbox["is_default"] is True
+
+    # Add a list: it is shown at once, in the user's order; the same name again is refused.
+    page.fill("#new-list-name", "Work")
+    page.select_option("#new-list-color", "blue")
+    page.click("#add-list")
+    expect(heading).to_have_text("Work")
+    expect(list_button("Work")).to_have_attribute("aria-current", "true")
+    expect(sidebar.locator(".list-name")).to_have_text(["All tasks", "Inbox", "Work"])
+    expect(page.locator("#sort")).to_have_value("position")
+    expect(page.locator("#new-task-where")).to_have_text("in “Work”")
+    work = server_lists()["Work"]
+    assert (work["color"], work["is_default"]) == ("blue", False)
+    (created_list,) = session.sent("POST", "/api/lists")
+    assert created_list.header_value("idempotency-key")
+    page.fill("#new-list-name", "WORK")
+    page.click("#add-list")
+    expect(page.locator("#error")).to_have_text(NAME_TAKEN)
+    assert sorted(server_lists()) == ["Inbox", "Work"]
+
+    # Three tasks added while Work is shown go into Work, last each time.
+    for count, title in enumerate(("Alpha", "Beta", "Gamma"), start=1):
+        page.fill("#new-title", title)
+        page.click("#add")
+        expect(top_titles).to_have_count(count)
+    expect(page.locator("#error")).to_be_empty()
+    expect(top_titles).to_have_text(["Alpha", "Beta", "Gamma"])
+    assert titles_in(work["id"]) == ["Alpha", "Beta", "Gamma"]
+    ids = {task["title"]: task["id"] for task in in_order(work["id"])}
+    alpha, beta, gamma = ids["Alpha"], ids["Beta"], ids["Gamma"]
+    expect(list_button("Work").locator(".list-count")).to_have_text("3 open")
+
+    # "Add subtask": the subtask is nested under its parent, indented, in the parent's list.
+    control(alpha, "add-subtask").click()
+    expect(page.locator("#subtask-dialog")).to_be_visible()
+    expect(page.locator("#subtask-parent")).to_have_text("Under “Alpha”")
+    page.fill("#subtask-title", "Alpha notes")
+    page.click("#subtask-add")
+    expect(page.locator("#subtask-dialog")).to_be_hidden()
+    nested = row(alpha).locator(":scope > .subtasks > li.task")
+    expect(nested.locator(".title")).to_have_text(["Alpha notes"])
+    expect(top_titles).to_have_text(["Alpha", "Beta", "Gamma"])
+    (subtask,) = in_order(work["id"], alpha)
+    assert (subtask["title"], subtask["parent_id"], subtask["list_id"]) == ("Alpha notes", alpha, work["id"])
+    assert session.sent("POST")[-1].post_data_json == {"title": "Alpha notes", "parent_id": alpha}
+    parent_box = control(alpha, "title").bounding_box()
+    child_box = control(subtask["id"], "title").bounding_box()
+    assert parent_box and child_box
+    assert child_box["x"] >= parent_box["x"] + 20, (parent_box, child_box)
+    assert child_box["y"] > parent_box["y"]
+
+    # Mouse: drag Gamma by its handle onto the top half of Alpha's row (first), then Alpha onto
+    # the bottom half of Beta's (after Beta). Only the dragged task changes on the server.
+    versions = {task_id: stored(task_id)["version"] for task_id in (alpha, beta)}
+    control(gamma, "drag-handle").drag_to(task_row(alpha), target_position={"x": 200, "y": 4})
+    expect(top_titles).to_have_text(["Gamma", "Alpha", "Beta"])
+    assert titles_in(work["id"]) == ["Gamma", "Alpha", "Beta"]
+    assert last_move(gamma).post_data_json == {"after": None}
+    assert {task_id: stored(task_id)["version"] for task_id in (alpha, beta)} == versions
+    expect(page.locator("#status")).to_have_text("Moved “Gamma”: 1 of 3.")
+    beta_row = task_row(beta)
+    box = beta_row.bounding_box()
+    assert box
+    control(alpha, "drag-handle").drag_to(beta_row, target_position={"x": 200, "y": box["height"] - 4})
+    expect(top_titles).to_have_text(["Gamma", "Beta", "Alpha"])
+    assert titles_in(work["id"]) == ["Gamma", "Beta", "Alpha"]
+    assert last_move(alpha).post_data_json == {"after": beta}
+    expect(nested.locator(".title")).to_have_text(["Alpha notes"])  # the subtask went along
+    assert titles_in(work["id"], alpha) == ["Alpha notes"]
+
+    # Keyboard: Alt+ArrowUp on a focused row control, then the Move up button with Enter. The
+    # focus stays on the moved task (on Move down once Move up is off at the top).
+    control(alpha, "edit").focus()
+    page.keyboard.press("Alt+ArrowUp")
+    expect(top_titles).to_have_text(["Gamma", "Alpha", "Beta"])
+    expect(control(alpha, "edit")).to_be_focused()
+    expect(page.locator("#status")).to_have_text("Moved “Alpha” up: 2 of 3.")
+    assert last_move(alpha).post_data_json == {"after": gamma}
+    assert titles_in(work["id"]) == ["Gamma", "Alpha", "Beta"]
+    control(alpha, "move-up").focus()
+    page.keyboard.press("Enter")
+    expect(top_titles).to_have_text(["Alpha", "Gamma", "Beta"])
+    expect(control(alpha, "move-up")).to_be_disabled()
+    expect(control(alpha, "move-down")).to_be_focused()
+    expect(page.locator("#status")).to_have_text("Moved “Alpha” up: 1 of 3.")
+    assert last_move(alpha).post_data_json == {"after": None}
+    page.keyboard.press("Alt+ArrowDown")
+    expect(top_titles).to_have_text(["Gamma", "Alpha", "Beta"])
+    expect(control(alpha, "move-down")).to_be_focused()
+    assert last_move(alpha).post_data_json == {"after": gamma}
+    assert titles_in(work["id"]) == ["Gamma", "Alpha", "Beta"]
+
+    # Gamma is renamed elsewhere: moving the version shown is refused (412), nothing moves, the
+    # page reloads and says why; the move then works on the version now shown.
+    renamed = call("PATCH", f"{server.base}/api/tasks/{gamma}", {"title": "Gamma ray"}, token)
+    assert renamed.status == 200, renamed.body
+    control(gamma, "edit").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator("#error")).to_have_text(CHANGED_ELSEWHERE)
+    expect(top_titles).to_have_text(["Gamma ray", "Alpha", "Beta"])
+    assert (last_move(gamma).response() or pytest.fail("no answer")).status == 412
+    assert titles_in(work["id"]) == ["Gamma ray", "Alpha", "Beta"]
+    expect(control(gamma, "edit")).to_be_focused()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(top_titles).to_have_text(["Alpha", "Gamma ray", "Beta"])
+    expect(page.locator("#error")).to_be_empty()
+    assert titles_in(work["id"]) == ["Alpha", "Gamma ray", "Beta"]
+
+    # Another list, then Alpha goes there with the keyboard ("Move to…", a select, Move): last in
+    # Home, with its subtask; the focus goes to the row that took its place.
+    page.fill("#new-list-name", "Home")
+    page.click("#add-list")
+    expect(heading).to_have_text("Home")
+    list_button("Work").click()
+    expect(heading).to_have_text("Work")
+    expect(top_titles).to_have_text(["Alpha", "Gamma ray", "Beta"])
+    home = server_lists()["Home"]
+    control(alpha, "move-to").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#move-dialog")).to_be_visible()
+    expect(page.locator("#move-list option")).to_have_text(["Inbox", "Home"])
+    page.locator("#move-list").select_option(str(home["id"]))
+    page.locator("#move-ok").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#move-dialog")).to_be_hidden()
+    expect(top_titles).to_have_text(["Gamma ray", "Beta"])
+    expect(control(gamma, "move-to")).to_be_focused()
+    expect(page.locator("#status")).to_have_text("Moved “Alpha” to “Home”.")
+    assert last_move(alpha).post_data_json == {"list_id": home["id"]}
+    assert titles_in(home["id"]) == ["Alpha"]
+    assert (stored(subtask["id"])["list_id"], stored(subtask["id"])["parent_id"]) == (home["id"], alpha)
+    expect(list_button("Home").locator(".list-count")).to_have_text("2 open")
+    expect(list_button("Work").locator(".list-count")).to_have_text("2 open")
+
+    # A drop on a list in the sidebar moves the task there.
+    control(beta, "drag-handle").drag_to(list_button("Inbox"))
+    expect(top_titles).to_have_text(["Gamma ray"])
+    assert last_move(beta).post_data_json == {"list_id": inbox["id"]}
+    assert titles_in(inbox["id"]) == ["Beta"]
+    expect(list_button("Inbox").locator(".list-count")).to_have_text("1 open")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.screenshot(path=str(artifacts / "lists-laptop.png"), full_page=True)
+
+    # Rename: a name taken (in any case) is refused and the form stays; then Office, green.
+    page.click("#rename-list")
+    expect(page.locator("#rename-name")).to_be_focused()
+    expect(page.locator("#rename-name")).to_have_value("Work")
+    page.fill("#rename-name", "HOME")
+    page.click("#rename-save")
+    expect(page.locator("#error")).to_have_text(NAME_TAKEN)
+    expect(page.locator("#rename-form")).to_be_visible()
+    page.fill("#rename-name", "Office")
+    page.select_option("#rename-color", "green")
+    page.click("#rename-save")
+    expect(page.locator("#rename-form")).to_be_hidden()
+    expect(heading).to_have_text("Office")
+    expect(page.locator("#rename-list")).to_be_focused()
+    expect(page.locator("#error")).to_be_empty()
+    expect(sidebar.locator(".list-name")).to_have_text(["All tasks", "Inbox", "Office", "Home"])
+    office = server_lists()["Office"]
+    assert (office["id"], office["color"]) == (work["id"], "green")
+    assert all(r.header_value("if-match") for r in session.sent("PATCH", "/api/lists"))
+
+    # Delete Home moving its tasks to the Inbox: Alpha and its subtask go there, still nested.
+    list_button("Home").click()
+    expect(heading).to_have_text("Home")
+    page.click("#delete-list")
+    expect(page.locator("#delete-list-dialog")).to_be_visible()
+    expect(page.locator("#delete-list-message")).to_contain_text("2 tasks")
+    expect(page.locator("#delete-list-move")).to_have_text("Move its tasks to “Inbox”")
+    page.click("#delete-list-move")
+    expect(heading).to_have_text("Inbox")
+    expect(list_button("Inbox")).to_have_attribute("aria-current", "true")
+    expect(sidebar.locator(".list-name")).to_have_text(["All tasks", "Inbox", "Office"])
+    expect(top_titles).to_have_text(["Beta", "Alpha"])
+    expect(nested.locator(".title")).to_have_text(["Alpha notes"])
+    (deleted_home,) = session.sent("DELETE", "/api/lists")
+    assert deleted_home.url == f"{server.base}/api/lists/{home['id']}?move_to={inbox['id']}"
+    assert deleted_home.header_value("if-match")
+    assert sorted(server_lists()) == ["Inbox", "Office"]
+    assert titles_in(inbox["id"]) == ["Beta", "Alpha"]
+    assert titles_in(inbox["id"], alpha) == ["Alpha notes"]
+
+    # Delete Office with its tasks, after a cancel that deletes nothing.
+    list_button("Office").click()
+    expect(heading).to_have_text("Office")
+    page.click("#delete-list")
+    page.click("#delete-list-cancel")
+    expect(page.locator("#delete-list-dialog")).to_be_hidden()
+    assert len(session.sent("DELETE", "/api/lists")) == 1
+    page.click("#delete-list")
+    page.click("#delete-list-all")
+    expect(heading).to_have_text("Inbox")
+    expect(sidebar.locator(".list-name")).to_have_text(["All tasks", "Inbox"])
+    deleted_office = session.sent("DELETE", "/api/lists")[-1]
+    assert deleted_office.url == f"{server.base}/api/lists/{office['id']}"
+    assert sorted(server_lists()) == ["Inbox"]
+    assert call("GET", f"{server.base}/api/tasks/{gamma}", token=token).status == 404
+
+    # The Inbox cannot be deleted: its Delete is off and the page says why (the server refuses too).
+    expect(page.locator("#delete-list")).to_be_disabled()
+    expect(page.locator("#inbox-note")).to_be_visible()
+    expect(page.locator("#inbox-note")).to_contain_text("can be renamed, not deleted")
+    refused = call("DELETE", f"{server.base}/api/lists/{inbox['id']}", token=token)
+    assert refused.status == 409, refused.body
+    expect(page.locator("#error")).to_be_empty()
+    session.assert_clean(
+        [
+            f"{FAILED_LOAD}the server responded with a status of 409 (Conflict)",
+            f"{FAILED_LOAD}the server responded with a status of 412 (Precondition Failed)",
+            f"{FAILED_LOAD}the server responded with a status of 409 (Conflict)",
+        ]
+    )
+
+    # Phone: a picker instead of the sidebar; picking the Inbox shows its tasks in the user's
+    # order, subtask nested, and Move down works there too.
+    phone = watched(PHONE)
+    phone.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{token}')")
+    phone_page = phone.page
+    phone_titles = phone_page.locator("#tasks > li.task > .task-row .title")
+    phone_page.goto(f"{server.base}/")
+    expect(phone_page.locator("#app-view")).to_be_visible()
+    expect(phone_page.locator("#list-picker")).to_be_visible()
+    expect(phone_page.locator("#lists")).to_be_hidden()
+    expect(phone_page.locator("#list-picker option")).to_have_text(["All tasks (3 open)", "Inbox (3 open)"])
+    # (Every list, newest first, shows the same two: wait for the Inbox's own request.)
+    inbox_query = f"sort=position&limit=200&list_id={inbox['id']}"
+    with phone_page.expect_response(lambda response: inbox_query in response.url):
+        phone_page.select_option("#list-picker", str(inbox["id"]))
+    expect(phone_page.locator("#list-heading")).to_have_text("Inbox")
+    expect(phone_page.locator("#sort")).to_have_value("position")
+    expect(phone_titles).to_have_text(["Beta", "Alpha"])
+    phone_nested = phone_page.locator(f'#tasks li.task[data-id="{alpha}"] > .subtasks > li.task .title')
+    expect(phone_nested).to_have_text(["Alpha notes"])
+    phone_page.locator(f'#tasks li.task[data-id="{beta}"] > .task-row .move-down').click()
+    expect(phone_titles).to_have_text(["Alpha", "Beta"])
+    assert titles_in(inbox["id"]) == ["Alpha", "Beta"]
+    phone_page.evaluate("document.activeElement && document.activeElement.blur()")
+    phone_page.screenshot(path=str(artifacts / "lists-phone.png"), full_page=True)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.assert_clean()
