@@ -126,7 +126,9 @@ def test_tickets_open_one_stream_once_and_long_lived_tokens_stay_out_of_urls(ser
     token = signup(server)["access_token"]
     bob = signup(server, "bob@example.com")["access_token"]
     made = call("POST", f"{server.base}/api/events/tickets", None, token)
-    assert made.status == 201 and made.body["expires_in"] == 60 and made.headers["cache-control"] == "no-store"
+    assert (
+        made.status == 201 and made.body["expires_in"] == 60 and made.headers["cache-control"] == "no-store"
+    )
     ticket = made.body["ticket"]
     opened = stream(server, None, f"?ticket={ticket}")
     send(server, bob, "POST", "/api/tasks", {"title": "bob's"})
@@ -184,7 +186,9 @@ def test_an_event_reaches_a_stream_on_another_process_within_a_second(replicas: 
         started = time.monotonic()
         send(second, token, "POST", "/api/tasks", {"title": f"from the phone {n}"})
         for opened in streams:
-            titles = [message.json()["data"].get("task", {}).get("title") for message in opened.events(1 + (n == 0))]
+            titles = [
+                message.json()["data"].get("task", {}).get("title") for message in opened.events(1 + (n == 0))
+            ]
             assert titles[-1] == f"from the phone {n}"
         latencies.append(time.monotonic() - started)
     assert max(latencies) < 1.0, latencies

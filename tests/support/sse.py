@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +44,7 @@ class EventStream:
             self.response.fp.raw._sock.settimeout(remaining)  # type: ignore[union-attr]
             try:
                 raw = self.response.fp.readline()
-            except socket.timeout:
+            except TimeoutError:
                 raise TimeoutError("no message in time") from None
             if not raw:
                 raise EOFError("the stream ended")
