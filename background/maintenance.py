@@ -1,6 +1,7 @@
-"""Deleting what the service keeps for a while only: tombstones past CHANGES_RETENTION_DAYS
-(and a day more, so that no cursor still accepted can need one) and idempotency keys past
-IDEMPOTENCY_TTL_HOURS. Every worker runs it; the deletes are bounded and harmless to repeat."""
+"""Deleting what the service keeps for a while only: tombstones and events past
+CHANGES_RETENTION_DAYS (and a day more, so that no cursor still accepted can need one) and
+idempotency keys past IDEMPOTENCY_TTL_HOURS. Every worker runs it; the deletes are bounded and
+harmless to repeat."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import random
 import anyio
 
 from handlers.common import db
+from handlers.common.crud.event_stream import purge_events
 from handlers.common.crud.feed import purge_tombstones
 from handlers.common.crud.idempotency import purge_keys
 from handlers.common.errors import ApiError
@@ -30,8 +32,9 @@ async def purge_expired(services: Services) -> None:
         keys = now - dt.timedelta(hours=settings.idempotency_ttl_hours)
         try:
             gone = await db.run(services, True, purge_tombstones, tombstones)
+            gone += await db.run(services, True, purge_events, tombstones)
             gone += await db.run(services, True, purge_keys, keys)
         except ApiError:  # the database is away: the next round tries again
             continue
         if gone:
-            logger.info("purged %d expired tombstones and idempotency keys", gone)
+            logger.info("purged %d expired tombstones, events and idempotency keys", gone)

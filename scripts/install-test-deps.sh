@@ -2,7 +2,7 @@
 # What the test suite needs beyond Python packages, from Debian's packages: the PostgreSQL and
 # MariaDB servers (started by the tests themselves in temporary directories), Chromium for
 # tests/test_browser.py (driven by Playwright's Python package: never a browser of its own),
-# and BusyBox.
+# BusyBox, and nginx (tests/test_events.py streams events through it, as a proxy with its defaults).
 # Needs root (or sudo); without it, prints what is missing and the tests that need it skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,14 +15,14 @@ if [ -x scripts/install-db-servers.sh ]; then
   scripts/install-db-servers.sh
 fi
 
-# Chromium, and BusyBox (tests/test_smoke_script.py runs the smoke script with its POSIX tools):
+# Chromium, BusyBox (tests/test_smoke_script.py runs the smoke script with its POSIX tools), nginx:
 # quick when installed; `apt-get update` only when the lists do not know them.
 missing=()
-for package in chromium busybox; do
+for package in chromium busybox nginx; do
   [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" == "install ok installed" ]] || missing+=("$package")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-test-deps: chromium and busybox already installed"
+  echo "install-test-deps: chromium, busybox and nginx already installed"
 else
   APT=(env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=600)
   [ "$(id -u)" -eq 0 ] || APT=(sudo "${APT[@]}")

@@ -5,16 +5,25 @@ on SQLite) within a second of its commit."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from models import open_database
+from handlers.common.crud.event_stream import purge_events
+from models import Event, User, open_database, utc_now
 from settings import Settings
 from tests.support.accounts import signup
 from tests.support.live import Server, call, uvicorn_command
+from tests.support.ports import HOST, free_port
+from tests.support.services import migrated_services
+from tests.support.skips import skip_or_fail
 from tests.support.sse import EventStream, Message
 
 pytestmark = pytest.mark.slow
@@ -194,3 +203,78 @@ def test_an_event_reaches_a_stream_on_another_process_within_a_second(replicas: 
     assert max(latencies) < 1.0, latencies
     for opened in streams:
         opened.close()
+
+
+NGINX_CONF = """
+{user}
+worker_processes 1;
+error_log {dir}/error.log;
+pid {dir}/nginx.pid;
+events {{}}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen {host}:{port};
+        location / {{ proxy_pass http://{host}:{upstream}; }}
+    }}
+}}
+"""
+
+
+def wait_for_port(port: int, log: Path) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            if call("GET", f"http://{HOST}:{port}/livez").status == 200:
+                return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, log.read_text() if log.exists() else "nginx did not start"
+        time.sleep(0.05)
+
+
+def test_the_stream_passes_through_nginx_with_its_default_settings(server: Server, tmp_path: Path) -> None:
+    """nginx buffers what it proxies unless the response says not to (X-Accel-Buffering: no);
+    nothing in this configuration is there for the stream."""
+    nginx = shutil.which("nginx") or skip_or_fail("nginx is not installed (scripts/install-test-deps.sh)")
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf.write_text(NGINX_CONF.format(user=user, dir=tmp_path, host=HOST, port=port, upstream=server.port))
+    proxy = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"])
+    try:
+        wait_for_port(port, tmp_path / "error.log")
+        token = signup(server)["access_token"]
+        proxied = EventStream(f"http://{HOST}:{port}/api/events", token)
+        assert proxied.status == 200 and proxied.next().comments == ["connected"]
+        for n in range(3):
+            started = time.monotonic()
+            send(server, token, "POST", "/api/tasks", {"title": f"through the proxy {n}"})
+            heard = proxied.events(1 + (n == 0))[-1]
+            assert heard.json()["data"]["task"]["title"] == f"through the proxy {n}"
+            assert time.monotonic() - started < 1.0
+        proxied.close()
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+
+
+def test_old_events_are_purged_oldest_first(sqlite_settings: Settings) -> None:
+    for services in migrated_services(sqlite_settings):
+        with services.db.connection_context():
+            User.create(id="u_a", created_at=utc_now())
+            now = utc_now()
+            for days in (40, 35, 31, 2, 0):
+                Event.create(user="u_a", type="task.created", at=now - dt.timedelta(days=days), data="{}")
+            assert purge_events(now - dt.timedelta(days=30), batch=2) == 2
+            assert purge_events(now - dt.timedelta(days=30), batch=2) == 1
+            assert purge_events(now - dt.timedelta(days=30), batch=2) == 0
+            assert [event.at for event in Event.select().order_by(Event.id)] == [
+                now - dt.timedelta(days=2),
+                now,
+            ]

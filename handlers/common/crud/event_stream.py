@@ -78,6 +78,15 @@ def stream_start(principal: Principal, resume_after: int | None) -> StreamStart:
     return StreamStart(user.id, user.tasks_version, last_id, resume_after, events, False)
 
 
+def purge_events(before: dt.datetime, batch: int = 1000) -> int:
+    """Delete about `batch` of the events older than `before` (background/maintenance.py); how
+    many went. The oldest go first, so the events kept are every event after some id (a stream
+    resuming from before it is told to resync)."""
+    oldest = Event.select(Event.id).where(Event.at < before).order_by(Event.id)
+    last = oldest.offset(batch - 1).limit(1).scalar() or oldest.order_by(Event.id.desc()).limit(1).scalar()
+    return 0 if last is None else int(Event.delete().where(Event.id <= last).execute())
+
+
 def latest_event_id(user_id: str) -> int:
     return int(Event.select(peewee.fn.MAX(Event.id)).where(Event.user == user_id).scalar() or 0)
 
