@@ -24,8 +24,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from background.fanout import fan_out
-from background.jobs import Job, running
+from background.jobs import Job, once_migrated, running
 from background.maintenance import purge_expired
+from background.reminders import fire_reminders
 from background.webhooks.dispatcher import deliver_webhooks
 from handlers import (
     batch,
@@ -48,6 +49,7 @@ from handlers import (
     home,
     list_changes,
     list_lists,
+    list_reminders,
     list_tasks,
     list_tokens,
     list_webhook_deliveries,
@@ -65,6 +67,7 @@ from handlers import (
     revoke_token,
     signup,
     stream_events,
+    update_me,
 )
 from handlers.common.endpoint import Endpoint
 from handlers.common.idempotency import idempotent
@@ -105,6 +108,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     patch_list,
     delete_list,
     list_changes,
+    list_reminders,
     batch,
     stream_events,
     create_event_ticket,
@@ -115,13 +119,11 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     signup,
     login,
     me,
+    update_me,
     change_password,
     delete_account,
     create_token,
-    create_webhook,
     list_tokens,
-    list_webhook_deliveries,
-    list_webhooks,
     revoke_token,
     health,
     livez,
@@ -215,7 +217,8 @@ def make_lifespan(
 
 
 def background_jobs(app_metrics: Metrics | None) -> list[Job]:
-    jobs: list[Job] = [purge_expired, serve_mcp, fan_out, deliver_webhooks]
+    database_jobs = [purge_expired, fan_out, deliver_webhooks, fire_reminders]
+    jobs: list[Job] = [serve_mcp, *map(once_migrated, database_jobs)]
     if app_metrics is not None:
         jobs.append(lambda _: flush_periodically(app_metrics))
     return jobs

@@ -107,6 +107,10 @@ class Settings:
     # How long a process's claim on a webhook lasts unless renewed: after a crash, another
     # process takes the webhook's deliveries up this long after.
     webhook_claim_seconds: int
+    # How often each process looks for due reminders (each fires once, whichever finds it).
+    reminder_poll_seconds: int
+    # The service's public URL, for the links in events made without a request (reminders).
+    public_url: str | None
 
     @property
     def issued_token_issuer(self) -> str:
@@ -154,6 +158,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         changes_retention_days=parse_int(env, "CHANGES_RETENTION_DAYS", 30, minimum=1, maximum=3650),
         webhook_allow_private=parse_bool(env, "WEBHOOK_ALLOW_PRIVATE", False),
         webhook_claim_seconds=parse_int(env, "WEBHOOK_CLAIM_SECONDS", 60, minimum=15, maximum=3600),
+        reminder_poll_seconds=parse_int(env, "REMINDER_POLL_SECONDS", 5, minimum=1, maximum=30),
+        public_url=parse_http_url(env, "PUBLIC_URL"),
     )
 
 

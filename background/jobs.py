@@ -9,8 +9,10 @@ from typing import Any
 import anyio
 
 from handlers.common.services import Services
+from migrations import runner
 
 Job = Callable[[Services], Coroutine[Any, Any, None]]
+SCHEMA_POLL_SECONDS = 1.0
 
 
 @asynccontextmanager
@@ -23,3 +25,24 @@ async def running(services: Services, jobs: list[Job]) -> AsyncIterator[None]:
             yield
         finally:
             group.cancel_scope.cancel()
+
+
+def once_migrated(job: Job) -> Job:
+    """`job` started once every migration is applied: a replica started before its migrations
+    (AUTO_MIGRATE=false) answers /readyz with 503 meanwhile, and its jobs wait for the tables."""
+
+    async def wait_then_run(services: Services) -> None:
+        while True:
+            if await anyio.to_thread.run_sync(schema_current, services, limiter=services.db_limiter):
+                return await job(services)
+            await anyio.sleep(SCHEMA_POLL_SECONDS)
+
+    return wait_then_run
+
+
+def schema_current(services: Services) -> bool:
+    try:
+        with services.db.connection_context():
+            return not runner.pending(services.db)
+    except Exception:  # the database is away: asked again
+        return False

@@ -14,6 +14,7 @@ from bench.paths import ROOT
 from bench.results import Report, SideResults
 from bench.revisions import Side, package_versions
 from bench.seeding import READER_TASKS
+from bench.streams import STREAMS, WRITE_INTERVAL
 from bench.targets import targets
 from bench.wrk import Row
 
@@ -146,6 +147,22 @@ def throughput(report: Report) -> list[str]:
         f"c={STORM_HEALTH_CONCURRENCY}, at the same time",
         "",
         *table(current.storm, ()),
+        "",
+        *streams_section(current),
+    ]
+
+
+def streams_section(current: SideResults) -> list[str]:
+    run = current.streams
+    if run is None:
+        return []
+    return [
+        f"### {STREAMS} event streams open: /health beside them, a task created every {WRITE_INTERVAL} s",
+        "",
+        *table((run.health,), ()),
+        "",
+        f"The worker's resident set: {run.rss_before_mb} MB before the streams opened, {run.rss_after_mb} MB "
+        f"with them open; they heard {run.events:,} events.",
         "",
     ]
 

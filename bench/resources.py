@@ -21,11 +21,20 @@ def process_tree(pid: int) -> list[int]:
 
 def peak_rss_mb(pid: int) -> float | None:
     """The peak resident set (VmHWM) of the process tree, in MB; None where /proc lacks it."""
+    return status_mb(pid, "VmHWM:")
+
+
+def rss_mb(pid: int) -> float | None:
+    """The resident set (VmRSS) of the process tree now, in MB; None where /proc lacks it."""
+    return status_mb(pid, "VmRSS:")
+
+
+def status_mb(pid: int, field: str) -> float | None:
     total_kb, found = 0, False
     for each in process_tree(pid):
         try:
             for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
+                if line.startswith(field):
                     total_kb += int(line.split()[1])
                     found = True
         except OSError:

@@ -27,6 +27,16 @@ class ColdStarts:
 
 
 @dataclass(frozen=True)
+class StreamsRun:
+    """bench/streams.py's run."""
+
+    health: Row  # /health with the streams open and events flowing
+    rss_before_mb: float | None  # the worker's resident set before the streams opened
+    rss_after_mb: float | None  # ... with them open, after the events
+    events: int  # event messages the streams received during the run
+
+
+@dataclass(frozen=True)
 class SideResults:
     side: Side
     rows: tuple[Row, ...]  # one a case and concurrency it ran
@@ -35,6 +45,7 @@ class SideResults:
     peak_rss_mb: float | None  # over the whole run: start-up, seeding, every case, the storm
     seeded_rss_mb: float | None  # after start-up and seeding, before any case
     missing: dict[str, str]  # case -> why it is n/a on this side (a baseline without it)
+    streams: StreamsRun | None = None  # the open event streams' run (the current side's)
 
     def find(self, case: str, concurrency: int) -> Row | None:
         return find(self.rows, case, concurrency)

@@ -16,10 +16,11 @@ from bench.cases import CEILING, CEILING_BESIDE, Case, case_named, load, storm
 from bench.measure import cold_starts, measure, preflight, rotated, settle
 from bench.progress import log
 from bench.resources import machine_busy_seconds, own_cpu_seconds, peak_rss_mb, reset_peak_rss
-from bench.results import ColdStarts, Report, SideResults
+from bench.results import ColdStarts, Report, SideResults, StreamsRun
 from bench.revisions import Side, prepare_baseline, prepare_current, with_metrics
 from bench.servers import Server, ceiling_server, running
 from bench.serving import Service
+from bench.streams import measure_streams
 from bench.wrk import Row, run_together
 
 
@@ -169,10 +170,12 @@ def run(options: Options) -> Report:
             runs = measure_cases(services, options, work)
             log("login storm ...")
             storms = {s.side.key: measure_storm(s, options.duration) for s in services if not s.side.metrics}
+            streams = measure_streams(services[0], options.duration)
     others_cpu = (machine_busy_seconds() - busy) - (own_cpu_seconds() - own)
     return Report(
         sides=tuple(
-            side_results(side, runs, storms.get(side.key, []), cold[side.key], seeded_peak) for side in sides
+            side_results(side, runs, storms.get(side.key, []), cold[side.key], seeded_peak, streams)
+            for side in sides
         ),
         ceiling=tuple(runs.ceiling),
         seconds=time.perf_counter() - clock,
@@ -184,7 +187,12 @@ def run(options: Options) -> Report:
 
 
 def side_results(
-    side: Side, runs: Runs, storm_rows: list[Row], cold: ColdStarts, seeded_peak: dict[str, float | None]
+    side: Side,
+    runs: Runs,
+    storm_rows: list[Row],
+    cold: ColdStarts,
+    seeded_peak: dict[str, float | None],
+    streams: StreamsRun | None,
 ) -> SideResults:
     rows = runs.rows.get(side.key, [])
     readings = [seeded_peak[side.key], *(row.rss_mb for row in [*rows, *storm_rows])]
@@ -196,4 +204,5 @@ def side_results(
         peak_rss_mb=peak(readings),
         seeded_rss_mb=seeded_peak[side.key],
         missing=runs.missing.get(side.key, {}),
+        streams=streams if side.key == "current" else None,
     )

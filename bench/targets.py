@@ -7,6 +7,7 @@ from typing import NamedTuple
 from bench.cases import CEILING, CEILING_BESIDE, STORM_LOGIN_CONCURRENCY
 from bench.compare import MIN_REQUESTS, counted, lowest, pairs
 from bench.results import Report, find
+from bench.streams import STREAMS
 
 TARGET_LIST_RATIO = 0.5  # of the ceiling's req/s
 TARGET_P99_MS = 50.0
@@ -15,6 +16,7 @@ TARGET_MCP_RSS_MB = 90.0  # one that has served /mcp too (the MCP SDK loads on f
 TARGET_COLD_START_S = 0.6
 TARGET_BASELINE_RATIO = 0.95  # every case, METRICS off, over the baseline's req/s
 TARGET_METRICS_RATIO = 0.9  # the cached list with METRICS=true, over the baseline's req/s
+TARGET_STREAMS_RSS_GROWTH_MB = 50.0  # a worker's resident set with 500 event streams open
 
 
 class Check(NamedTuple):
@@ -30,6 +32,7 @@ def targets(report: Report) -> list[Check]:
         *list_vs_ceiling(report),
         *create_errors(report),
         *storm_health(report),
+        *open_streams(report),
         *peak_rss(report),
         cold_start(report),
         *against_baseline(report),
@@ -84,15 +87,37 @@ def storm_health(report: Report) -> list[Check]:
     ]
 
 
+def open_streams(report: Report) -> list[Check]:
+    run = report.current.streams
+    if run is None:
+        return []
+    checks = [
+        Check(
+            f"/health p99 < {TARGET_P99_MS:.0f} ms with {STREAMS} event streams open",
+            f"{run.health.p99_ms:.1f} ms",
+            run.health.p99_ms < TARGET_P99_MS,
+        )
+    ]
+    if run.rss_before_mb is not None and run.rss_after_mb is not None:
+        growth = run.rss_after_mb - run.rss_before_mb
+        checks.append(
+            Check(
+                f"RSS growth < {TARGET_STREAMS_RSS_GROWTH_MB:.0f} MB with {STREAMS} event streams open",
+                f"{run.rss_before_mb:.1f} -> {run.rss_after_mb:.1f} MB (+{growth:.1f}; "
+                f"{run.events:,} events heard)",
+                growth < TARGET_STREAMS_RSS_GROWTH_MB,
+            )
+        )
+    return checks
+
+
 def peak_rss(report: Report) -> list[Check]:
     """The worker's peak during the REST cases (each run's own peak: VmHWM is reset before it),
     and over the whole run, /mcp's cases included."""
     overall = report.current.peak_rss_mb
-    rest = [
-        row.rss_mb
-        for row in report.current.rows
-        if row.rss_mb is not None and not row.case.startswith("MCP ")
-    ]
+    rows = report.current.rows
+    first_mcp = next((n for n, row in enumerate(rows) if row.case.startswith("MCP ")), len(rows))
+    rest = [row.rss_mb for row in rows[:first_mcp] if row.rss_mb is not None]  # before /mcp loads
     checks = []
     if rest:
         checks.append(

@@ -18,7 +18,7 @@ from mcp_tools.results import Created, task_answer
 NAME = "add_task"
 DESCRIPTION = (
     "Add a task to the user's todo list: to the Inbox, or to the list named, or as a subtask of "
-    "parent_id. Returns the new task and its task_id."
+    "parent_id; recurring (recurrence) and with reminders if asked. Returns the new task and its task_id."
 )
 ANNOTATIONS = ToolAnnotations(title="Add a task", read_only_hint=False, destructive_hint=False)
 
@@ -32,6 +32,9 @@ async def run(
     tags: a.Tags = None,
     list: a.ListRef = None,  # the argument's name in the tool's schema
     parent_id: a.ParentId = None,
+    recurrence: a.Recurrence = None,
+    reminders: a.Reminders = None,
+    time_zone: a.TimeZone = None,
     user_id: a.UserId = None,
 ) -> Annotated[CallToolResult, Created]:
     given = {
@@ -41,6 +44,9 @@ async def run(
         "due_date": due_date,
         "tags": tags,
         "parent_id": parent_id,
+        "recurrence": recurrence,
+        "reminders": reminders,
+        "time_zone": time_zone,
     }
 
     async def act(caller: Caller) -> Payload:

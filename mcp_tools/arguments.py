@@ -81,3 +81,27 @@ After = Annotated[
         description="Put it right after this sibling (task_id); 0: first. Left out: last among its siblings."
     ),
 ]
+Recurrence = Annotated[
+    str | None,
+    Field(
+        description=(
+            "Repeat it: an RFC 5545 RRULE with FREQ=DAILY, WEEKLY, MONTHLY or YEARLY and optionally "
+            "INTERVAL, BYDAY (MO,TU,...; 1MO, -1FR in monthly rules), BYMONTHDAY, BYMONTH, BYSETPOS, "
+            "COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=MO,WE. Needs a due_date; completing an occurrence "
+            'makes the next. (update_task: "" stops it repeating.)'
+        )
+    ),
+]
+Reminders = Annotated[
+    list[dict[str, str]] | None,
+    Field(
+        description=(
+            'Up to 5, each {"before": "PT15M"} (an ISO 8601 duration before the due date, at most '
+            'P30D) or {"at": "2026-12-01T17:45:00Z"}. (update_task: replaces them; [] removes them.)'
+        )
+    ),
+]
+TimeZone = Annotated[
+    str | None,
+    Field(description="The IANA zone whose local time occurrences keep (Europe/Paris). Default: the user's."),
+]

@@ -20,6 +20,7 @@ from mcp_tools import (
     list_tasks,
     move_task,
     reopen_task,
+    reschedule_task,
     update_task,
 )
 from settings import SERVICE_VERSION
@@ -36,6 +37,7 @@ TOOLS: tuple[ModuleType, ...] = (
     list_lists,
     add_list,
     move_task,
+    reschedule_task,
 )
 INSTRUCTIONS = (
     "Manage the signed-in user's todo list. Every tool acts for the user whose token this is; "

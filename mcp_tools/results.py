@@ -41,6 +41,10 @@ class Moved(TaskAnswer):
     status: Literal["moved"]
 
 
+class Rescheduled(TaskAnswer):
+    status: Literal["rescheduled"]
+
+
 class Deleted(BaseModel):
     task_id: int
     status: Literal["deleted"]

@@ -17,8 +17,9 @@ from mcp_tools.results import Updated, task_answer
 
 NAME = "update_task"
 DESCRIPTION = (
-    "Change a task's title, description, priority, due date or tags; what is left out keeps "
-    'its value, and "" clears the description or the due date.'
+    "Change a task's title, description, priority, due date, tags, recurrence, reminders or time "
+    'zone; what is left out keeps its value, and "" clears the description, the due date or the '
+    "recurrence. To move a recurring task's due date, reschedule_task also moves its reminders."
 )
 ANNOTATIONS = ToolAnnotations(
     title="Update a task", read_only_hint=False, destructive_hint=False, idempotent_hint=True
@@ -33,6 +34,9 @@ async def run(
     priority: a.Priority = None,
     due_date: a.DueDate = None,
     tags: a.Tags = None,
+    recurrence: a.Recurrence = None,
+    reminders: a.Reminders = None,
+    time_zone: a.TimeZone = None,
     user_id: a.UserId = None,
 ) -> Annotated[CallToolResult, Updated]:
     given = {
@@ -41,12 +45,18 @@ async def run(
         "priority": priority,
         "due_date": due_date,
         "tags": tags,
+        "recurrence": recurrence,
+        "reminders": reminders,
+        "time_zone": time_zone,
     }
 
     async def act(caller: Caller) -> Payload:
-        fields = parsed(TaskPatch, given, emptied=("description", "due_date"))
+        fields = parsed(TaskPatch, given, emptied=("description", "due_date", "recurrence"))
         if not fields.model_fields_set:
-            raise ToolFailure("Nothing to change: give a title, description, priority, due_date or tags.")
+            raise ToolFailure(
+                "Nothing to change: give a title, description, priority, due_date, tags, recurrence, "
+                "reminders or time_zone."
+            )
         task, task_tags = await caller.write(update_task, caller.principal, task_id, fields)
         return task_answer("updated", task, caller.task(task, task_tags))
 

@@ -6,6 +6,7 @@ from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
 from models.events import Event, EventTicket, Webhook, WebhookAttempt
 from models.lists import TodoList
+from models.reminder import Reminder
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
 from models.user import DeletedUser, User
@@ -24,6 +25,7 @@ MODELS = (
     EventTicket,
     Webhook,
     WebhookAttempt,
+    Reminder,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "EventTicket",
     "IdempotencyKey",
     "LoginThrottle",
+    "Reminder",
     "Task",
     "TaskTag",
     "TodoList",

@@ -41,6 +41,16 @@ class Task(BaseModel):
         "self", column_name="parent_id", on_delete="CASCADE", null=True, index=True
     )
     sort_key = peewee.CharField(max_length=255, null=True)
+    # A recurring task's RRULE (handlers/common/recurrence.py) and the IANA zone whose
+    # wall-clock time its occurrences keep; the series (the first occurrence's id; null: its
+    # own), the occurrence it follows (unique: one successor per occurrence), its number.
+    recurrence = peewee.CharField(max_length=500, null=True)
+    time_zone = peewee.CharField(max_length=64, default="UTC")
+    series_id = peewee.BigIntegerField(null=True)
+    previous_id = peewee.BigIntegerField(null=True, unique=True)
+    occurrence = peewee.IntegerField(default=1)
+    # Its reminders as the API shows them (JSON; null: none); models/reminder.py schedules them.
+    reminders = peewee.TextField(null=True)
 
     if TYPE_CHECKING:  # the foreign keys' own values, as peewee names them
         user_id: str

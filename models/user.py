@@ -28,6 +28,8 @@ class User(BaseModel):
     # The user's Inbox (models/lists.py): set with the first request that needs it.
     default_list_id = peewee.BigIntegerField(null=True)
     created_at = peewee.DateTimeField(default=utc_now)
+    # The IANA zone a new task takes unless it names its own.
+    time_zone = peewee.CharField(max_length=64, default="UTC")
 
     class Meta:
         table_name = "users"

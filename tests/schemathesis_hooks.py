@@ -13,13 +13,17 @@
     feed is asked without one (tests/test_sync.py covers cursors);
   - a list or task a body or query names (`list_id`, `parent_id`, `after`, `move_to`) must be
     the caller's, which no generated id is (a 422 on that field by design): well-formed ones are
-    left out (tests/test_lists.py covers them); malformed ones stay, to be refused.
+    left out (tests/test_lists.py covers them); malformed ones stay, to be refused;
+  - a webhook's URL must resolve, which no generated host does: a well-formed one becomes one
+    on this machine (the server allows private addresses; tests/test_webhooks.py covers the
+    address rules).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import re
 from typing import Any
 
 import schemathesis
@@ -31,6 +35,7 @@ schemathesis.openapi.format(
 )
 
 UNIQUE = itertools.count()
+WEBHOOK_URL = re.compile(r"^https?://\S+$")  # the schema's pattern
 REFERENCES = ("list_id", "parent_id", "after", "move_to")  # a list or task of the caller's
 
 
@@ -55,6 +60,8 @@ def map_case(context: Any, case: Any) -> Any:
         case.headers["Idempotency-Key"] = f"{key}~{next(UNIQUE)}"
     if path.endswith("/changes") and isinstance(case.query, dict):
         case.query.pop("since", None)
+    if path == "/api/webhooks" and isinstance(body.get("url"), str) and WEBHOOK_URL.match(body["url"]):
+        body["url"] = f"http://127.0.0.1:9/hook/{next(UNIQUE)}"
     for fields in (body, case.query if isinstance(case.query, dict) else {}):
         if case.method.upper() != "GET":
             for name in REFERENCES:

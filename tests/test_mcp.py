@@ -36,6 +36,7 @@ TOOLS = {
     "list_lists",
     "add_list",
     "move_task",
+    "reschedule_task",
 }
 
 
@@ -108,7 +109,17 @@ async def test_the_tools_their_schemas_and_annotations(server: Server) -> None:
     assert hints["list_lists"].read_only_hint and not hints["add_list"].read_only_hint
     assert {"list", "parent_id"} <= set(tools["add_task"].input_schema["properties"])
     assert {"list", "parent_id"} <= set(tools["list_tasks"].input_schema["properties"])
-    for name in ("complete_task", "reopen_task", "update_task", "delete_task", "move_task"):
+    assert {"recurrence", "reminders", "time_zone"} <= set(tools["add_task"].input_schema["properties"])
+    assert {"recurrence", "reminders", "time_zone"} <= set(tools["update_task"].input_schema["properties"])
+    assert tools["reschedule_task"].input_schema["required"] == ["task_id", "due_date"]
+    for name in (
+        "complete_task",
+        "reopen_task",
+        "update_task",
+        "delete_task",
+        "move_task",
+        "reschedule_task",
+    ):
         assert hints[name].idempotent_hint is True, name
     assert not hints["add_task"].read_only_hint
 

@@ -190,7 +190,9 @@ def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path, shap
     resource that a delete removes (schemathesis only knows this for collection paths without
     path parameters). tests/test_api.py checks that a deleted task is 404.
     """
-    server = Server({"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4"}).start()
+    server = Server(
+        {"DATA_DIR": str(tmp_path), "BCRYPT_ROUNDS": "4", "WEBHOOK_ALLOW_PRIVATE": "true"}
+    ).start()
     try:
         account = signup(server, "fuzz@example.com")
         env = {

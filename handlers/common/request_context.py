@@ -30,12 +30,14 @@ class RequestInfo:
 
 
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)
+# The service's URL for work without a request: PUBLIC_URL, which background jobs set.
+background_root: ContextVar[str] = ContextVar("background_root", default=DEFAULT_ROOT)
 
 
 def root_url() -> str:
-    """The service's URL as the current request reached it (background work: DEFAULT_ROOT)."""
+    """The service's URL as the current request reached it (background work: background_root)."""
     info = current_request.get()
-    return DEFAULT_ROOT if info is None else info.root_url()
+    return background_root.get() if info is None else info.root_url()
 
 
 def note_user(user_id: str) -> None:

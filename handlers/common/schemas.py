@@ -7,7 +7,20 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictInt,
+)
+from pydantic import Tag as PydanticTag
+
+from handlers.common.recurrence import clean_rule, clean_time_zone
+from handlers.common.reminders import DURATION_PATTERN, MAX_REMINDERS, clean_before
 
 INT64_MAX = 2**63 - 1
 Priority = Literal["low", "medium", "high"]
@@ -191,12 +204,68 @@ PriorityField = Annotated[Priority, BeforeValidator(not_null)]
 
 def hide_null_defaults(schema: dict[str, Any]) -> None:
     """Fields that may be left out but not sent as null have no default to document."""
-    for name in ("title", "completed", "priority", "tags", "list_id"):
+    for name in ("title", "completed", "priority", "tags", "list_id", "time_zone", "reminders"):
         schema["properties"][name].pop("default", None)
 
 
+Recurrence = Annotated[
+    str | None,
+    Field(
+        max_length=506,
+        json_schema_extra={"pattern": "^(?:[Rr][Rr][Uu][Ll][Ee]:)?[A-Za-z0-9=;,+-]+$"},
+        description="an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO,WE (needs a due_date); null: none",
+    ),
+    AfterValidator(clean_rule),
+]
+TimeZoneName = Annotated[
+    str,
+    BeforeValidator(not_null),
+    Field(
+        max_length=64, json_schema_extra={"pattern": "^[A-Za-z0-9_+/-]+$"}, description="an IANA time zone"
+    ),
+    AfterValidator(clean_time_zone),
+]
+
+
+class AtReminder(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: Annotated[DueDate, BeforeValidator(not_null)] = Field(description="when it fires (ISO 8601)")
+
+    def shown(self) -> dict[str, str]:
+        return {"at": self.at.isoformat() + "Z"}  # type: ignore[union-attr]  # never null
+
+
+class BeforeReminder(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    before: Annotated[
+        str,
+        Field(
+            json_schema_extra={"pattern": DURATION_PATTERN},
+            description="how long before due_date: PT15M, P1D (at most P30D)",
+        ),
+        AfterValidator(clean_before),
+    ]
+
+    def shown(self) -> dict[str, str]:
+        return {"before": self.before}
+
+
+def reminder_kind(value: object) -> str:
+    """Which of the two a reminder is: errors then speak of that one only."""
+    if isinstance(value, (BeforeReminder, AtReminder)):
+        return "before" if isinstance(value, BeforeReminder) else "at"
+    return "before" if isinstance(value, dict) and "before" in value else "at"
+
+
+Reminder = Annotated[
+    Annotated[AtReminder, PydanticTag("at")] | Annotated[BeforeReminder, PydanticTag("before")],
+    Discriminator(reminder_kind),
+]
+Reminders = Annotated[list[Reminder], BeforeValidator(not_null), Field(max_length=MAX_REMINDERS)]
+
+
 class TaskPatch(BaseModel):
-    """PATCH: only the fields sent change. `null` clears description, due_date and order."""
+    """PATCH: only the fields sent change. `null` clears description, due_date, order and recurrence."""
 
     model_config = ConfigDict(json_schema_extra=hide_null_defaults)
 
@@ -214,6 +283,12 @@ class TaskPatch(BaseModel):
     parent_id: EntityId | None = Field(
         default=None, description="a task of yours, or null for none; a subtask is in its parent's list"
     )
+    recurrence: Recurrence = None
+    time_zone: TimeZoneName = Field(
+        default=None,  # type: ignore[assignment]
+        description="the IANA zone whose wall-clock time occurrences keep (default: yours)",
+    )
+    reminders: Reminders = Field(default=None, description="at most 5; [] for none")  # type: ignore[arg-type]
 
 
 class TaskMove(BaseModel):
@@ -289,6 +364,7 @@ class UserOut(BaseModel):
     id: str
     email: str | None
     name: str | None
+    time_zone: str = Field(description="the IANA zone new tasks take unless they name their own")
     created_at: dt.datetime
 
 
@@ -317,6 +393,12 @@ class TaskOut(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int = Field(description="1 when created, one more with every change; the ETag names it")
+    recurrence: str | None
+    time_zone: str
+    series_id: int | None = Field(
+        description="the first occurrence's id, shared by a recurring task's series"
+    )
+    reminders: list[dict[str, str]] = Field(description='each {"at": ...} or {"before": ...}')
 
 
 class ErrorOut(BaseModel):

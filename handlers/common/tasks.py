@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from handlers.common.conditions import etag_of
 from handlers.common.errors import not_found, validation_error
+from handlers.common.reminders import shown
 from handlers.common.responses import iso, json_response
 from handlers.common.schemas import INT64_MAX
 from models import PRIORITY_NAMES, Task
@@ -49,6 +50,10 @@ def task_json(task: Task, tags: list[str], base_url: str) -> dict[str, Any]:
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
         "version": task.version,
+        "recurrence": task.recurrence,
+        "time_zone": task.time_zone,
+        "series_id": task.series_id or (task.id if task.recurrence else None),
+        "reminders": shown(task.reminders),
     }
 
 

@@ -16,6 +16,7 @@ def user_json(user: User) -> dict[str, Any]:
         "id": user.id,
         "email": user.email,
         "name": user.name,
+        "time_zone": user.time_zone,
         "created_at": iso(user.created_at),
     }
 

@@ -30,14 +30,14 @@ if set(EventName.__args__) != {"*", *EVENT_TYPES}:  # type: ignore[attr-defined]
 
 
 def one_way(names: list[EventName]) -> list[EventName]:
-    """`["*"]`, or the types named once each."""
-    if "*" in names and len(names) > 1:
-        raise ValueError('"*" stands alone: every type')
-    return list(dict.fromkeys(names))
+    """`["*"]` when it is named (every type, whatever else is), or the types named once each."""
+    return ["*"] if "*" in names else list(dict.fromkeys(names))
 
 
 class WebhookCreate(BaseModel):
-    url: str = Field(min_length=1, max_length=2000, description="http:// or https:// to a public address")
+    url: str = Field(
+        max_length=2000, pattern=r"^https?://\S+$", description="http:// or https:// to a public address"
+    )
     events: Annotated[list[EventName], Field(min_length=1, max_length=10), AfterValidator(one_way)] = ["*"]
 
 

@@ -138,3 +138,31 @@ CREATE TABLE IF NOT EXISTS `webhook_attempts` (`id` BIGINT AUTO_INCREMENT NOT NU
 CREATE INDEX `webhookattempt_webhook_id_id` ON `webhook_attempts` (`webhook_id`, `id`);
 
 UPDATE alembic_version SET version_num='009_events' WHERE alembic_version.version_num = '008_lists_subtasks';
+
+-- Running upgrade 009_events -> 010_recurrence_reminders
+
+ALTER TABLE users ADD COLUMN time_zone VARCHAR(64) NOT NULL DEFAULT 'UTC';
+
+ALTER TABLE tasks ADD COLUMN recurrence VARCHAR(500);
+
+ALTER TABLE tasks ADD COLUMN time_zone VARCHAR(64) NOT NULL DEFAULT 'UTC';
+
+ALTER TABLE tasks ADD COLUMN series_id BIGINT;
+
+ALTER TABLE tasks ADD COLUMN previous_id BIGINT;
+
+ALTER TABLE tasks ADD COLUMN occurrence INTEGER NOT NULL DEFAULT 1;
+
+ALTER TABLE tasks ADD COLUMN reminders TEXT;
+
+CREATE UNIQUE INDEX `tasks_previous_id` ON `tasks` (`previous_id`);
+
+CREATE TABLE IF NOT EXISTS `reminders` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `task_id` BIGINT NOT NULL, `user_id` VARCHAR(128) NOT NULL, `spec` VARCHAR(100) NOT NULL, `fire_at` DATETIME(6), `fired_at` DATETIME(6), FOREIGN KEY (`task_id`) REFERENCES `tasks` (`id`) ON DELETE CASCADE, FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX `reminder_task_id` ON `reminders` (`task_id`);
+
+CREATE INDEX `reminder_fire_at` ON `reminders` (`fire_at`);
+
+CREATE INDEX `reminder_user_id_fire_at` ON `reminders` (`user_id`, `fire_at`);
+
+UPDATE alembic_version SET version_num='010_recurrence_reminders' WHERE alembic_version.version_num = '009_events';

@@ -15,9 +15,12 @@ from events import task_completed, task_created, task_reopened, task_updated
 from handlers.common.conditions import Condition, etag_of, require_match
 from handlers.common.crud.changes import ChangeSet, begin_change, with_subtasks
 from handlers.common.crud.events import emit_task
+from handlers.common.crud.reminders import arm, disarm
+from handlers.common.crud.series import follow
 from handlers.common.crud.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
 from handlers.common.crud.users import current_user
-from handlers.common.errors import not_found
+from handlers.common.errors import not_found, validation_error
+from handlers.common.reminders import shifted, shown, stored
 from handlers.common.schemas import TaskCreate, TaskMove, TaskPatch
 from handlers.common.tokens import Principal
 from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
@@ -44,13 +47,15 @@ def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
     change = begin_change(principal)
     place = destination(change, None, placement(fields))
     now = utc_now()
-    task = Task(user=change.user.id, created_at=now, updated_at=now)
+    task = Task(user=change.user.id, created_at=now, updated_at=now, time_zone=change.user.time_zone)
     task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, new_key(place)
     _, tags = apply_changes(task, [], fields, now)
     change.task_written(task, created=True)
     queries.insert_task_row(task)
     queries.insert_tags(task.id, tags)
     change.counted(place.list_id, 1, 0 if task.completed else 1)
+    if task.reminders:
+        arm(task, now)
     emit_task(change, task_created.EVENT, task, tags)
     return task, tags
 
@@ -61,6 +66,22 @@ def update_task(
     """PUT and PATCH: apply the fields sent to the caller's task (a new list or parent puts it
     after its new siblings)."""
     change, task = locked_task(principal, task_id, condition)
+    return patched(change, task, fields)
+
+
+def reschedule_task(
+    principal: Principal, task_id: int, due: dt.datetime, condition: Condition | None = None
+) -> TaskWithTags:
+    """A new due date: the task's `at` reminders move with it (`before` ones follow it by
+    themselves) and its recurrence stays, the series going on from the new date."""
+    change, task = locked_task(principal, task_id, condition)
+    by = due - task.due_date if task.due_date is not None else dt.timedelta(0)
+    fields = TaskPatch.model_validate({"due_date": due, "reminders": shown(shifted(task.reminders, by))})
+    return patched(change, task, fields)
+
+
+def patched(change: ChangeSet, task: Task, fields: TaskPatch) -> TaskWithTags:
+    """The fields sent applied to `task`, locked by `change`."""
     was_completed = task.completed
     moved = move_elsewhere(change, task, placement(fields))
     tags = tags_by_task([task.id])[task.id]
@@ -68,7 +89,7 @@ def update_task(
     changed, new_tags = apply_changes(task, tags, fields, now)
     if moved or changed:
         task.updated_at = now
-        save(change, task, new_tags, [*changed, *moved], was_completed)
+        save(change, task, new_tags, [*changed, *moved], was_completed, now)
     return task, new_tags
 
 
@@ -82,7 +103,7 @@ def move_task(
     tags = tags_by_task([task.id])[task.id]
     if moved := move_to(change, task, placement(move), after):
         task.updated_at = utc_now()
-        save(change, task, tags, moved, task.completed)
+        save(change, task, tags, moved, task.completed, task.updated_at)
     return task, tags
 
 
@@ -103,7 +124,7 @@ def complete_task(
         now = utc_now()
         set_completed(task, wanted, now)
         task.updated_at = now
-        save(change, task, tags, ["completed"], not wanted)
+        save(change, task, tags, ["completed"], not wanted, now)
     return task, tags
 
 
@@ -135,11 +156,14 @@ def locked_task(principal: Principal, task_id: int, condition: Condition | None)
     return change, task
 
 
-def save(change: ChangeSet, task: Task, tags: list[str], changed: list[str], was_completed: bool) -> None:
+def save(
+    change: ChangeSet, task: Task, tags: list[str], changed: list[str], was_completed: bool, now: dt.datetime
+) -> None:
     """Write `task` as one numbered change of the fields `changed` names (its tags too, when
     among them), with its events: task.updated for the fields, task.completed or
-    task.reopened for its completion. Completing it completes its open subtasks; its list's
-    open count follows."""
+    task.reopened for its completion. Completing it completes its open subtasks (its list's
+    open count follows), disarms its reminders and makes a recurring task's next occurrence;
+    a new due date, new reminders or reopening re-arm them."""
     change.task_written(task)
     queries.update_task_row(task)
     if "tags" in changed:
@@ -151,6 +175,11 @@ def save(change: ChangeSet, task: Task, tags: list[str], changed: list[str], was
         emit_task(change, (task_completed if task.completed else task_reopened).EVENT, task, tags)
         opened = -1 - complete_subtasks(change, task) if task.completed else 1
         change.counted(task.list_id, 0, opened)
+    if task.completed and not was_completed:
+        disarm([task.id])
+        follow(change, task, tags, now)
+    elif {"due_date", "reminders", "completed"} & set(changed) and (task.reminders or "reminders" in changed):
+        arm(task, now)
 
 
 def apply_changes(
@@ -165,6 +194,9 @@ def apply_changes(
         "due_date": fields.due_date,
         "priority": PRIORITY_RANKS[fields.priority] if "priority" in sent else None,
         "position": fields.order,
+        "recurrence": fields.recurrence,
+        "time_zone": fields.time_zone,
+        "reminders": stored([each.shown() for each in fields.reminders or []]),
     }
     changed = []
     for name, value in new_values.items():
@@ -179,10 +211,25 @@ def apply_changes(
     if new_tags != tags:
         changed.append("tags")
     if changed:
+        require_due_date(task)
         task.title_key = task.title.lower()
         task.search_text = searchable(task.title, task.description)
         task.updated_at = now
     return changed, new_tags
+
+
+def require_due_date(task: Task) -> None:
+    """A rule repeats from the due date, and a `before` reminder counts back from it."""
+    if task.due_date is not None:
+        return
+    if task.recurrence is not None:
+        raise validation_error(
+            ("body", "recurrence"), "A recurring task needs a due_date", "due_date_missing"
+        )
+    if any("before" in spec for spec in shown(task.reminders)):
+        raise validation_error(
+            ("body", "reminders"), "A reminder before the due date needs a due_date", "due_date_missing"
+        )
 
 
 def set_completed(task: Task, completed: bool, now: dt.datetime) -> None:

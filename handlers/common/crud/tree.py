@@ -18,6 +18,7 @@ from handlers.common import positions
 from handlers.common.crud.changes import ChangeSet, chunks, with_subtasks
 from handlers.common.crud.events import emit_tasks
 from handlers.common.crud.lists import inbox_id
+from handlers.common.crud.reminders import disarm
 from handlers.common.errors import ApiError, validation_error
 from models import Task, TodoList
 from models.queries import last_key
@@ -208,6 +209,7 @@ def complete_subtasks(change: ChangeSet, task: Task) -> int:
             version=Task.version + 1,
             change_seq=change.sequence(),
         ).where(Task.id.in_(chunk)).execute()
+    disarm(open_ids)
     emit_tasks(change, task_completed.EVENT, open_ids)
     return len(open_ids)
 

@@ -69,6 +69,18 @@ def create_account(email: str, name: str | None, password_hash: str) -> User:
         raise ApiError(409, "Email already registered") from None
 
 
+def update_profile(principal: Principal, fields: dict[str, str | None]) -> User:
+    """Set the fields sent (`name`, `time_zone`) on the caller's user."""
+    user = current_user(principal, for_update=True)
+    if fields:
+        User.update({getattr(User, name): value for name, value in fields.items()}).where(
+            User.id == user.id
+        ).execute()
+        for name, value in fields.items():
+            setattr(user, name, value)
+    return user
+
+
 def account_with_password(principal: Principal) -> User:
     """The caller's account; 403 when it has no password here (known from another issuer)."""
     user = current_user(principal)

@@ -1,0 +1,49 @@
+"""Firing reminders: every REMINDER_POLL_SECONDS each process reads the reminders due (a
+bounded, indexed read) and fires them user by user (handlers/common/crud/reminders.py). Every
+process runs it; a reminder fires once, in whichever process's transaction claims it."""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import anyio
+
+from handlers.common import db
+from handlers.common.crud.reminders import due_reminders, fire_due
+from handlers.common.errors import ApiError
+from handlers.common.request_context import background_root
+from handlers.common.services import Services
+from models import utc_now
+
+BATCH = 200  # reminders read per round; a longer queue is taken on in the next rounds
+
+logger = logging.getLogger("todo_api.reminders")
+
+
+async def fire_reminders(services: Services) -> None:
+    settings = services.settings
+    if settings.public_url:
+        background_root.set(settings.public_url.rstrip("/") + "/")
+    while True:
+        try:
+            fired = await fire_round(services)
+        except ApiError:  # the database is away: the next round tries again
+            fired = 0
+        if fired < BATCH:  # caught up: wait (a little less or more, so processes spread out)
+            await anyio.sleep(settings.reminder_poll_seconds * random.uniform(0.8, 1.2))  # noqa: S311
+
+
+async def fire_round(services: Services) -> int:
+    """One round: the reminders due now, each user's in one transaction; how many were read."""
+    now = utc_now()
+    due = await db.run(services, False, due_reminders, now, BATCH)
+    for user_id, reminder_ids in due.items():
+        fired = await db.run(services, True, fire_due, user_id, reminder_ids, now)
+        if fired < len(reminder_ids):
+            logger.info(
+                "%d reminders of %s were fired elsewhere or over 24 h late",
+                len(reminder_ids) - fired,
+                user_id,
+            )
+    return sum(len(ids) for ids in due.values())

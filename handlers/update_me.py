@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handlers.common import db
+from handlers.common.auth import authenticate
+from handlers.common.crud.users import update_profile
+from handlers.common.endpoint import Endpoint
+from handlers.common.responses import json_response
+from handlers.common.schemas import Name, TimeZoneName, UserOut
+from handlers.common.services import services_of
+from handlers.common.users import user_json
+from handlers.common.validation import parse_body
+
+
+class ProfilePatch(BaseModel):
+    """Only the fields sent change."""
+
+    model_config = ConfigDict(
+        json_schema_extra=lambda schema: schema["properties"]["time_zone"].pop("default")
+    )
+
+    name: Name = None
+    time_zone: TimeZoneName = Field(
+        default=None,  # type: ignore[assignment]  # absent is fine, null is not
+        description="the IANA zone new tasks take unless they name their own",
+    )
+
+
+ENDPOINT = Endpoint(
+    method="PATCH",
+    paths=("/api/auth/me",),
+    summary="Change the current user's name or time zone",
+    operation_id="update_me",
+    tag="auth",
+    response=UserOut,
+    body=ProfilePatch,
+    errors=(400, 413, 415, 422),
+)
+
+
+async def handle(request: Request) -> Response:
+    principal = await authenticate(request)
+    fields = await parse_body(request, ProfilePatch, services_of(request).settings.max_body_bytes)
+    sent = {name: getattr(fields, name) for name in fields.model_fields_set}
+    user = await db.write(request, update_profile, principal, sent)
+    return json_response(user_json(user))

@@ -1,0 +1,243 @@
+"""Recurring tasks and reminders through the app, on every database: rule and reminder
+validation (nothing written when refused), the next occurrence made once per completed one by
+every route (complete, PATCH, PUT, batch; reopened and completed again), local time kept across
+daylight-saving changes in the task's or the user's zone, COUNT and UNTIL, late completions,
+reminders armed, moved and disarmed by edits, and one user never reaching another's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.support.accounts import auth, signup
+
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def ann(client: TestClient) -> Headers:
+    return auth(signup(client)["access_token"])
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json() if response.content else None
+
+
+def new_task(client: TestClient, headers: Headers, **fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = ok(
+        client.post("/api/tasks", json={"title": "Water the plants", **fields}, headers=headers), 201
+    )
+    return body
+
+
+def tasks(client: TestClient, headers: Headers) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = ok(client.get("/api/tasks?sort=created_at", headers=headers))
+    return found
+
+
+def reminders(
+    client: TestClient, headers: Headers, before: str = "2100-01-01T00:00:00Z"
+) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = ok(client.get(f"/api/reminders?before={before}", headers=headers))
+    return found
+
+
+def soon(**delta: float) -> str:
+    moment = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(**delta)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def error_at(response: Any) -> tuple[int, list[str | int]]:
+    body = response.json()
+    return response.status_code, body["detail"][0]["loc"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"recurrence": "FREQ=HOURLY", "due_date": "2030-12-02T09:00:00Z"}, "recurrence"),
+        ({"recurrence": "FREQ=WEEKLY;BYDAY=XX", "due_date": "2030-12-02T09:00:00Z"}, "recurrence"),
+        (
+            {"recurrence": "FREQ=DAILY;COUNT=2;UNTIL=20310101", "due_date": "2030-12-02T09:00:00Z"},
+            "recurrence",
+        ),
+        (
+            {"recurrence": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "due_date": "2030-12-02T09:00:00Z"},
+            "recurrence",
+        ),
+        ({"recurrence": "FREQ=DAILY;WKST=MO", "due_date": "2030-12-02T09:00:00Z"}, "recurrence"),
+        ({"recurrence": "FREQ=DAILY"}, "recurrence"),  # no due date to repeat from
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+        ({"reminders": [{"before": "PT15M"}]}, "reminders"),  # nothing to count back from
+        ({"reminders": [{"before": "P31D"}], "due_date": "2030-12-02T09:00:00Z"}, "reminders"),
+        ({"reminders": [{"before": "PT5M", "at": "2030-12-02T09:00:00Z"}]}, "reminders"),
+        ({"reminders": [{"at": "2030-12-02T09:00:00Z"}] * 6}, "reminders"),
+    ],
+)
+def test_bad_rules_zones_and_reminders_are_refused_and_change_nothing(
+    client: TestClient, ann: Headers, fields: dict[str, Any], field: str
+) -> None:
+    status, loc = error_at(client.post("/api/tasks", json={"title": "x", **fields}, headers=ann))
+    assert (status, loc[:2]) == (422, ["body", field])
+    task = new_task(client, ann)
+    status, loc = error_at(client.patch(f"/api/tasks/{task['id']}", json=fields, headers=ann))
+    assert (status, loc[:2]) == (422, ["body", field])
+    assert tasks(client, ann) == [task]
+    assert reminders(client, ann) == []
+
+
+def test_completing_an_occurrence_makes_the_next_once_by_every_route(
+    client: TestClient, ann: Headers
+) -> None:
+    made = new_task(
+        client,
+        ann,
+        title="Team meeting",
+        description="Room 4",
+        priority="high",
+        tags=["work"],
+        due_date="2030-12-02T09:00:00Z",  # a Monday
+        recurrence="rrule:freq=weekly;byday=mo,we",
+        time_zone="UTC",
+        reminders=[{"before": "PT15M"}, {"at": "2030-12-02T08:00:00Z"}],
+    )
+    assert made["recurrence"] == "FREQ=WEEKLY;BYDAY=MO,WE" and made["series_id"] == made["id"]
+    done = ok(client.patch(f"/api/tasks/{made['id']}/complete", headers=ann))
+    assert done["completed"] is True
+    first, second = tasks(client, ann)
+    assert first["id"] == made["id"] and second["completed"] is False
+    assert second["due_date"] == "2030-12-04T09:00:00Z"  # the Wednesday after
+    for name in (
+        "title",
+        "description",
+        "priority",
+        "tags",
+        "recurrence",
+        "time_zone",
+        "list_id",
+        "parent_id",
+    ):
+        assert second[name] == made[name], name
+    assert second["series_id"] == made["id"]
+    assert second["reminders"] == [{"before": "PT15M"}, {"at": "2030-12-04T08:00:00Z"}]  # moved with the date
+    # Reopened and completed again, by each route in turn: no second successor.
+    for body in ({"completed": False}, {"completed": True}):
+        ok(client.patch(f"/api/tasks/{made['id']}", json=body, headers=ann))
+    ok(
+        client.put(
+            f"/api/tasks/{made['id']}", json={"title": "Team meeting", "completed": False}, headers=ann
+        )
+    )
+    ok(client.put(f"/api/tasks/{made['id']}", json={"title": "Team meeting", "completed": True}, headers=ann))
+    batch = {"operations": [{"op": "update", "id": made["id"], "task": {"completed": False}}]}
+    ok(client.post("/api/batch", json=batch, headers=ann))
+    batch = {"operations": [{"op": "complete", "id": made["id"], "completed": True}]}
+    ok(client.post("/api/batch", json=batch, headers=ann))
+    assert [task["id"] for task in tasks(client, ann)] == [made["id"], second["id"]]
+    # The next one, completed through a batch, makes the one after (the next Monday).
+    ok(
+        client.post(
+            "/api/batch",
+            json={"operations": [{"op": "complete", "id": second["id"], "completed": True}]},
+            headers=ann,
+        )
+    )
+    third = tasks(client, ann)[2]
+    assert (third["due_date"], third["series_id"]) == ("2030-12-09T09:00:00Z", made["id"])
+    changes = ok(client.get("/api/changes", headers=ann))["changes"]
+    assert {change["id"] for change in changes if change["kind"] == "task"} == {
+        made["id"],
+        second["id"],
+        third["id"],
+    }
+
+
+def test_occurrences_keep_their_local_time_across_daylight_saving(client: TestClient, ann: Headers) -> None:
+    assert ok(client.patch("/api/auth/me", json={"time_zone": "America/New_York"}, headers=ann))[
+        "time_zone"
+    ] == ("America/New_York")
+    assert ok(client.get("/api/auth/me", headers=ann))["time_zone"] == "America/New_York"
+    # 09:00 in New York on Saturday 9 March 2030 (EST, UTC-5); clocks go forward on the 10th.
+    daily = new_task(client, ann, due_date="2030-03-09T14:00:00Z", recurrence="FREQ=DAILY")
+    assert daily["time_zone"] == "America/New_York"  # the user's, taken when it was made
+    ok(client.patch(f"/api/tasks/{daily['id']}/complete", headers=ann))
+    assert tasks(client, ann)[1]["due_date"] == "2030-03-10T13:00:00Z"  # 09:00 EDT, UTC-4
+    # The task's own zone wins over the user's: 08:30 in Paris, before and after 31 March 2030.
+    paris = new_task(
+        client, ann, due_date="2030-03-30T07:30:00Z", recurrence="FREQ=DAILY", time_zone="Europe/Paris"
+    )
+    ok(client.patch(f"/api/tasks/{paris['id']}/complete", headers=ann))
+    assert tasks(client, ann)[3]["due_date"] == "2030-03-31T06:30:00Z"  # 08:30 CEST, UTC+2
+    status, loc = error_at(client.patch("/api/auth/me", json={"time_zone": "Nowhere"}, headers=ann))
+    assert (status, loc) == (422, ["body", "time_zone"])
+
+
+def test_count_and_until_end_a_series(client: TestClient, ann: Headers) -> None:
+    counted = new_task(client, ann, due_date="2030-12-02T09:00:00Z", recurrence="FREQ=DAILY;COUNT=2")
+    ok(client.patch(f"/api/tasks/{counted['id']}/complete", headers=ann))
+    (_, last) = tasks(client, ann)
+    assert last["due_date"] == "2030-12-03T09:00:00Z"
+    ok(client.patch(f"/api/tasks/{last['id']}/complete", headers=ann))
+    assert len(tasks(client, ann)) == 2  # the second of two: none after it
+    ending = new_task(client, ann, due_date="2030-12-30T09:00:00Z", recurrence="FREQ=DAILY;UNTIL=20301231")
+    ok(client.patch(f"/api/tasks/{ending['id']}/complete", headers=ann))
+    assert tasks(client, ann)[3]["due_date"] == "2030-12-31T09:00:00Z"  # a date UNTIL includes its day
+    ok(client.patch(f"/api/tasks/{tasks(client, ann)[3]['id']}/complete", headers=ann))
+    assert len(tasks(client, ann)) == 4
+
+
+def test_a_late_completion_skips_to_the_first_occurrence_after_it(client: TestClient, ann: Headers) -> None:
+    due = dt.datetime.now(dt.UTC).replace(microsecond=0, second=0, minute=0) - dt.timedelta(days=10)
+    late = new_task(client, ann, due_date=due.isoformat().replace("+00:00", "Z"), recurrence="FREQ=DAILY")
+    ok(client.patch(f"/api/tasks/{late['id']}/complete", headers=ann))
+    following = dt.datetime.fromisoformat(tasks(client, ann)[1]["due_date"])
+    now = dt.datetime.now(dt.UTC)
+    assert now < following <= now + dt.timedelta(days=1)
+    assert (following - due) % dt.timedelta(days=1) == dt.timedelta(0)  # on the rule's days
+
+
+def test_reminders_are_armed_moved_and_disarmed(client: TestClient, ann: Headers) -> None:
+    task = new_task(client, ann, due_date=soon(days=2), reminders=[{"before": "PT1H"}, {"at": soon(days=1)}])
+    armed = reminders(client, ann)
+    assert [(r["task_id"], r["reminder"]) for r in armed] == [
+        (task["id"], {"at": task["reminders"][1]["at"]}),
+        (task["id"], {"before": "PT1H"}),
+    ]
+    assert armed[1]["fire_at"] == (
+        dt.datetime.fromisoformat(task["due_date"]) - dt.timedelta(hours=1)
+    ).isoformat().replace("+00:00", "Z")
+    assert reminders(client, ann, before=soon(hours=30)) == armed[:1]
+    moved = ok(client.patch(f"/api/tasks/{task['id']}", json={"due_date": soon(days=3)}, headers=ann))
+    assert [r["fire_at"] for r in reminders(client, ann)][1] != armed[1]["fire_at"]
+    ok(client.patch(f"/api/tasks/{task['id']}/complete", headers=ann))
+    assert reminders(client, ann) == []  # completing disarms
+    ok(client.patch(f"/api/tasks/{task['id']}/complete", headers=ann))
+    assert len(reminders(client, ann)) == 2  # reopening arms those still ahead
+    earlier = soon(hours=-1)
+    past = ok(client.patch(f"/api/tasks/{task['id']}", json={"reminders": [{"at": earlier}]}, headers=ann))
+    assert past["reminders"] == [{"at": earlier}]
+    assert reminders(client, ann) == []  # a time already past is kept, not armed
+    ok(client.patch(f"/api/tasks/{task['id']}", json={"reminders": [{"before": "PT10M"}]}, headers=ann))
+    assert len(reminders(client, ann)) == 1
+    ok(client.delete(f"/api/tasks/{task['id']}", headers=ann), 204)
+    assert reminders(client, ann) == [] and moved["id"] == task["id"]
+    assert error_at(client.get("/api/reminders", headers=ann))[0] == 422  # before= is required
+
+
+def test_one_user_never_reaches_anothers_reminders_or_series(client: TestClient, ann: Headers) -> None:
+    bob = auth(signup(client, "bob@example.com")["access_token"])
+    mine = new_task(
+        client, ann, due_date=soon(days=1), recurrence="FREQ=DAILY", reminders=[{"before": "PT5M"}]
+    )
+    assert reminders(client, bob) == []
+    assert client.patch(f"/api/tasks/{mine['id']}/complete", headers=bob).status_code == 404
+    assert client.patch(f"/api/tasks/{mine['id']}", json={"reminders": []}, headers=bob).status_code == 404
+    assert len(reminders(client, ann)) == 1 and tasks(client, bob) == []
+    me = ok(client.get("/api/auth/me", headers=ann))
+    assert (
+        client.get(f"/api/{me['id']}/reminders?before=2100-01-01T00:00:00Z", headers=bob).status_code == 403
+    )
