@@ -16,7 +16,7 @@ from bench.paths import LUA_DIR
 from bench.seeding import PASSWORD, Seeded, email
 from bench.wrk import Load
 
-User = Literal["reader", "writer"]  # seeding.USERS
+User = Literal["reader", "writer", "planner"]  # seeding.USERS
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,9 @@ CHANGING_PATCH = '{"description":"2 litres {n}","priority":"low"}'  # changing.l
 ETAGS = Feature("ETags", "GET", "/api/tasks/{task}", "reader", header="ETag")
 CHANGES = Feature("the change feed", "GET", "/api/changes?limit=1", "reader")
 AGENTS = Feature("personal tokens and /mcp", "GET", "/api/auth/tokens", "reader")
+RECURRENCE = Feature(
+    "recurrence and reminders", "GET", "/api/reminders?before=2100-01-01T00:00:00Z", "planner"
+)
 MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
 
 
@@ -98,6 +101,9 @@ CASES: tuple[Case, ...] = (
     Case("create", "POST", "/api/tasks", "writer", json.dumps(NEW_TASK), metrics=True),
     Case("patch", "PATCH", "/api/tasks/{task}", "writer", CHANGING_PATCH, script="changing.lua"),
     Case("complete (toggle)", "PATCH", "/api/tasks/{task}/complete", "writer"),
+    # Its recurring twin: each request completes another daily task, which makes its next
+    # occurrence (with its 5 reminders armed) beside the 100,000 armed already.
+    Case("complete recurring", "PATCH", "/api/tasks/{task}/complete", "planner", needs=(RECURRENCE,)),
     # Write safety and sync, each beside its plain twin above.
     Case(
         "list 20, 304",

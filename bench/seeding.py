@@ -12,8 +12,12 @@ from dataclasses import dataclass
 PASSWORD = "bench-password-1"
 READER_TASKS = 1000
 WRITER_TASKS = 200
-# The reader's tasks are read (list, search, get), the writer's written (create, patch, complete).
-USERS = (("reader", READER_TASKS), ("writer", WRITER_TASKS))
+PLANNER_TASKS = 20_000  # recurring, with 5 reminders each: 100,000 armed reminders
+# The reader's tasks are read (list, search, get), the writer's written (create, patch,
+# complete), the planner's completed (each completion makes the next occurrence). A revision
+# without recurrence takes the planner's tasks as plain ones (it ignores the fields it lacks).
+USERS = (("reader", READER_TASKS), ("writer", WRITER_TASKS), ("planner", PLANNER_TASKS))
+REMINDERS = [{"before": "PT5M"}, {"before": "PT15M"}, {"before": "PT1H"}, {"before": "P1D"}]
 
 
 class Client:
@@ -70,6 +74,17 @@ def task_body(rng: random.Random, number: int) -> dict[str, object]:
     return body
 
 
+def recurring_body(rng: random.Random, number: int) -> dict[str, object]:
+    """A daily task due years ahead, so that none of its reminders fires during a run."""
+    due = dt.datetime(2031, 1, 1, 9, tzinfo=dt.UTC) + dt.timedelta(hours=number)
+    return {
+        "title": f"Standup #{number}",
+        "due_date": due.isoformat().replace("+00:00", "Z"),
+        "recurrence": "FREQ=DAILY",
+        "reminders": [*REMINDERS, {"at": (due - dt.timedelta(days=2)).isoformat().replace("+00:00", "Z")}],
+    }
+
+
 def email(user: str) -> str:
     return f"{user}@bench.example"
 
@@ -98,8 +113,9 @@ def seed(port: int) -> Seeded:
         assert isinstance(answer, dict)
         token = answer["access_token"]
         ids = []
+        body = recurring_body if user == "planner" else task_body
         for number in range(count):
-            task = client.json("POST", "/api/tasks", task_body(rng, number), token)
+            task = client.json("POST", "/api/tasks", body(rng, number), token)
             assert isinstance(task, dict)
             ids.append(task["id"])
         users[user] = SeededUser(token, tuple(ids), *synced_state(client, token))

@@ -16,7 +16,12 @@
     left out (tests/test_lists.py covers them); malformed ones stay, to be refused;
   - a webhook's URL must resolve, which no generated host does: a well-formed one becomes one
     on this machine (the server allows private addresses; tests/test_webhooks.py covers the
-    address rules).
+    address rules);
+  - a task's recurrence must be an RRULE the service runs, its time_zone an IANA name and a
+    `before` reminder at most 30 days: well-formed ones become valid ones. A rule and a
+    `before` reminder need a due date: a body with one gets one, and a body that clears the
+    due date clears the task's rule and reminders too (tests/test_recurrence.py covers these
+    refusals).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 
+from handlers.common.reminders import DURATION_PATTERN
+
 schemathesis.openapi.format(
     "password",
     st.text(min_size=2, max_size=72).filter(lambda text: 8 <= len(text.encode("utf-8")) <= 72),
@@ -36,6 +43,10 @@ schemathesis.openapi.format(
 
 UNIQUE = itertools.count()
 WEBHOOK_URL = re.compile(r"^https?://\S+$")  # the schema's pattern
+RULE = re.compile(r"^(?:[Rr][Rr][Uu][Ll][Ee]:)?[A-Za-z0-9=;,+-]+$")  # the schemas' patterns
+DUE_DATE = "2030-01-01T09:00:00Z"  # what a rule or a `before` reminder counts from
+ZONE = re.compile(r"^[A-Za-z0-9_+/-]+$")
+DURATION = re.compile(DURATION_PATTERN)
 REFERENCES = ("list_id", "parent_id", "after", "move_to")  # a list or task of the caller's
 
 
@@ -60,6 +71,11 @@ def map_case(context: Any, case: Any) -> Any:
         case.headers["Idempotency-Key"] = f"{key}~{next(UNIQUE)}"
     if path.endswith("/changes") and isinstance(case.query, dict):
         case.query.pop("since", None)
+    if case.method.upper() in ("POST", "PUT", "PATCH"):
+        ops = operations if isinstance(operations, list) else []
+        for fields in [body, *(op.get("task") for op in ops if isinstance(op, dict))]:
+            if isinstance(fields, dict):
+                consistent_task(fields)
     if path == "/api/webhooks" and isinstance(body.get("url"), str) and WEBHOOK_URL.match(body["url"]):
         body["url"] = f"http://127.0.0.1:9/hook/{next(UNIQUE)}"
     for fields in (body, case.query if isinstance(case.query, dict) else {}):
@@ -77,3 +93,35 @@ def is_id(value: object) -> bool:
     if isinstance(value, float) and value.is_integer():  # JSON Schema's integers include 3.0
         value = int(value)
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**63
+
+
+def consistent_task(fields: dict[str, Any]) -> None:
+    """A task body's recurrence, time zone and reminders made valid where they are well-formed."""
+    if well_formed(fields.get("time_zone"), ZONE, 64):
+        fields["time_zone"] = "Europe/Paris"
+    if well_formed(fields.get("recurrence"), RULE, 506):
+        fields["recurrence"] = "FREQ=DAILY"
+    reminders = fields.get("reminders")
+    items = [each for each in reminders if isinstance(each, dict)] if isinstance(reminders, list) else []
+    for reminder in items:
+        if well_formed(reminder.get("before"), DURATION, 64):
+            reminder["before"] = "PT15M"
+    counts_back = any(counting_back(reminder) for reminder in items)
+    if fields.get("due_date", "") is None:  # a cleared due date: the stored rule and reminders go too
+        if fields.get("recurrence") in (None, "FREQ=DAILY"):  # (a malformed one stays, to be refused)
+            fields["recurrence"] = None
+        fields.setdefault("reminders", [])
+        if counts_back:
+            fields["due_date"] = DUE_DATE
+    elif isinstance(fields.get("recurrence"), str) or counts_back:
+        fields.setdefault("due_date", DUE_DATE)
+
+
+def counting_back(reminder: object) -> bool:
+    """A well-formed `before` reminder (a malformed one stays, to be refused)."""
+    return isinstance(reminder, dict) and well_formed(reminder.get("before"), DURATION, 64)
+
+
+def well_formed(value: object, pattern: re.Pattern[str], max_length: int) -> bool:
+    """As the schema says it: matching the pattern, at most `max_length` characters."""
+    return isinstance(value, str) and len(value) <= max_length and pattern.match(value) is not None

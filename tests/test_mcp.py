@@ -231,6 +231,46 @@ async def test_an_agent_works_with_lists_subtasks_and_order(server: Server) -> N
     assert [item["name"] for item in rest(server, token, "/api/lists")] == ["Inbox", "Groceries"]
 
 
+async def test_an_agent_makes_recurring_tasks_with_reminders_and_reschedules_them(server: Server) -> None:
+    """ "Remind me 15 minutes before the weekly meeting, every Monday at 9": the rule, the
+    reminders, completing (the next occurrence), rescheduling and stopping the series."""
+    token = signup(server, "recurring-agent@example.com")["access_token"]
+    async with agent(server, token) as client:
+        made = await use(
+            client,
+            "add_task",
+            title="Weekly meeting",
+            due_date="2030-12-02T09:00:00Z",
+            recurrence="FREQ=WEEKLY;BYDAY=MO",
+            reminders=[{"before": "PT15M"}, {"at": "2030-12-02T07:00:00Z"}],
+            time_zone="Europe/London",
+        )
+        assert (made["task"]["recurrence"], made["task"]["time_zone"]) == (
+            "FREQ=WEEKLY;BYDAY=MO",
+            "Europe/London",
+        )
+        await use(client, "complete_task", task_id=made["task_id"])
+        (following,) = (await use(client, "list_tasks", status="pending"))["tasks"]
+        assert following["due_date"] == "2030-12-09T09:00:00Z" and following["series_id"] == made["task_id"]
+        moved = await use(client, "reschedule_task", task_id=following["id"], due_date="2030-12-10T10:00:00Z")
+        assert moved["status"] == "rescheduled" and moved["task"]["recurrence"] == "FREQ=WEEKLY;BYDAY=MO"
+        assert moved["task"]["reminders"] == [{"before": "PT15M"}, {"at": "2030-12-10T08:00:00Z"}]
+        armed = rest(server, token, "/api/reminders?before=2100-01-01T00:00:00Z")
+        assert [reminder["fire_at"] for reminder in armed] == ["2030-12-10T08:00:00Z", "2030-12-10T09:45:00Z"]
+        stopped = await use(client, "update_task", task_id=following["id"], recurrence="", reminders=[])
+        assert stopped["task"]["recurrence"] is None and stopped["task"]["reminders"] == []
+        assert rest(server, token, "/api/reminders?before=2100-01-01T00:00:00Z") == []
+        assert (await refused(client, "add_task", title="x", recurrence="FREQ=DAILY")) == (
+            "Argument recurrence: A recurring task needs a due_date."
+        )
+        assert (
+            await refused(
+                client, "add_task", title="x", due_date="2030-12-02T09:00:00Z", recurrence="FREQ=HOURLY"
+            )
+        ).startswith("Argument recurrence:")
+    assert len(rest(server, token)) == 2
+
+
 async def test_failures_are_results_a_model_can_act_on(server: Server) -> None:
     token = signup(server, "failures@example.com")["access_token"]
     async with agent(server, token) as client:

@@ -1,7 +1,9 @@
-"""Reminders firing through real server processes: a `reminder.due` event on the stream and
-on webhooks within the contract's 30 s, each reminder once with two processes on one database
-(two servers on PostgreSQL, two workers on SQLite), also when one is killed with SIGKILL while
-reminders are due, and after downtime: up to 24 h late fired, older dropped."""
+"""Recurrence and reminders through real server processes: a `reminder.due` event on the
+stream and on webhooks within the contract's 30 s, each reminder once with two processes on one
+database (two servers on PostgreSQL, two workers on SQLite), also when one is killed with
+SIGKILL while reminders are due, and after downtime (up to 24 h late fired, older dropped);
+concurrent completions through both processes making one next occurrence, which the database
+itself enforces."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import peewee
 import pytest
 
 from models import open_database
@@ -201,3 +205,33 @@ def test_after_downtime_reminders_up_to_a_day_late_fire_and_older_ones_are_dropp
         assert send(second, token, "GET", "/api/reminders?before=2100-01-01T00:00:00Z") == []
     finally:
         second.stop()
+
+
+def test_concurrent_completions_through_two_processes_make_one_next_occurrence(
+    processes: list[Server], settings: Settings
+) -> None:
+    token = signup(processes[0])["access_token"]
+    body = {"title": "Standup", "due_date": "2030-12-02T09:00:00Z", "recurrence": "FREQ=DAILY"}
+    task = send(processes[0], token, "POST", "/api/tasks", body)
+
+    def complete(n: int) -> int:
+        server = processes[n % len(processes)]
+        done = n % 3 != 2  # mostly completes, some reopens in between: each completion races the others
+        return call("PATCH", f"{server.base}/api/tasks/{task['id']}", {"completed": done}, token).status
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(complete, range(48))) == {200}
+    send(processes[0], token, "PATCH", f"/api/tasks/{task['id']}", {"completed": True})
+    series = send(processes[-1], token, "GET", "/api/tasks?sort=created_at")
+    assert [(each["id"] == task["id"], each["due_date"]) for each in series] == [
+        (True, "2030-12-02T09:00:00Z"),
+        (False, "2030-12-03T09:00:00Z"),
+    ]
+    db = open_database(settings.database, 1, 5)  # and a second successor is refused by the database
+    try:
+        with db.connection_context(), pytest.raises(peewee.IntegrityError):
+            db.execute_sql(
+                f"UPDATE tasks SET previous_id = {db.param} WHERE id = {db.param}", (task["id"], task["id"])
+            )
+    finally:
+        db.close_all()  # type: ignore[attr-defined]

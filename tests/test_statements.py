@@ -155,6 +155,12 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         updated_at=dt.datetime(2026, 1, 4, 8, 30),
         version=5,
         change_seq=9,
+        recurrence="FREQ=DAILY",
+        time_zone="Europe/Paris",
+        series_id=41,
+        previous_id=51,
+        occurrence=6,
+        reminders='[{"before":"PT5M"}]',
     )
     assert set(Task._meta.fields) == set(task.__data__), "give the test task a value for each column"
     cases = [

@@ -229,10 +229,12 @@ TimeZoneName = Annotated[
 
 class AtReminder(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: Annotated[DueDate, BeforeValidator(not_null)] = Field(description="when it fires (ISO 8601)")
+    at: Annotated[dt.datetime, BeforeValidator(parse_iso_datetime), AfterValidator(to_naive_utc)] = Field(
+        description="when it fires (ISO 8601)"
+    )
 
     def shown(self) -> dict[str, str]:
-        return {"at": self.at.isoformat() + "Z"}  # type: ignore[union-attr]  # never null
+        return {"at": self.at.isoformat() + "Z"}
 
 
 class BeforeReminder(BaseModel):

@@ -176,7 +176,8 @@ def save(
         opened = -1 - complete_subtasks(change, task) if task.completed else 1
         change.counted(task.list_id, 0, opened)
     if task.completed and not was_completed:
-        disarm([task.id])
+        if task.reminders:
+            disarm([task.id])
         follow(change, task, tags, now)
     elif {"due_date", "reminders", "completed"} & set(changed) and (task.reminders or "reminders" in changed):
         arm(task, now)
