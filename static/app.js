@@ -19,7 +19,7 @@ const MY_ORDER = 'position';
 const DEFAULT_SORT = '-created_at';
 /**
  * The events the page follows (GET /api/events sends each as its `event:` type); reminder.due
- * changes nothing shown, and is followed so that a stream resumes after the last event sent.
+ * changes nothing shown: it is said as a notification (onReminderDue).
  */
 const LIVE_EVENT_TYPES = [
   'task.created', 'task.updated', 'task.completed', 'task.reopened', 'task.deleted',
@@ -44,14 +44,23 @@ const LIVE_STATUS_TEXT = {
   },
 };
 
+/** The API's most reminders a task has, and the one "Add reminder" starts from. */
+const MAX_REMINDERS = 5;
+const NEW_REMINDER = { before: 'PT15M' };
+/** The time zone a new user has (the API's default): the page then offers the browser's. */
+const DEFAULT_ZONE = 'UTC';
+/** Set once this browser has been asked to show notifications (whatever the answer). */
+const NOTIFICATIONS_ASKED_KEY = 'todo-api.notifications-asked';
+
 const $ = (selector, root = document) => root.querySelector(selector);
 
 const state = {
   filter: 'all',
   /** @type {Map<number|string, object>} tasks currently shown, by id */
   tasks: new Map(),
-  /** The task the edit dialog was opened for. */
+  /** The task the edit dialog was opened for, and its reminders as the dialog read them then. */
   editing: null,
+  editingReminders: '',
   /** The task the subtask dialog adds to, and the one the move dialog moves. */
   subtaskParent: null,
   moving: null,
@@ -87,6 +96,8 @@ const state = {
   loadSeq: 0,
   /** The same for the access token list (and bumped on logout, so nothing lands after it). */
   tokensSeq: 0,
+  /** The ids of the reminder.due events shown, each once: a resumed stream may send one again. */
+  remindersShown: new Set(),
   /**
    * The live event stream. `generation` moves on whenever the stream is started or stopped, so
    * the callbacks of a stopped one (logout) do nothing. `lastEventId`: where the next stream
@@ -126,10 +137,12 @@ const tokenStore = {
 
 /* ---------- HTTP ---------- */
 
+/** `issues`: a 422's problems, each with its `loc` (none for any other error). */
 class ApiError extends Error {
-  constructor(message, status) {
+  constructor(message, status, issues = []) {
     super(message);
     this.status = status;
+    this.issues = issues;
   }
 }
 
@@ -163,7 +176,8 @@ async function api(method, path, body, extraHeaders = {}) {
     endSession();
     throw new ApiError('Your session has ended. Please log in again.', 401);
   }
-  throw new ApiError(errorMessage(res, data), res.status);
+  const issues = res.status === 422 && Array.isArray(data?.detail) ? data.detail : [];
+  throw new ApiError(errorMessage(res, data), res.status, issues);
 }
 
 /** Turns an error body ({detail: string} or FastAPI's {detail: [...]}) into one sentence. */
@@ -181,9 +195,10 @@ function errorMessage(res, data) {
 /** A validation item's loc is like ["body", "title"]: show it as "title: message". */
 function formatIssue(issue) {
   const field = (issue.loc || []).filter((part) => part !== 'body' && part !== 'query').join('.');
-  const message = String(issue.msg || 'is invalid').replace(/^Value error, /, '');
-  return field ? `${field}: ${message}` : message;
+  return field ? `${field}: ${issueMessage(issue)}` : issueMessage(issue);
 }
+
+const issueMessage = (issue) => String(issue.msg || 'is invalid').replace(/^Value error, /, '');
 
 /* ---------- messages ---------- */
 
@@ -196,6 +211,31 @@ function showError(err, where = '#error') {
 function clearErrors() {
   $('#error').textContent = '';
   $('#edit-error').textContent = '';
+}
+
+/**
+ * Puts each problem of a 422 about a field of `form` next to that field too: in the form's
+ * `[data-error-for=FIELD]` element (for loc ["body", FIELD, …]), after its data-label, or after
+ * its data-item and number when the problem is about one item of a list field ("Reminder 2:").
+ * The inputs that element describes are marked invalid. The form's error area still says all.
+ */
+function showFieldErrors(form, err) {
+  clearFieldErrors(form);
+  for (const issue of err.issues) {
+    const [where, field, index] = issue.loc || [];
+    const slot = where === 'body' && $(`[data-error-for="${CSS.escape(String(field))}"]`, form);
+    if (!slot) continue;
+    const label = slot.dataset.item && Number.isInteger(index) ? `${slot.dataset.item} ${index + 1}` : slot.dataset.label;
+    slot.textContent = [slot.textContent, `${label}: ${issueMessage(issue)}`].filter(Boolean).join(' ');
+    form.querySelectorAll(`:is(input, select, textarea)[aria-describedby~="${slot.id}"]`).forEach((control) => {
+      control.setAttribute('aria-invalid', 'true');
+    });
+  }
+}
+
+function clearFieldErrors(form) {
+  form.querySelectorAll('[data-error-for]').forEach((slot) => { slot.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach((control) => control.removeAttribute('aria-invalid'));
 }
 
 /** Tells screen-reader users about a change they cannot otherwise perceive. */
@@ -229,7 +269,22 @@ async function startSession(user) {
   $('#user-name').title = user.email;
   showSignedIn(true);
   startLive();
-  await loadTasks();
+  await Promise.all([adoptBrowserZone(user), loadTasks()]);
+}
+
+/**
+ * A user still on the default zone whose browser is in another one is given the browser's, once
+ * (the user's is then no longer the default): new tasks repeat and remind at the user's local
+ * clock time. A zone the server does not know leaves the user's as it was.
+ */
+async function adoptBrowserZone(user) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (user.time_zone !== DEFAULT_ZONE || !zone || zone === DEFAULT_ZONE) return;
+  try {
+    await api('PATCH', '/api/auth/me', { time_zone: zone });
+  } catch {
+    // The user stays on the default zone (a 401 has ended the session already).
+  }
 }
 
 function endSession() {
@@ -243,7 +298,9 @@ function endSession() {
   state.lists = [];
   state.selectedListId = null;
   state.unansweredCreate = null;
+  state.remindersShown.clear();
   $('#tasks').replaceChildren();
+  $('#notices').replaceChildren();
   $('#sort').value = DEFAULT_SORT;
   closeRenameForm();
   renderLists();
@@ -327,7 +384,176 @@ function readTaskFields(prefix) {
     priority: value('priority'),
     due_date: toIsoUtc(value('due')),
     tags: parseTags(value('tags')),
+    recurrence: readRecurrence(prefix),
   };
+}
+
+/* ---------- repeating ---------- */
+
+/**
+ * Fills the repeat picker of the form `prefix` ("new" or "edit") from its template: each data-id
+ * becomes the id `${prefix}-${id}`, and data-for and data-describedby name those ids.
+ */
+function mountRepeatPicker(prefix) {
+  const picker = $('#repeat-template').content.cloneNode(true);
+  const own = (ids) => ids.split(' ').map((id) => `${prefix}-${id}`).join(' ');
+  picker.querySelectorAll('[data-id]').forEach((element) => { element.id = own(element.dataset.id); });
+  picker.querySelectorAll('[data-for]').forEach((label) => { label.htmlFor = own(label.dataset.for); });
+  picker.querySelectorAll('[data-describedby]').forEach((element) => {
+    element.setAttribute('aria-describedby', own(element.dataset.describedby));
+  });
+  $(`#${prefix}-repeat-days`, picker).append(...WEEKDAYS.map(dayBox));
+  const container = $(`#${prefix}-repeat-picker`);
+  container.append(picker);
+  container.addEventListener('input', (event) => onRepeatInput(prefix, event));
+  $(`#${prefix}-due`).addEventListener('input', () => syncRepeatPicker(prefix));
+  syncRepeatPicker(prefix);
+}
+
+/** A day's box: "Mon" shown, "Monday" its name. */
+function dayBox(day) {
+  const label = document.createElement('label');
+  label.className = 'check';
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.value = day.code;
+  box.setAttribute('aria-label', day.name);
+  label.append(box, ` ${day.name.slice(0, 3)}`);
+  return label;
+}
+
+/** The day boxes of picker `prefix`, in WEEKDAYS order. */
+const dayBoxes = (prefix) => [...document.querySelectorAll(`#${prefix}-repeat-days input`)];
+
+/** The due date typed in form `prefix` (local time), or null. */
+function typedDue(prefix) {
+  const value = $(`#${prefix}-due`).value;
+  return value ? new Date(value) : null;
+}
+
+/** The rule picker `prefix` makes (null: none); "monthly" is on the typed due date's day. */
+function readRecurrence(prefix) {
+  const preset = $(`#${prefix}-repeat`).value;
+  if (preset === 'custom') return $(`#${prefix}-rrule`).value.trim() || null;
+  const days = dayBoxes(prefix).filter((box) => box.checked).map((box) => box.value);
+  return REPEAT_PRESETS[preset]({ days, dayOfMonth: typedDue(prefix)?.getDate() ?? null });
+}
+
+/** Shows `rule` in picker `prefix`; the form's due date must be filled in first. */
+function showRecurrence(prefix, rule) {
+  const { name, days } = presetOf(rule, typedDue(prefix)?.getDate() ?? null);
+  $(`#${prefix}-repeat`).value = name;
+  $(`#${prefix}-rrule`).value = name === 'custom' ? rule : '';
+  dayBoxes(prefix).forEach((box) => { box.checked = days.includes(box.value); });
+  syncRepeatPicker(prefix);
+}
+
+/** Picking "weekly" with no day ticked ticks the due date's (or today's), so the rule runs. */
+function onRepeatInput(prefix, event) {
+  const boxes = dayBoxes(prefix);
+  const weekly = event.target.id === `${prefix}-repeat` && event.target.value === 'weekly';
+  if (weekly && !boxes.some((box) => box.checked)) {
+    const sundayFirst = (typedDue(prefix) || new Date()).getDay();
+    boxes[(sundayFirst + 6) % 7].checked = true;
+  }
+  syncRepeatPicker(prefix);
+}
+
+/**
+ * Shows what the preset uses (the day boxes, the rule field) and the rule in words. A weekly
+ * rule needs a day and a custom one its text: the browser says so instead of sending.
+ */
+function syncRepeatPicker(prefix) {
+  const preset = $(`#${prefix}-repeat`).value;
+  const boxes = dayBoxes(prefix);
+  $(`#${prefix}-repeat-days`).hidden = preset !== 'weekly';
+  $(`#${prefix}-rrule-field`).hidden = preset !== 'custom';
+  $(`#${prefix}-rrule`).required = preset === 'custom';
+  const noDay = preset === 'weekly' && !boxes.some((box) => box.checked);
+  boxes[0].setCustomValidity(noDay ? 'Pick at least one day.' : '');
+  const rule = readRecurrence(prefix);
+  $(`#${prefix}-repeat-words`).textContent = rule ? `Repeats ${ruleInWords(rule)}` : '';
+}
+
+/* ---------- reminders ---------- */
+
+/** "15 minutes before", "at Dec 7, 2026, 8:00 AM". */
+function reminderWords(spec) {
+  return 'at' in spec ? `at ${dateFormat.format(new Date(spec.at))}` : `${durationWords(spec.before)} before`;
+}
+
+/** The edit dialog's rows, one per reminder. */
+function showReminders(reminders) {
+  $('#edit-reminders').replaceChildren(...reminders.map(reminderRow));
+  syncReminders();
+}
+
+/** A row for `spec`; its "before" fields start from NEW_REMINDER's when it is an "at". */
+function reminderRow(spec) {
+  const row = $('#reminder-template').content.firstElementChild.cloneNode(true);
+  const split = splitDuration(spec.before ?? NEW_REMINDER.before);
+  $('.reminder-unit', row).replaceChildren(...BEFORE_UNITS.map((unit) => new Option(unit.many, unit.code)));
+  $('.reminder-kind', row).value = 'at' in spec ? 'at' : 'before';
+  $('.reminder-amount', row).value = split.amount;
+  $('.reminder-unit', row).value = split.unit.code;
+  $('.reminder-at', row).value = 'at' in spec ? toLocalInput(spec.at) : '';
+  syncReminderRow(row);
+  return row;
+}
+
+const unitOf = (row) => BEFORE_UNITS.find((unit) => unit.code === $('.reminder-unit', row).value);
+
+/** Only the fields of the row's kind are shown, checked and read. */
+function syncReminderRow(row) {
+  const at = $('.reminder-kind', row).value === 'at';
+  $('.reminder-before', row).hidden = at;
+  $('.reminder-amount', row).disabled = at;
+  $('.reminder-amount', row).max = unitOf(row).most;
+  $('.reminder-at', row).hidden = !at;
+  $('.reminder-at', row).disabled = !at;
+}
+
+/** Numbers the rows for screen readers; Add is offered while there is room. */
+function syncReminders() {
+  const rows = [...$('#edit-reminders').children];
+  rows.forEach((row, index) => {
+    row.setAttribute('aria-label', `Reminder ${index + 1}`);
+    $('.remove-reminder', row).setAttribute('aria-label', `Remove reminder ${index + 1}`);
+  });
+  $('#add-reminder').hidden = rows.length >= MAX_REMINDERS;
+}
+
+function readReminders() {
+  return [...$('#edit-reminders').children].map((row) => {
+    if ($('.reminder-kind', row).value === 'at') return { at: toIsoUtc($('.reminder-at', row).value) };
+    return { before: unitOf(row).iso(Number($('.reminder-amount', row).value)) };
+  });
+}
+
+function onAddReminder() {
+  askNotificationsOnce();
+  const row = reminderRow(NEW_REMINDER);
+  $('#edit-reminders').append(row);
+  syncReminders();
+  $('.reminder-amount', row).focus();
+}
+
+function onRemindersClick(event) {
+  const remove = event.target.closest('.remove-reminder');
+  if (!remove) return;
+  removeItem(remove.closest('.reminder'), '.remove-reminder', $('#add-reminder'));
+  syncReminders();
+}
+
+/**
+ * Removes `item` from its list; the focus goes to the same button (`selector`) of the next item,
+ * or the one before, else to `fallback` (if any).
+ */
+function removeItem(item, selector, fallback) {
+  const neighbour = item.nextElementSibling || item.previousElementSibling;
+  item.remove();
+  const target = neighbour ? $(selector, neighbour) : fallback;
+  if (target) target.focus();
 }
 
 /* ---------- task list ---------- */
@@ -470,6 +696,7 @@ function renderTask(task, subtaskItems) {
   description.hidden = !task.description;
 
   renderDue($('.due', item), task);
+  renderSchedule(item, task);
   renderTags($('.tags', item), task.tags || []);
   $('.edit', item).setAttribute('aria-label', `Edit “${task.title}”`);
   $('.delete', item).setAttribute('aria-label', `Delete “${task.title}”`);
@@ -512,6 +739,15 @@ function renderDue(element, task) {
   element.dateTime = task.due_date;
   element.textContent = `${overdue ? 'Overdue' : 'Due'} ${dateFormat.format(due)}`;
   element.classList.toggle('overdue', overdue);
+}
+
+/** The rule in words after ↻, the reminders after 🔔: each only when the task has one. */
+function renderSchedule(item, task) {
+  const reminders = task.reminders || [];
+  $('.repeat-info', item).hidden = !task.recurrence;
+  $('.repeat-text', item).textContent = task.recurrence ? ruleInWords(task.recurrence) : '';
+  $('.reminders-info', item).hidden = reminders.length === 0;
+  $('.reminders-text', item).textContent = reminders.map(reminderWords).join(', ');
 }
 
 function renderTags(list, tags) {
@@ -608,12 +844,15 @@ async function onAddSubmit(event) {
       state.unansweredCreate = null;
       rememberEtag(data, headers);
       form.reset();
+      syncRepeatPicker('new');
+      clearFieldErrors(form);
       announce(`Added “${data.title}”.`);
       await loadTasks();
     } catch (err) {
       // An answer (even a 4xx) is replayed for the same key: only an unknown outcome (no
       // answer, or 409 "still running") keeps it for the retry.
       if (err.status !== 0 && err.status !== 409) state.unansweredCreate = null;
+      showFieldErrors(form, err);
       showError(err);
     }
   });
@@ -653,17 +892,26 @@ async function openEditor(task) {
   $('#edit-priority').value = task.priority;
   $('#edit-due').value = toLocalInput(task.due_date);
   $('#edit-tags').value = (task.tags || []).join(', ');
+  showRecurrence('edit', task.recurrence);
+  showReminders(task.reminders || []);
+  state.editingReminders = JSON.stringify(readReminders());
+  $('#edit-zone').textContent = task.time_zone;
+  clearFieldErrors($('#edit-form'));
   if (!$('#edit-dialog').open) $('#edit-dialog').showModal();
 }
 
 async function onEditSubmit(event) {
   event.preventDefault();
   const task = state.editing;
-  const fields = readTaskFields('edit');
-  // The input has minute precision: an untouched due date is sent back exactly as it was.
+  const form = event.currentTarget;
+  const fields = { ...readTaskFields('edit'), reminders: readReminders() };
+  // The inputs have minute precision (and the rows round a duration to a unit): an untouched
+  // due date, and untouched reminders, are sent back exactly as they were.
   if ($('#edit-due').value === toLocalInput(task.due_date)) fields.due_date = task.due_date;
+  if (JSON.stringify(fields.reminders) === state.editingReminders) fields.reminders = task.reminders;
   clearErrors();
-  await whileBusy(event.currentTarget, async () => {
+  clearFieldErrors(form);
+  await whileBusy(form, async () => {
     try {
       const etag = await etagFor(task);
       const { data, headers } = await api('PATCH', `/api/tasks/${task.id}`, fields, { 'If-Match': etag });
@@ -674,6 +922,7 @@ async function onEditSubmit(event) {
     } catch (err) {
       // On a conflict the typed changes go with the dialog: they were made to a version that
       // is gone, and the user sees the newer one first.
+      showFieldErrors(form, err);
       await onWriteError(err, '#edit-error');
     }
   });
@@ -1337,7 +1586,11 @@ function onLiveEvent(message) {
   } catch {
     // Not understood: the reload shows what it was.
   }
-  if (!event || !event.data || showsSomethingNew(message.type, event.data)) scheduleLiveReload();
+  if (message.type === 'reminder.due') {
+    if (event && event.data) onReminderDue(event);
+  } else if (!event || !event.data || showsSomethingNew(message.type, event.data)) {
+    scheduleLiveReload();
+  }
 }
 
 /**
@@ -1347,7 +1600,6 @@ function onLiveEvent(message) {
  * finds the conflict before sending anything).
  */
 function showsSomethingNew(type, data) {
-  if (type === 'reminder.due') return false;  // nothing shown changes
   const entity = data.task || data.list;
   if (!entity || entity.id === undefined) return true;
   const key = String(entity.id);
@@ -1391,6 +1643,68 @@ function setLiveStatus(status) {
   $('#live-status-spoken').textContent = text.spoken;
   $('#live-announce').textContent = live.status && status ? text.announced : '';
   live.status = status;
+}
+
+/* ---------- reminder notifications ---------- */
+
+/** "granted", "denied", "default" (not answered yet), or "unsupported". */
+const notificationPermission = () => (typeof Notification === 'function' ? Notification.permission : 'unsupported');
+
+/**
+ * Asks to show notifications when the first reminder is added in this browser, from that click
+ * (browsers ask only from one). Whatever the answer, or none, it is not asked again: without
+ * permission, reminders show in the page.
+ */
+function askNotificationsOnce() {
+  if (notificationPermission() !== 'default') return;
+  try {
+    if (localStorage.getItem(NOTIFICATIONS_ASKED_KEY)) return;
+    localStorage.setItem(NOTIFICATIONS_ASKED_KEY, 'yes');
+  } catch {
+    // Storage blocked: nothing remembers the question, so each added reminder asks.
+  }
+  Notification.requestPermission();
+}
+
+/**
+ * A reminder.due event: a system notification where the browser shows them (tagged with the
+ * event's id, so the tabs of one browser show one), else a notice in the page. Each event is
+ * shown once (state.remindersShown).
+ */
+function onReminderDue(event) {
+  const { task, reminder } = event.data;
+  const id = String(event.id);
+  if (!task || !reminder || state.remindersShown.has(id)) return;
+  state.remindersShown.add(id);
+  const due = task.due_date ? `Due ${dateFormat.format(new Date(task.due_date))}` : '';
+  const text = [due, `Reminder ${reminderWords(reminder)}`].filter(Boolean).join(' · ');
+  if (!notify(task.title, text, id)) showNotice(task.title, text);
+}
+
+/** A system notification; false without permission, or where pages may not make one (Android). */
+function notify(title, body, tag) {
+  if (notificationPermission() !== 'granted') return false;
+  try {
+    new Notification(title, { body, tag });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A notice in #notices (a polite live region, so it is heard); it stays until dismissed. */
+function showNotice(title, text) {
+  const notice = $('#notice-template').content.firstElementChild.cloneNode(true);
+  $('.notice-title', notice).textContent = title;
+  $('.notice-text', notice).textContent = text;
+  $('.notice-dismiss', notice).setAttribute('aria-label', `Dismiss the reminder of “${title}”`);
+  $('#notices').append(notice);
+}
+
+/** The focus goes to the next notice; after the last one, it stays where the browser puts it. */
+function onNoticesClick(event) {
+  const dismiss = event.target.closest('.notice-dismiss');
+  if (dismiss) removeItem(dismiss.closest('.notice'), '.notice-dismiss', null);
 }
 
 /* ---------- access tokens ---------- */
@@ -1603,6 +1917,12 @@ function init() {
   $('#search').addEventListener('input', onSearchInput);
   $('#sort').addEventListener('change', loadTasks);
   $('#edit-form').addEventListener('submit', onEditSubmit);
+  mountRepeatPicker('new');
+  mountRepeatPicker('edit');
+  $('#add-reminder').addEventListener('click', onAddReminder);
+  $('#edit-reminders').addEventListener('click', onRemindersClick);
+  $('#edit-reminders').addEventListener('input', (event) => syncReminderRow(event.target.closest('.reminder')));
+  $('#notices').addEventListener('click', onNoticesClick);
   $('#edit-cancel').addEventListener('click', () => $('#edit-dialog').close());
   $('#confirm-cancel').addEventListener('click', () => $('#confirm-dialog').close('cancel'));
   $('#confirm-ok').addEventListener('click', () => $('#confirm-dialog').close('ok'));

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -80,7 +81,8 @@ def browser(playwright_api: ModuleType) -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("browser")
-    server = Server({"DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": "4"}).start()
+    # Reminders are looked for every second (5 by default), so one fires within about two.
+    server = Server({"DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": "4", "REMINDER_POLL_SECONDS": "1"}).start()
     yield server
     server.stop()
 
@@ -93,16 +95,17 @@ def artifacts() -> Path:
 
 class Watched:
     """A browser context whose pages report console messages, page errors and any request
-    that leaves the server under test, and keep every request the page sent."""
+    that leaves the server under test, and keep every request the page sent. Its clock is in
+    `timezone_id` (UTC unless told)."""
 
-    def __init__(self, browser: Browser, base: str, viewport: ViewportSize) -> None:
+    def __init__(self, browser: Browser, base: str, viewport: ViewportSize, timezone_id: str = "UTC") -> None:
         self.base = base
         self.console: list[str] = []
         self.page_errors: list[str] = []
         self.foreign_requests: list[str] = []
         self.requests: list[Request] = []
         self.context: BrowserContext = browser.new_context(
-            viewport=viewport, locale="en-US", timezone_id="UTC", color_scheme="light"
+            viewport=viewport, locale="en-US", timezone_id=timezone_id, color_scheme="light"
         )
         self.context.add_init_script(REPORT_CSP)
         self.page: Page = self.context.new_page()
@@ -1308,3 +1311,264 @@ def test_lists_subtasks_and_reordering(
     phone_page.screenshot(path=str(artifacts / "lists-phone.png"), full_page=True)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.assert_clean()
+
+
+PARIS = "Europe/Paris"
+# Notification.requestPermission counted instead of asked (headless Chromium shows no prompt).
+COUNT_PERMISSION_REQUESTS = """
+window.permissionRequests = 0;
+Notification.requestPermission = async () => { window.permissionRequests += 1; return 'default'; };
+"""
+
+
+def utc_iso(when: dt.datetime) -> str:
+    """An aware datetime as the API writes it: "2026-12-07T08:00:00Z"."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def shown_time(when: dt.datetime) -> str:
+    """How the page (en-US) shows `when` in its own zone: "Dec 7, 2026, 9:00 AM"."""
+    hour = when.hour % 12 or 12
+    return f"{when:%b} {when.day}, {when.year}, {hour}:{when:%M} {'AM' if when.hour < 12 else 'PM'}"
+
+
+def test_recurring_task(browser: Browser, server: Server, playwright_api: ModuleType) -> None:
+    """A page in Paris gives its user (still on UTC) the browser's zone, once. A task made there
+    weekly on Monday and Thursday, due next Monday at 09:00, shows its rule in words; completing
+    it shows the next occurrence at once, due that Thursday at 09:00 Paris time (computed here
+    with zoneinfo), in the same series. Its edit dialog shows the rule in the picker and the
+    zone, and takes a reminder before the due date and one at a time (the first one added asks,
+    once, to show notifications); the bell shows them. A rule the server refuses is said next
+    to the picker."""
+    expect = playwright_api.expect
+    token = signup(server, "repeat@example.com")["access_token"]
+    session = Watched(browser, server.base, LAPTOP, timezone_id=PARIS)
+    try:
+        session.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{token}')")
+        session.context.add_init_script(COUNT_PERMISSION_REQUESTS)
+        page = session.page
+        paris = ZoneInfo(PARIS)
+        today = dt.datetime.now(paris).date()
+        monday = today + dt.timedelta(days=7 - today.weekday())  # 1 to 7 days ahead
+        due = dt.datetime.combine(monday, dt.time(9, 0), paris)
+        thursday = due + dt.timedelta(days=3)  # aware arithmetic: the same Paris clock time
+
+        def rows(done: bool) -> Any:
+            return page.locator(f"#tasks li.task{'.done' if done else ':not(.done)'}")
+
+        def stored(path: str = "") -> Any:
+            reply = call("GET", f"{server.base}/api/tasks{path}", token=token)
+            assert reply.status == 200, reply.body
+            return reply.body
+
+        def me_patched(response: Response) -> bool:
+            return response.request.method == "PATCH" and response.url == f"{server.base}/api/auth/me"
+
+        with page.expect_response(me_patched):
+            page.goto(f"{server.base}/")
+        assert call("GET", f"{server.base}/api/auth/me", token=token).body["time_zone"] == PARIS
+
+        # Weekly: the due date's day is ticked on picking it; Thursday is added.
+        form = page.locator("#new-task")
+        page.fill("#new-title", "Team sync")
+        page.fill("#new-due", f"{monday.isoformat()}T09:00")
+        page.select_option("#new-repeat", "weekly")
+        expect(form.get_by_label("Monday")).to_be_checked()
+        form.get_by_label("Thursday").check()
+        expect(page.locator("#new-repeat-words")).to_have_text("Repeats weekly on Monday and Thursday")
+        page.click("#add")
+        expect(rows(done=False)).to_have_count(1)
+        expect(rows(done=False).locator(".repeat-text")).to_have_text("weekly on Monday and Thursday")
+        expect(rows(done=False).locator(".due")).to_have_text(f"Due {shown_time(due)}")
+        expect(page.locator("#new-repeat")).to_have_value("none")
+        expect(page.locator("#new-repeat-days")).to_be_hidden()
+        (first,) = stored()
+        assert (first["recurrence"], first["time_zone"], first["due_date"]) == (
+            "FREQ=WEEKLY;BYDAY=MO,TH",
+            PARIS,
+            utc_iso(due),
+        )
+
+        # Done: the next occurrence is there, due on Thursday.
+        rows(done=False).locator("input.toggle").check()
+        expect(rows(done=True)).to_have_count(1)
+        expect(rows(done=False)).to_have_count(1)
+        expect(rows(done=False).locator(".due")).to_have_text(f"Due {shown_time(thursday)}")
+        expect(rows(done=False).locator(".repeat-text")).to_have_text("weekly on Monday and Thursday")
+        (following,) = [task for task in stored() if not task["completed"]]
+        assert (following["due_date"], following["series_id"]) == (utc_iso(thursday), first["series_id"])
+        assert following["id"] != first["id"]
+
+        # Its dialog: the rule in the picker, the zone, and two reminders.
+        rows(done=False).locator("button.edit").click()
+        dialog = page.locator("#edit-dialog")
+        expect(page.locator("#edit-repeat")).to_have_value("weekly")
+        expect(dialog.get_by_label("Monday")).to_be_checked()
+        expect(dialog.get_by_label("Thursday")).to_be_checked()
+        expect(dialog.get_by_label("Tuesday")).not_to_be_checked()
+        expect(page.locator("#edit-zone")).to_have_text(PARIS)
+        reminders = page.locator("#edit-reminders .reminder")
+        expect(reminders).to_have_count(0)
+        page.click("#add-reminder")
+        expect(reminders.nth(0).locator(".reminder-amount")).to_be_focused()
+        expect(reminders.nth(0).locator(".reminder-amount")).to_have_value("15")
+        page.click("#add-reminder")
+        reminders.nth(1).locator(".reminder-kind").select_option("at")
+        reminders.nth(1).locator(".reminder-at").fill(f"{thursday.date().isoformat()}T08:30")
+        page.click("#edit-save")
+        expect(dialog).to_be_hidden()
+        half_past_eight = thursday - dt.timedelta(minutes=30)
+        expect(rows(done=False).locator(".reminders-text")).to_have_text(
+            f"15 minutes before, at {shown_time(half_past_eight)}"
+        )
+        saved = stored(f"/{following['id']}")
+        assert saved["reminders"] == [{"before": "PT15M"}, {"at": utc_iso(half_past_eight)}]
+        assert page.evaluate("window.permissionRequests") == 1
+
+        # A rule the server refuses: its words next to the picker, the dialog kept open.
+        rows(done=False).locator("button.edit").click()
+        page.select_option("#edit-repeat", "custom")
+        page.fill("#edit-rrule", "FREQ=HOURLY")
+        page.click("#edit-save")
+        refused = "is not a valid RRULE: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY"
+        expect(page.locator("#edit-repeat-error")).to_have_text(f"Repeats: {refused}")
+        expect(page.locator("#edit-rrule")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#edit-error")).to_have_text(f"recurrence: {refused}")
+        expect(dialog).to_be_visible()
+        page.click("#edit-cancel")
+        assert stored(f"/{following['id']}")["version"] == saved["version"]
+        session.assert_clean(
+            [f"{FAILED_LOAD}the server responded with a status of 422 (Unprocessable Entity)"]
+        )
+    finally:
+        session.close()
+
+
+# A page allowed to show notifications, whose notifications are recorded as they are made.
+RECORD_NOTIFICATIONS = """
+window.notifications = [];
+window.Notification = class extends Notification {
+  constructor(title, options) {
+    super(title, options);
+    window.notifications.push({ title, body: options.body, tag: options.tag });
+  }
+};
+"""
+# Each stream's last reminder.due message, and replayReminder() to deliver it again from the
+# same stream, as a stream resuming from before it would.
+RECORD_REMINDERS = """
+window.EventSource = class extends EventSource {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('reminder.due', (message) => {
+      window.reminderEvent = JSON.parse(message.data);
+      const again = { data: message.data, lastEventId: message.lastEventId };
+      window.replayReminder = () => this.dispatchEvent(new MessageEvent('reminder.due', again));
+    });
+  }
+};
+"""
+
+
+def test_reminder_notifications(
+    watched: Callable[[ViewportSize], Watched], server: Server, playwright_api: ModuleType
+) -> None:
+    """A reminder due 2 to 3 s ahead (set through the API) reaches two live pages of one account.
+    The page allowed to show notifications shows one: the task's title, its due time and the
+    reminder, tagged with the event's id. The other, which may not, shows a notice in a polite
+    live region instead, once even when its stream delivers the event again, until dismissed."""
+    expect = playwright_api.expect
+    token = signup(server, "remind@example.com")["access_token"]
+    allowed, refused = watched(LAPTOP), watched(LAPTOP)
+    allowed.context.grant_permissions(["notifications"], origin=server.base)
+    allowed.context.add_init_script(RECORD_NOTIFICATIONS)
+    refused.context.add_init_script(RECORD_REMINDERS)
+    for session in (allowed, refused):
+        session.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{token}')")
+        session.page.goto(f"{server.base}/")
+        expect(session.page.locator("#live-status-text")).to_have_text("Live")
+
+    now = dt.datetime.now(dt.UTC)
+    due = (now + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
+    at = (now + dt.timedelta(seconds=3)).replace(microsecond=0)  # 2 to 3 s ahead
+    body = {"title": "Call the bank", "due_date": utc_iso(due), "reminders": [{"at": utc_iso(at)}]}
+    assert call("POST", f"{server.base}/api/tasks", body, token).status == 201
+    text = f"Due {shown_time(due)} · Reminder at {shown_time(at)}"
+
+    notices = refused.page.locator("#notices .notice")
+    expect(notices).to_have_count(1, timeout=10_000)
+    expect(notices.locator(".notice-title")).to_have_text("Call the bank")
+    expect(notices.locator(".notice-text")).to_have_text(text)
+    region = refused.page.locator("#notices")
+    expect(region).to_have_attribute("role", "status")
+    expect(region).to_have_attribute("aria-live", "polite")
+    event = refused.page.evaluate("window.reminderEvent")
+    assert (event["type"], event["data"]["reminder"]["at"]) == ("reminder.due", utc_iso(at))
+
+    wait_until(
+        allowed.page,
+        lambda: allowed.page.evaluate("window.notifications.length") > 0,
+        5000,
+        "no notification",
+    )
+    (shown,) = allowed.page.evaluate("window.notifications")
+    assert shown["title"] == "Call the bank"
+    assert " ".join(shown["body"].split()) == text  # Intl puts a narrow no-break space before AM/PM
+    assert shown["tag"] == str(event["id"])
+    expect(allowed.page.locator("#notices .notice")).to_have_count(0)
+
+    refused.page.evaluate("window.replayReminder()")
+    expect(notices).to_have_count(1)
+    notices.locator(".notice-dismiss").click()
+    expect(notices).to_have_count(0)
+    armed = call("GET", f"{server.base}/api/reminders?before={utc_iso(due)}", token=token)
+    assert (armed.status, armed.body) == (200, [])
+    for session in (allowed, refused):
+        session.assert_clean()
+
+
+RULES_IN_WORDS = {
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE": "every 2 weeks on Monday and Wednesday",
+    "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR": "every weekday",
+    "FREQ=MONTHLY;BYMONTHDAY=15": "monthly on day 15",
+    "FREQ=DAILY;COUNT=3": "every day, 3 times",
+    "FREQ=DAILY;UNTIL=20301231": "every day until 31 Dec 2030",
+    "FREQ=WEEKLY;BYDAY=TU;UNTIL=20301231T170000Z": "weekly on Tuesday until 31 Dec 2030",
+    "FREQ=MONTHLY;BYDAY=-1FR;COUNT=1": "monthly on the last Friday, once",
+    "FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=1,15": "yearly on days 1 and 15 in March and September",
+    "rrule:freq=daily;interval=3": "every 3 days",
+    # What the words cannot say: the page shows the rule itself.
+    "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1": None,
+    "FREQ=MONTHLY;BYDAY=6MO": None,
+    "FREQ=HOURLY": None,
+    "FREQ=DAILY;FREQ=WEEKLY": None,
+}
+DURATIONS_IN_WORDS = {
+    "PT15M": "15 minutes",
+    "PT2H": "2 hours",
+    "P1D": "1 day",
+    "P1W": "7 days",
+    "PT30S": "PT30S",
+}
+
+
+def test_rules_in_words(
+    watched: Callable[[ViewportSize], Watched], server: Server, playwright_api: ModuleType
+) -> None:
+    """static/schedule.js's words for rules and reminder durations, run in the page; and a task
+    from the server whose rule has no words shows the rule itself."""
+    expect = playwright_api.expect
+    token = signup(server, "words@example.com")["access_token"]
+    unsaid = "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+    body = {"title": "Pay day", "due_date": "2031-01-31T12:00:00Z", "recurrence": unsaid}
+    assert call("POST", f"{server.base}/api/tasks", body, token).status == 201
+    session = watched(LAPTOP)
+    session.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{token}')")
+    page = session.page
+    page.goto(f"{server.base}/")
+    expect(page.locator("#tasks .repeat-text")).to_have_text(unsaid)
+    said = page.evaluate("(rules) => rules.map(describeRule)", list(RULES_IN_WORDS))
+    assert dict(zip(RULES_IN_WORDS, said, strict=True)) == RULES_IN_WORDS
+    durations = page.evaluate("(texts) => texts.map(durationWords)", list(DURATIONS_IN_WORDS))
+    assert dict(zip(DURATIONS_IN_WORDS, durations, strict=True)) == DURATIONS_IN_WORDS
+    session.assert_clean()
