@@ -7,6 +7,7 @@ built by a named function of its values; the columns a task write sends come fro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -67,10 +68,10 @@ def tags_query(*task_ids: int) -> peewee.ModelSelect[TaskTag]:
     return TaskTag.select(TaskTag.task, TaskTag.name).where(TaskTag.task.in_(task_ids)).order_by(TaskTag.id)
 
 
-def task_update_query(*values: object) -> peewee.ModelUpdate:
-    """`values`: one for each of CHANGED, then the task's id."""
+def task_update_query(columns: tuple[peewee.Field, ...], *values: object) -> peewee.ModelUpdate:
+    """`values`: one for each of `columns`, then the task's id."""
     *changed, task_id = values
-    return Task.update(dict(zip(CHANGED, changed, strict=True))).where(Task.id == task_id)
+    return Task.update(dict(zip(columns, changed, strict=True))).where(Task.id == task_id)
 
 
 def task_insert_query(*values: object) -> peewee.ModelInsert:
@@ -115,7 +116,10 @@ SET_TASKS_VERSION = Statement(tasks_version_query)
 TASK_OF_USER = Statement(task_query)
 TASK_OF_USER_FOR_UPDATE = Statement(task_for_update_query)
 TAGS_OF_TASKS = Statement(tags_query)
-UPDATE_TASK = Statement(task_update_query)
+UPDATE_TASK = Statement(functools.partial(task_update_query, CHANGED))
+# An UPDATE of the columns that changed (by their places in CHANGED): a column an UPDATE names
+# has each index on it written again, even with its value unchanged, and tasks have many.
+UPDATE_TASK_COLUMNS: dict[tuple[int, ...], Statement] = {}
 INSERT_TASK = Statement(task_insert_query)
 INSERT_TAGS = Statement(tags_insert_query)
 COUNT_LIST_TASKS = Statement(list_counts_query)
@@ -132,7 +136,10 @@ def user_by_id(user_id: str, *, for_update: bool = False) -> User | None:
 def task_of_user(task_id: int, user_id: str, *, for_update: bool = False) -> Task | None:
     """`for_update` locks the row where the database can (SQLite's writers are one at a time)."""
     locks = for_update and not is_sqlite(bound_database())
-    return (TASK_OF_USER_FOR_UPDATE if locks else TASK_OF_USER).first(Task, task_id, user_id)
+    task = (TASK_OF_USER_FOR_UPDATE if locks else TASK_OF_USER).first(Task, task_id, user_id)
+    if task is not None:
+        setattr(task, READ_VALUES, column_values(task, CHANGED))
+    return task
 
 
 def tags_by_task(task_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -145,7 +152,22 @@ def tags_by_task(task_ids: Iterable[int]) -> dict[int, list[str]]:
 
 
 def update_task_row(task: Task) -> None:
-    UPDATE_TASK.execute(*column_values(task, CHANGED), task.id)
+    """Write the columns of `task` that differ from the row `task_of_user` read (all of them
+    for a task read otherwise)."""
+    values = column_values(task, CHANGED)
+    read: list[object] | None = getattr(task, READ_VALUES, None)
+    changed = tuple(n for n, value in enumerate(values) if read is None or value != read[n])
+    statement = UPDATE_TASK_COLUMNS.get(changed)
+    if statement is None:
+        columns = tuple(CHANGED[n] for n in changed)
+        statement = UPDATE_TASK_COLUMNS[changed] = Statement(functools.partial(task_update_query, columns))
+    statement.execute(*(values[n] for n in changed), task.id)
+    setattr(task, READ_VALUES, values)
+
+
+# Where a task instance keeps the CHANGED values its row held when it was read or last written
+# (on the instance: peewee's models compare equal by id, so no mapping could tell two apart).
+READ_VALUES = "_read_values"
 
 
 def insert_task_row(task: Task) -> None:

@@ -17,9 +17,9 @@ import zoneinfo
 from collections.abc import Iterator
 from functools import cache
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
+from dateutil.rrule import rrule, rrulestr
 
-FREQUENCIES = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL")
 MAX_RULE_LENGTH = 500
 MAX_COUNT = 1000
@@ -165,10 +165,13 @@ def next_occurrence(
     and after `completed_at`, as (naive UTC, its number); None when COUNT or UNTIL is used up
     (a rule without COUNT or UNTIL always has one)."""
     rule, zone = Rule(text), zoneinfo.ZoneInfo(time_zone)
-    start, threshold = local(due, zone), local(max(due, completed_at), zone)
-    for number, when in enumerate(rule.occurrences(start, zone), occurrence + 1):
-        if rule.count is not None and number > rule.count:
-            return None
-        if when > threshold:
-            return to_utc(when, zone), number
+    try:
+        start, threshold = local(due, zone), local(max(due, completed_at), zone)
+        for number, when in enumerate(rule.occurrences(start, zone), occurrence + 1):
+            if rule.count is not None and number > rule.count:
+                return None
+            if when > threshold:
+                return to_utc(when, zone), number
+    except OverflowError:  # beyond the first or last datetime: the series has ended
+        return None
     return None
