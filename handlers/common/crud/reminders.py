@@ -30,7 +30,7 @@ MAX_LATE = dt.timedelta(hours=24)  # a reminder due longer ago than this is drop
 
 def arm(task: Task, now: dt.datetime) -> None:
     """The task's reminder rows made anew from its `reminders`: those of an open task whose
-    time is still ahead are armed; the others are kept unarmed (GET shows them as set)."""
+    time is still ahead are armed; the others are kept unarmed (the task still shows them)."""
     Reminder.delete().where(Reminder.task == task.id).execute()
     rows = []
     for spec in shown(task.reminders):
