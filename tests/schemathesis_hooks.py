@@ -35,6 +35,7 @@ import schemathesis
 from hypothesis import strategies as st
 
 from handlers.common.reminders import DURATION_PATTERN
+from handlers.common.schemas import WS
 
 schemathesis.openapi.format(
     "password",
@@ -42,7 +43,8 @@ schemathesis.openapi.format(
 )
 
 UNIQUE = itertools.count()
-WEBHOOK_URL = re.compile(r"^https?://\S+$")  # the schema's pattern
+# The schema's pattern, `\S` spelled as JSON Schema means it (Python's also refuses \x1c-\x1f).
+WEBHOOK_URL = re.compile(rf"^https?://[^{WS}]+\Z")
 RULE = re.compile(r"^(?:[Rr][Rr][Uu][Ll][Ee]:)?[A-Za-z0-9=;,+-]+$")  # the schemas' patterns
 DUE_DATE = "2030-01-01T09:00:00Z"  # what a rule or a `before` reminder counts from
 ZONE = re.compile(r"^[A-Za-z0-9_+/-]+$")

@@ -210,7 +210,7 @@ def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path, shap
             "--max-examples", "50", "--seed", "20261122", "--no-color", "--workers", "1",
         ]  # fmt: skip
         result = subprocess.run(
-            command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900
+            command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=1800
         )
     finally:
         server.stop()
