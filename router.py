@@ -69,22 +69,20 @@ from handlers import (
     stream_events,
     update_me,
 )
-from handlers.common.endpoint import Endpoint
-from handlers.common.idempotency import idempotent
-from handlers.common.logs import configure_logging
-from handlers.common.metrics import Metrics, flush_periodically, open_metrics
-from handlers.common.middleware import (
-    CORSMiddleware,
-    ErrorMiddleware,
-    ForwardedHeadersMiddleware,
-    RequestMiddleware,
-)
-from handlers.common.services import build_services, close_services
+from handlers.http.endpoint import Endpoint
+from handlers.http.idempotency import idempotent
+from handlers.http.middleware.cors import CORSMiddleware
+from handlers.http.middleware.errors import ErrorMiddleware
+from handlers.http.middleware.forwarded import ForwardedHeadersMiddleware
+from handlers.http.middleware.requests import RequestMiddleware
 from mcp_tools.endpoint import endpoint as mcp_endpoint
 from mcp_tools.endpoint import serve as serve_mcp
 from migrations import runner
 from models import database_proxy, open_database
 from models.database import close_connections
+from runtime.logs import configure_logging
+from runtime.metrics import Metrics, flush_periodically, open_metrics
+from runtime.services import build_services, close_services
 from settings import PROJECT_DIR, Settings, SettingsError, load_settings
 
 # Starlette tries routes in this order: the task routes first, as they take nearly every

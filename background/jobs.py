@@ -8,8 +8,8 @@ from typing import Any
 
 import anyio
 
-from handlers.common.services import Services
 from migrations import runner
+from runtime.services import Services
 
 Job = Callable[[Services], Coroutine[Any, Any, None]]
 SCHEMA_POLL_SECONDS = 1.0

@@ -11,13 +11,13 @@ import random
 
 import anyio
 
-from handlers.common import db
-from handlers.common.crud.event_stream import purge_events
-from handlers.common.crud.feed import purge_tombstones
-from handlers.common.crud.idempotency import purge_keys
-from handlers.common.errors import ApiError
-from handlers.common.services import Services
+from domain.event_stream import purge_events
+from domain.feed import purge_tombstones
+from domain.idempotency import purge_keys
+from handlers.http.errors import ApiError
 from models import utc_now
+from runtime import calls
+from runtime.services import Services
 
 INTERVAL_SECONDS = 600
 logger = logging.getLogger("todo_api.maintenance")
@@ -31,9 +31,9 @@ async def purge_expired(services: Services) -> None:
         tombstones = now - dt.timedelta(days=settings.changes_retention_days + 1)
         keys = now - dt.timedelta(hours=settings.idempotency_ttl_hours)
         try:
-            gone = await db.run(services, True, purge_tombstones, tombstones)
-            gone += await db.run(services, True, purge_events, tombstones)
-            gone += await db.run(services, True, purge_keys, keys)
+            gone = await calls.run(services, True, purge_tombstones, tombstones)
+            gone += await calls.run(services, True, purge_events, tombstones)
+            gone += await calls.run(services, True, purge_keys, keys)
         except ApiError:  # the database is away: the next round tries again
             continue
         if gone:

@@ -8,21 +8,23 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import parse_condition
-from handlers.common.crud.lists import create_list, delete_list, update_list
-from handlers.common.crud.tasks import complete_task, create_task, delete_task, move_task, update_task
-from handlers.common.endpoint import Endpoint
-from handlers.common.errors import ApiError, validation_error
-from handlers.common.lists import ListCreate, ListOut, ListPatch, list_json
-from handlers.common.responses import json_response
-from handlers.common.schemas import Completed, EntityId, TaskCreate, TaskMove, TaskOut, TaskPatch
-from handlers.common.services import services_of
-from handlers.common.tasks import base_url, task_json
-from handlers.common.tokens import TASKS_WRITE, Principal
-from handlers.common.validation import parse_body, validate
+from domain.fields import Completed, EntityId
+from domain.lists import create_list, delete_list, update_list
+from domain.principal import TASKS_WRITE, Principal
+from domain.schemas import ListCreate, ListPatch, TaskCreate, TaskMove, TaskPatch
+from domain.tasks import complete_task, create_task, delete_task, move_task, update_task
+from domain.validation import validate
+from domain.versions import parse_condition
+from domain.views import ListOut, TaskOut, list_json, task_json
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.errors import ApiError, validation_error
+from handlers.http.responses import json_response
+from handlers.http.tasks import base_url
+from handlers.http.validation import parse_body
 from models import Task, TodoList
+from runtime import calls
+from runtime.services import services_of
 
 TempId = Annotated[str, Field(min_length=1, max_length=64)]
 # A task's or list's id, or the temp_id of an earlier create in the same batch.
@@ -188,7 +190,7 @@ class Call:
 
 async def answer_create(call: Call, operation: CreateOperation) -> Result:
     fields = validate(TaskCreate, call.ids.in_body(operation.task), "body")
-    created = await db.write(call.request, create_task, call.principal, fields)
+    created = await calls.write(call.request, create_task, call.principal, fields)
     call.ids.created(operation.temp_id, created[0].id)
     return call.task(created, 201)
 
@@ -196,30 +198,30 @@ async def answer_create(call: Call, operation: CreateOperation) -> Result:
 async def answer_update(call: Call, operation: UpdateOperation) -> Result:
     fields = validate(TaskPatch, call.ids.in_body(operation.task), "body")
     task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
-    return call.task(await db.write(call.request, update_task, call.principal, task_id, fields, condition))
+    return call.task(await calls.write(call.request, update_task, call.principal, task_id, fields, condition))
 
 
 async def answer_complete(call: Call, operation: CompleteOperation) -> Result:
     task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
     done = operation.completed
-    return call.task(await db.write(call.request, complete_task, call.principal, task_id, done, condition))
+    return call.task(await calls.write(call.request, complete_task, call.principal, task_id, done, condition))
 
 
 async def answer_delete(call: Call, operation: DeleteOperation) -> Result:
     task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
-    await db.write(call.request, delete_task, call.principal, task_id, condition)
+    await calls.write(call.request, delete_task, call.principal, task_id, condition)
     return {"status": 204, "task": None}
 
 
 async def answer_move(call: Call, operation: MoveOperation) -> Result:
     to = validate(TaskMove, call.ids.in_body(operation.to), "body")
     task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
-    return call.task(await db.write(call.request, move_task, call.principal, task_id, to, condition))
+    return call.task(await calls.write(call.request, move_task, call.principal, task_id, to, condition))
 
 
 async def answer_create_list(call: Call, operation: CreateListOperation) -> Result:
     fields = validate(ListCreate, operation.list, "body")
-    created = await db.write(call.request, create_list, call.principal, fields)
+    created = await calls.write(call.request, create_list, call.principal, fields)
     call.ids.created(operation.temp_id, created[0].id)
     return call.list(created, 201)
 
@@ -227,13 +229,13 @@ async def answer_create_list(call: Call, operation: CreateListOperation) -> Resu
 async def answer_update_list(call: Call, operation: UpdateListOperation) -> Result:
     fields = validate(ListPatch, call.ids.in_body(operation.list), "body")
     list_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
-    return call.list(await db.write(call.request, update_list, call.principal, list_id, fields, condition))
+    return call.list(await calls.write(call.request, update_list, call.principal, list_id, fields, condition))
 
 
 async def answer_delete_list(call: Call, operation: DeleteListOperation) -> Result:
     list_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
     move_to = None if operation.move_to is None else call.ids.of(operation.move_to, "move_to")
-    await db.write(call.request, delete_list, call.principal, list_id, move_to, condition)
+    await calls.write(call.request, delete_list, call.principal, list_id, move_to, condition)
     return {"status": 204, "list": None}
 
 

@@ -4,16 +4,16 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.users import account_with_password, store_password
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import no_content
-from handlers.common.schemas import Password
-from handlers.common.services import services_of
-from handlers.common.throttle import confirm_password
-from handlers.common.tokens import ACCOUNT
-from handlers.common.validation import parse_body
+from domain.fields import Password
+from domain.principal import ACCOUNT
+from domain.users import account_with_password, store_password
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import no_content
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.login_throttle import confirm_password
+from runtime.services import services_of
 
 
 class PasswordChangeIn(BaseModel):
@@ -39,8 +39,8 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     principal = await authenticate(request, ENDPOINT.scope)
     change = await parse_body(request, PasswordChangeIn, services.settings.max_body_bytes)
-    user = await db.read(request, account_with_password, principal)
+    user = await calls.read(request, account_with_password, principal)
     await confirm_password(request, user, change.current_password, "Current password is incorrect")
     new_hash = await services.passwords.hash(change.new_password)
-    await db.write(request, store_password, principal, new_hash)
+    await calls.write(request, store_password, principal, new_hash)
     return no_content()

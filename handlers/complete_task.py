@@ -4,16 +4,18 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import if_match
-from handlers.common.crud.tasks import complete_task
-from handlers.common.endpoint import Endpoint
-from handlers.common.schemas import Completed, TaskOut
-from handlers.common.services import services_of
-from handlers.common.tasks import task_id_from_path, task_paths, task_response
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import read_json, validate
+from domain.fields import Completed
+from domain.principal import TASKS_WRITE
+from domain.tasks import complete_task
+from domain.validation import validate
+from domain.views import TaskOut
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_match
+from handlers.http.endpoint import Endpoint
+from handlers.http.tasks import task_id_from_path, task_paths, task_response
+from handlers.http.validation import read_json
+from runtime import calls
+from runtime.services import services_of
 
 
 class CompleteIn(BaseModel):
@@ -41,5 +43,5 @@ async def handle(request: Request) -> Response:
     task_id = task_id_from_path(request)
     data = await read_json(request, services_of(request).settings.max_body_bytes, required=False)
     completed = None if data is None else validate(CompleteIn, data, "body").completed
-    task, tags = await db.write(request, complete_task, principal, task_id, completed, if_match(request))
+    task, tags = await calls.write(request, complete_task, principal, task_id, completed, if_match(request))
     return task_response(request, task, tags)

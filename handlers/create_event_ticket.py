@@ -4,12 +4,12 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.event_stream import TICKET_SECONDS, issue_ticket
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.tokens import TASKS_READ
+from domain.event_stream import TICKET_SECONDS, issue_ticket
+from domain.principal import TASKS_READ
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from runtime import calls
 
 
 class TicketOut(BaseModel):
@@ -33,6 +33,6 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    ticket = await db.write(request, issue_ticket, principal)
+    ticket = await calls.write(request, issue_ticket, principal)
     body = {"ticket": ticket, "expires_in": TICKET_SECONDS}
     return json_response(body, status=201, headers={"Cache-Control": "no-store"})

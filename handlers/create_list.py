@@ -3,14 +3,16 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.lists import create_list
-from handlers.common.endpoint import Endpoint
-from handlers.common.lists import ListCreate, ListOut, list_paths, list_response
-from handlers.common.services import services_of
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import parse_body
+from domain.lists import create_list
+from domain.principal import TASKS_WRITE
+from domain.schemas import ListCreate
+from domain.views import ListOut
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.lists import list_paths, list_response
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="POST",
@@ -31,5 +33,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     fields = await parse_body(request, ListCreate, services_of(request).settings.max_body_bytes)
-    todo_list, default_id = await db.write(request, create_list, principal, fields)
+    todo_list, default_id = await calls.write(request, create_list, principal, fields)
     return list_response(request, todo_list, default_id, status=201)

@@ -3,15 +3,16 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.tasks import create_task
-from handlers.common.endpoint import Endpoint
-from handlers.common.schemas import TaskCreate, TaskOut
-from handlers.common.services import services_of
-from handlers.common.tasks import task_paths, task_response
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import parse_body
+from domain.principal import TASKS_WRITE
+from domain.schemas import TaskCreate
+from domain.tasks import create_task
+from domain.views import TaskOut
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.tasks import task_paths, task_response
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="POST",
@@ -31,5 +32,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     fields = await parse_body(request, TaskCreate, services_of(request).settings.max_body_bytes)
-    task, tags = await db.write(request, create_task, principal, fields)
+    task, tags = await calls.write(request, create_task, principal, fields)
     return task_response(request, task, tags, status=201)

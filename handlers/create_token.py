@@ -3,16 +3,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.access_tokens import CreatedTokenOut, TokenCreate, access_token_json
-from handlers.common.auth import authenticate
-from handlers.common.crud.tokens import create_token
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.services import services_of
-from handlers.common.tokens import ACCOUNT
-from handlers.common.users import NO_STORE
-from handlers.common.validation import parse_body
+from domain.access_tokens import create_token
+from domain.principal import ACCOUNT
+from domain.schemas import TokenCreate
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.tokens import CreatedTokenOut, access_token_json
+from handlers.http.users import NO_STORE
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="POST",
@@ -36,5 +37,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     form = await parse_body(request, TokenCreate, services_of(request).settings.max_body_bytes)
-    row, token = await db.write(request, create_token, principal, form)
+    row, token = await calls.write(request, create_token, principal, form)
     return json_response({**access_token_json(row), "token": token}, status=201, headers=NO_STORE)

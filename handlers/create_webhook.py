@@ -4,17 +4,18 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.webhooks import create_webhook
-from handlers.common.endpoint import Endpoint
-from handlers.common.errors import validation_error
-from handlers.common.responses import json_response
-from handlers.common.services import services_of
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import parse_body
-from handlers.common.webhook_urls import RefusedURL, target
-from handlers.common.webhooks import CreatedWebhookOut, WebhookCreate, webhook_json
+from domain.principal import TASKS_WRITE
+from domain.schemas import WebhookCreate
+from domain.webhooks import create_webhook
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.errors import validation_error
+from handlers.http.responses import json_response
+from handlers.http.validation import parse_body
+from handlers.http.webhooks import CreatedWebhookOut, webhook_json
+from runtime import calls
+from runtime.services import services_of
+from runtime.webhook_urls import RefusedURL, target
 
 ENDPOINT = Endpoint(
     method="POST",
@@ -43,6 +44,6 @@ async def handle(request: Request) -> Response:
         await anyio.to_thread.run_sync(target, form.url, services.settings.webhook_allow_private)
     except RefusedURL as refused:
         raise validation_error(("body", "url"), f"The URL {refused}", "url_refused") from None
-    webhook = await db.write(request, create_webhook, principal, form)
+    webhook = await calls.write(request, create_webhook, principal, form)
     body = {**webhook_json(webhook), "secret": webhook.secret}
     return json_response(body, status=201, headers={"Cache-Control": "no-store"})

@@ -4,15 +4,16 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.users import current_user, delete_account
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import no_content
-from handlers.common.services import services_of
-from handlers.common.throttle import confirm_password
-from handlers.common.tokens import ACCOUNT
-from handlers.common.validation import read_json, validate
+from domain.principal import ACCOUNT
+from domain.users import current_user, delete_account
+from domain.validation import validate
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import no_content
+from handlers.http.validation import read_json
+from runtime import calls
+from runtime.login_throttle import confirm_password
+from runtime.services import services_of
 
 
 class AccountDeletionIn(BaseModel):
@@ -40,9 +41,9 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     principal = await authenticate(request, ENDPOINT.scope)
     data = await read_json(request, services.settings.max_body_bytes, required=False)
-    user = await db.read(request, current_user, principal)
+    user = await calls.read(request, current_user, principal)
     if user.password_hash is not None:
         confirmation = validate(AccountDeletionIn, data, "body")
         await confirm_password(request, user, confirmation.password, "Password is incorrect")
-    await db.write(request, delete_account, principal)
+    await calls.write(request, delete_account, principal)
     return no_content()

@@ -4,16 +4,16 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import if_match
-from handlers.common.crud.lists import delete_list
-from handlers.common.endpoint import Endpoint
-from handlers.common.lists import list_id_from_path, list_paths
-from handlers.common.responses import no_content
-from handlers.common.schemas import QueryId
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import parse_query
+from domain.fields import QueryId
+from domain.lists import delete_list
+from domain.principal import TASKS_WRITE
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_match
+from handlers.http.endpoint import Endpoint
+from handlers.http.lists import list_id_from_path, list_paths
+from handlers.http.responses import no_content
+from handlers.http.validation import parse_query
+from runtime import calls
 
 
 class DeleteListQuery(BaseModel):
@@ -41,5 +41,5 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     list_id = list_id_from_path(request)
     move_to = parse_query(request, DeleteListQuery).move_to
-    await db.write(request, delete_list, principal, list_id, move_to, if_match(request))
+    await calls.write(request, delete_list, principal, list_id, move_to, if_match(request))
     return no_content()

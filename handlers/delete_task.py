@@ -3,14 +3,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import if_match
-from handlers.common.crud.tasks import delete_task
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import no_content
-from handlers.common.tasks import task_id_from_path, task_paths
-from handlers.common.tokens import TASKS_WRITE
+from domain.principal import TASKS_WRITE
+from domain.tasks import delete_task
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_match
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import no_content
+from handlers.http.tasks import task_id_from_path, task_paths
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="DELETE",
@@ -27,5 +27,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    await db.write(request, delete_task, principal, task_id_from_path(request), if_match(request))
+    await calls.write(request, delete_task, principal, task_id_from_path(request), if_match(request))
     return no_content()

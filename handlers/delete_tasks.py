@@ -4,14 +4,14 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.tasks import delete_tasks
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.tasks import task_paths
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import parse_query
+from domain.principal import TASKS_WRITE
+from domain.tasks import delete_tasks
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.tasks import task_paths
+from handlers.http.validation import parse_query
+from runtime import calls
 
 
 class DeleteTasksQuery(BaseModel):
@@ -38,5 +38,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     query = parse_query(request, DeleteTasksQuery)
-    deleted = await db.write(request, delete_tasks, principal, query.completed)
+    deleted = await calls.write(request, delete_tasks, principal, query.completed)
     return json_response({"deleted": deleted})

@@ -3,13 +3,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.webhooks import delete_webhook
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import no_content
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.webhooks import webhook_id_from_path
+from domain.principal import TASKS_WRITE
+from domain.webhooks import delete_webhook
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import no_content
+from handlers.http.webhooks import webhook_id_from_path
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="DELETE",
@@ -25,5 +25,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    await db.write(request, delete_webhook, principal, webhook_id_from_path(request))
+    await calls.write(request, delete_webhook, principal, webhook_id_from_path(request))
     return no_content()

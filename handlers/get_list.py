@@ -3,13 +3,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import etag_of, if_none_match, not_modified
-from handlers.common.crud.lists import read_list
-from handlers.common.endpoint import Endpoint
-from handlers.common.lists import ListOut, list_id_from_path, list_paths, list_response
-from handlers.common.tokens import TASKS_READ
+from domain.lists import read_list
+from domain.principal import TASKS_READ
+from domain.versions import etag_of
+from domain.views import ListOut
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_none_match, not_modified
+from handlers.http.endpoint import Endpoint
+from handlers.http.lists import list_id_from_path, list_paths, list_response
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -27,7 +29,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    todo_list, default_id = await db.read(request, read_list, principal, list_id_from_path(request))
+    todo_list, default_id = await calls.read(request, read_list, principal, list_id_from_path(request))
     if (unless := if_none_match(request)) and unless.matches_weakly(etag_of(todo_list)):
         return not_modified(etag_of(todo_list))
     return list_response(request, todo_list, default_id)

@@ -3,14 +3,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import etag_of, if_none_match, not_modified
-from handlers.common.crud.tasks import read_task
-from handlers.common.endpoint import Endpoint
-from handlers.common.schemas import TaskOut
-from handlers.common.tasks import task_id_from_path, task_paths, task_response
-from handlers.common.tokens import TASKS_READ
+from domain.principal import TASKS_READ
+from domain.tasks import read_task
+from domain.versions import etag_of
+from domain.views import TaskOut
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_none_match, not_modified
+from handlers.http.endpoint import Endpoint
+from handlers.http.tasks import task_id_from_path, task_paths, task_response
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -28,7 +29,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    task, tags = await db.read(request, read_task, principal, task_id_from_path(request))
+    task, tags = await calls.read(request, read_task, principal, task_id_from_path(request))
     if (unless := if_none_match(request)) and unless.matches_weakly(etag_of(task)):
         return not_modified(etag_of(task))
     return task_response(request, task, tags)

@@ -8,10 +8,10 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.endpoint import Endpoint
-from handlers.common.probes import unreachable
-from handlers.common.responses import json_response
-from handlers.common.services import services_of
+from handlers.http.endpoint import Endpoint
+from handlers.http.probes import unreachable
+from handlers.http.responses import json_response
+from runtime.services import services_of
 from settings import SERVICE_VERSION
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import html_page
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import html_page
 
 PAGE = Path(__file__).resolve().parent.parent / "static" / "index.html"
 

@@ -6,18 +6,17 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.feed import Entry, FeedPage, read_feed
-from handlers.common.endpoint import Endpoint
-from handlers.common.lists import ListOut, list_json
-from handlers.common.responses import json_response
-from handlers.common.schemas import TaskOut
-from handlers.common.services import services_of
-from handlers.common.tasks import base_url, task_json
-from handlers.common.tokens import TASKS_READ
-from handlers.common.validation import parse_query
+from domain.feed import Entry, FeedPage, read_feed
+from domain.principal import TASKS_READ
+from domain.views import ListOut, TaskOut, list_json, task_json
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.tasks import base_url
+from handlers.http.validation import parse_query
 from models import Task, TodoList
+from runtime import calls
+from runtime.services import services_of
 
 
 class ChangesQuery(BaseModel):
@@ -65,7 +64,7 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     query = parse_query(request, ChangesQuery)
     cursors = services_of(request).cursors
-    page = await db.read(request, read_feed, principal, query.since, query.limit, cursors)
+    page = await calls.read(request, read_feed, principal, query.since, query.limit, cursors)
     return json_response(feed_json(page, base_url(request)))
 
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.lists import read_lists
-from handlers.common.endpoint import Endpoint
-from handlers.common.lists import ListOut, list_json, list_paths
-from handlers.common.responses import json_response
-from handlers.common.tasks import base_url
-from handlers.common.tokens import TASKS_READ
+from domain.lists import read_lists
+from domain.principal import TASKS_READ
+from domain.views import ListOut, list_json
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.lists import list_paths
+from handlers.http.responses import json_response
+from handlers.http.tasks import base_url
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -26,6 +27,6 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    lists, default_id = await db.read(request, read_lists, principal)
+    lists, default_id = await calls.read(request, read_lists, principal)
     root = base_url(request)
     return json_response([list_json(todo_list, default_id, root) for todo_list in lists])

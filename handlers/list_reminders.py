@@ -7,14 +7,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.reminders import armed_reminders, reminder_json
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.schemas import not_null, parse_iso_datetime, to_naive_utc_bound
-from handlers.common.tokens import TASKS_READ
-from handlers.common.validation import parse_query
+from domain.fields import not_null, parse_iso_datetime, to_naive_utc_bound
+from domain.principal import TASKS_READ
+from domain.reminders import armed_reminders, reminder_json
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.validation import parse_query
+from runtime import calls
 
 
 class RemindersQuery(BaseModel):
@@ -52,5 +52,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     query = parse_query(request, RemindersQuery)
-    found = await db.read(request, armed_reminders, principal, query.before, query.limit)
+    found = await calls.read(request, armed_reminders, principal, query.before, query.limit)
     return json_response([reminder_json(reminder, task) for reminder, task in found])

@@ -3,18 +3,20 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate, peek_user
-from handlers.common.cache import Page, known_answer, page_address, page_key
-from handlers.common.conditions import if_none_match
-from handlers.common.crud.task_list import Listing, page_or_listing
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.schemas import TaskListQuery, TaskOut
-from handlers.common.services import services_of
-from handlers.common.tasks import base_url, task_json, task_paths
-from handlers.common.tokens import TASKS_READ
-from handlers.common.validation import parse_query
+from domain.principal import TASKS_READ
+from domain.schemas import TaskListQuery
+from domain.task_list import Listing
+from domain.views import TaskOut, task_json
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_none_match
+from handlers.http.endpoint import Endpoint
+from handlers.http.page_cache import Page, known_answer, page_address, page_key, page_or_listing
+from handlers.http.responses import json_response
+from handlers.http.tasks import base_url, task_paths
+from handlers.http.validation import parse_query
+from runtime import calls
+from runtime.auth import peek_user
+from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -45,7 +47,7 @@ async def handle(request: Request) -> Response:
     if user and (known := known_answer(page_key(user, address), cache, unless, validated=False)):
         return known.response()
     query = parse_query(request, TaskListQuery)
-    found = await db.read(request, page_or_listing, principal, query, address, cache, unless)
+    found = await calls.read(request, page_or_listing, principal, query, address, cache, unless)
     if isinstance(found, Listing):
         found = cache.put(found.key, render(request, query, found, cache.etag(found.key)))
     return found.response()

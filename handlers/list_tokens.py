@@ -3,13 +3,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.access_tokens import AccessTokenOut, access_token_json
-from handlers.common.auth import authenticate
-from handlers.common.crud.tokens import list_tokens
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.tokens import ACCOUNT
+from domain.access_tokens import list_tokens
+from domain.principal import ACCOUNT
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.tokens import AccessTokenOut, access_token_json
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -25,5 +25,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    rows = await db.read(request, list_tokens, principal)
+    rows = await calls.read(request, list_tokens, principal)
     return json_response([access_token_json(row) for row in rows])

@@ -3,13 +3,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.webhooks import list_attempts
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.tokens import TASKS_READ
-from handlers.common.webhooks import AttemptOut, attempt_json, webhook_id_from_path
+from domain.principal import TASKS_READ
+from domain.webhooks import list_attempts
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.webhooks import AttemptOut, attempt_json, webhook_id_from_path
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -25,5 +25,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    attempts = await db.read(request, list_attempts, principal, webhook_id_from_path(request))
+    attempts = await calls.read(request, list_attempts, principal, webhook_id_from_path(request))
     return json_response([attempt_json(attempt) for attempt in attempts])

@@ -3,13 +3,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.webhooks import list_webhooks
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.tokens import TASKS_READ
-from handlers.common.webhooks import WebhookOut, webhook_json
+from domain.principal import TASKS_READ
+from domain.webhooks import list_webhooks
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.webhooks import WebhookOut, webhook_json
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -25,5 +25,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    webhooks = await db.read(request, list_webhooks, principal)
+    webhooks = await calls.read(request, list_webhooks, principal)
     return json_response([webhook_json(webhook) for webhook in webhooks])

@@ -6,8 +6,8 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
 
 
 class LiveOut(BaseModel):

@@ -7,15 +7,17 @@ from pydantic import AfterValidator, BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.crud.throttle import account_for_login, attempt_succeeded
-from handlers.common.endpoint import Endpoint
-from handlers.common.errors import ApiError, unauthorized
-from handlers.common.schemas import NO_CONTROL_PATTERN, TokenOut, no_control_characters, trim
-from handlers.common.services import services_of
-from handlers.common.throttle import counted, login_keys
-from handlers.common.users import token_response
-from handlers.common.validation import decode_json, is_json_media_type, read_body, validate
+from domain.fields import NO_CONTROL_PATTERN, no_control_characters, trim
+from domain.throttle import account_for_login, attempt_succeeded
+from domain.validation import validate
+from handlers.http.endpoint import Endpoint
+from handlers.http.errors import ApiError, unauthorized
+from handlers.http.shapes import TokenOut
+from handlers.http.users import token_response
+from handlers.http.validation import decode_json, is_json_media_type, read_body
+from runtime import calls
+from runtime.login_throttle import counted, login_keys
+from runtime.services import services_of
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
@@ -66,7 +68,7 @@ async def handle(request: Request) -> Response:
     verified = await services.passwords.verify(password, hashed)  # as long with no account
     if user is None or not verified:
         raise unauthorized("Incorrect email or password")
-    await db.write(request, attempt_succeeded, keys)
+    await calls.write(request, attempt_succeeded, keys)
     return token_response(services.tokens, user)
 
 

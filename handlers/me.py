@@ -3,13 +3,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.users import current_user
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.schemas import UserOut
-from handlers.common.users import user_json
+from domain.users import current_user
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.shapes import UserOut
+from handlers.http.users import user_json
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -23,5 +23,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
-    user = await db.read(request, current_user, principal)
+    user = await calls.read(request, current_user, principal)
     return json_response(user_json(user))

@@ -4,10 +4,10 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.endpoint import Endpoint
-from handlers.common.errors import not_found
-from handlers.common.metrics import exposition
-from handlers.common.services import services_of
+from handlers.http.endpoint import Endpoint
+from handlers.http.errors import not_found
+from runtime.metrics import exposition
+from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="GET",

@@ -3,10 +3,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.endpoint import Endpoint
-from handlers.common.openapi import build_document
-from handlers.common.responses import json_response
-from handlers.common.services import services_of
+from handlers.http.endpoint import Endpoint
+from handlers.http.openapi import build_document
+from handlers.http.responses import json_response
+from runtime.services import services_of
 from settings import SERVICE_VERSION
 
 ENDPOINT = Endpoint(

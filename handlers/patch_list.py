@@ -3,15 +3,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import if_match
-from handlers.common.crud.lists import update_list
-from handlers.common.endpoint import Endpoint
-from handlers.common.lists import ListOut, ListPatch, list_id_from_path, list_paths, list_response
-from handlers.common.services import services_of
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import parse_body
+from domain.lists import update_list
+from domain.principal import TASKS_WRITE
+from domain.schemas import ListPatch
+from domain.views import ListOut
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_match
+from handlers.http.endpoint import Endpoint
+from handlers.http.lists import list_id_from_path, list_paths, list_response
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="PATCH",
@@ -32,7 +34,7 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     list_id = list_id_from_path(request)
     fields = await parse_body(request, ListPatch, services_of(request).settings.max_body_bytes)
-    todo_list, default_id = await db.write(
+    todo_list, default_id = await calls.write(
         request, update_list, principal, list_id, fields, if_match(request)
     )
     return list_response(request, todo_list, default_id)

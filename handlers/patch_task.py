@@ -3,16 +3,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.conditions import if_match
-from handlers.common.crud.tasks import update_task
-from handlers.common.endpoint import Endpoint
-from handlers.common.schemas import TaskOut, TaskPatch
-from handlers.common.services import services_of
-from handlers.common.tasks import task_id_from_path, task_paths, task_response
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import parse_body
+from domain.principal import TASKS_WRITE
+from domain.schemas import TaskPatch
+from domain.tasks import update_task
+from domain.views import TaskOut
+from handlers.http.auth import authenticate
+from handlers.http.conditions import if_match
+from handlers.http.endpoint import Endpoint
+from handlers.http.tasks import task_id_from_path, task_paths, task_response
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="PATCH",
@@ -33,5 +34,5 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     task_id = task_id_from_path(request)
     fields = await parse_body(request, TaskPatch, services_of(request).settings.max_body_bytes)
-    task, tags = await db.write(request, update_task, principal, task_id, fields, if_match(request))
+    task, tags = await calls.write(request, update_task, principal, task_id, fields, if_match(request))
     return task_response(request, task, tags)

@@ -8,11 +8,11 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common.endpoint import Endpoint
-from handlers.common.probes import unreachable
-from handlers.common.responses import json_response
-from handlers.common.services import services_of
+from handlers.http.endpoint import Endpoint
+from handlers.http.probes import unreachable
+from handlers.http.responses import json_response
 from migrations import runner
+from runtime.services import services_of
 
 
 class ReadyOut(BaseModel):

@@ -3,14 +3,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.tokens import revoke_token
-from handlers.common.endpoint import Endpoint
-from handlers.common.errors import not_found, validation_error
-from handlers.common.responses import no_content
-from handlers.common.schemas import INT64_MAX
-from handlers.common.tokens import ACCOUNT
+from domain.access_tokens import revoke_token
+from domain.fields import INT64_MAX
+from domain.principal import ACCOUNT
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.errors import not_found, validation_error
+from handlers.http.responses import no_content
+from runtime import calls
 
 ENDPOINT = Endpoint(
     method="DELETE",
@@ -26,7 +26,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    await db.write(request, revoke_token, principal, token_id_from_path(request))
+    await calls.write(request, revoke_token, principal, token_id_from_path(request))
     return no_content()
 
 

@@ -4,13 +4,14 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.crud.users import create_account
-from handlers.common.endpoint import Endpoint
-from handlers.common.schemas import Email, Name, Password, TokenOut
-from handlers.common.services import services_of
-from handlers.common.users import token_response
-from handlers.common.validation import parse_body
+from domain.fields import Email, Name, Password
+from domain.users import create_account
+from handlers.http.endpoint import Endpoint
+from handlers.http.shapes import TokenOut
+from handlers.http.users import token_response
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.services import services_of
 
 
 class SignupIn(BaseModel):
@@ -37,5 +38,5 @@ async def handle(request: Request) -> Response:
     services = services_of(request)
     form = await parse_body(request, SignupIn, services.settings.max_body_bytes)
     password_hash = await services.passwords.hash(form.password)
-    user = await db.write(request, create_account, form.email, form.name, password_hash)
+    user = await calls.write(request, create_account, form.email, form.name, password_hash)
     return token_response(services.tokens, user, status=201)

@@ -7,23 +7,18 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 
-from events.wire import event_json
-from handlers.common import db
-from handlers.common.auth import PRINCIPAL, authenticate
-from handlers.common.crud.event_stream import (
-    REPLAY_LIMIT,
-    StreamStart,
-    events_after,
-    redeem_ticket,
-    stream_start,
-)
-from handlers.common.endpoint import Endpoint
-from handlers.common.event_hub import Subscription
-from handlers.common.headers import header
-from handlers.common.services import Services, services_of
-from handlers.common.tokens import TASKS_READ
-from handlers.common.validation import parse_query
+from domain.event_stream import REPLAY_LIMIT, StreamStart, events_after, redeem_ticket, stream_start
+from domain.outbox import event_json
+from domain.principal import TASKS_READ
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.validation import parse_query
 from models import Event
+from runtime import calls
+from runtime.auth import PRINCIPAL
+from runtime.event_hub import Subscription
+from runtime.headers import header
+from runtime.services import Services, services_of
 
 HEARTBEAT_SECONDS = 10  # a comment line at least this often: proxies keep the stream open
 RETRY_MS = 2000  # how long a disconnected EventSource waits before it reconnects
@@ -58,12 +53,12 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     query = parse_query(request, EventsQuery)
     if query.ticket is not None:  # the ticket stands for its user, as a token would
-        request.scope[PRINCIPAL] = await db.write(request, redeem_ticket, query.ticket)
+        request.scope[PRINCIPAL] = await calls.write(request, redeem_ticket, query.ticket)
     principal = await authenticate(request, ENDPOINT.scope)
     services = services_of(request)
     subscription = services.hub.subscribe(principal.subject)  # first: nothing handed on is missed
     try:
-        start = await db.read(request, stream_start, principal, resume_after(request, query))
+        start = await calls.read(request, stream_start, principal, resume_after(request, query))
     except BaseException:
         services.hub.unsubscribe(subscription)
         raise
@@ -97,7 +92,7 @@ async def stream(
             if (pending and len(pending) >= REPLAY_LIMIT) or subscription.overflowed:
                 subscription.overflowed = False
                 drain(subscription)
-                pending = await db.run(services, False, events_after, subscription.user_id, sent)
+                pending = await calls.run(services, False, events_after, subscription.user_id, sent)
                 continue
             pending = [await subscription.queue.get()]
     finally:

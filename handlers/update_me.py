@@ -4,15 +4,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from handlers.common import db
-from handlers.common.auth import authenticate
-from handlers.common.crud.users import update_profile
-from handlers.common.endpoint import Endpoint
-from handlers.common.responses import json_response
-from handlers.common.schemas import Name, TimeZoneName, UserOut
-from handlers.common.services import services_of
-from handlers.common.users import user_json
-from handlers.common.validation import parse_body
+from domain.fields import Name, TimeZoneName
+from domain.users import update_profile
+from handlers.http.auth import authenticate
+from handlers.http.endpoint import Endpoint
+from handlers.http.responses import json_response
+from handlers.http.shapes import UserOut
+from handlers.http.users import user_json
+from handlers.http.validation import parse_body
+from runtime import calls
+from runtime.services import services_of
 
 
 class ProfilePatch(BaseModel):
@@ -45,5 +46,5 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request)
     fields = await parse_body(request, ProfilePatch, services_of(request).settings.max_body_bytes)
     sent = {name: getattr(fields, name) for name in fields.model_fields_set}
-    user = await db.write(request, update_profile, principal, sent)
+    user = await calls.write(request, update_profile, principal, sent)
     return json_response(user_json(user))

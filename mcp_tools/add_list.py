@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
-from handlers.common.crud.lists import create_list
-from handlers.common.lists import ListCreate
-from handlers.common.tokens import TASKS_WRITE
+from domain.lists import create_list
+from domain.principal import TASKS_WRITE
+from domain.schemas import ListCreate
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, answer
 from mcp_tools.calls import arguments as parsed

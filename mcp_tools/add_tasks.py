@@ -8,10 +8,10 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from handlers.common.crud.tasks import create_task
-from handlers.common.errors import ApiError
-from handlers.common.schemas import TaskCreate
-from handlers.common.tokens import TASKS_WRITE
+from domain.principal import TASKS_WRITE
+from domain.schemas import TaskCreate
+from domain.tasks import create_task
+from handlers.http.errors import ApiError
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, ToolFailure, answer, sentence
 from mcp_tools.calls import arguments as parsed

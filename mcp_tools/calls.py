@@ -18,16 +18,16 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel
 from starlette.requests import Request
 
-from handlers.common import db
-from handlers.common.auth import PRINCIPAL, require_scope
-from handlers.common.crud.lists import find_list
-from handlers.common.errors import ApiError
-from handlers.common.lists import list_json
-from handlers.common.services import Services, services_of
-from handlers.common.tasks import base_url, task_json
-from handlers.common.tokens import Principal
-from handlers.common.validation import validate
+from domain.lists import find_list
+from domain.principal import Principal, require_scope
+from domain.validation import validate
+from domain.views import list_json, task_json
+from handlers.http.errors import ApiError
+from handlers.http.tasks import base_url
 from models import Task, TodoList
+from runtime import calls
+from runtime.auth import PRINCIPAL
+from runtime.services import Services, services_of
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -46,10 +46,10 @@ class Caller:
     root: str  # the service's URL as the client reached it, for the tasks' `url`
 
     async def read(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await db.run(self.services, False, work, *args, **kwargs)
+        return await calls.run(self.services, False, work, *args, **kwargs)
 
     async def write(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await db.run(self.services, True, work, *args, **kwargs)
+        return await calls.run(self.services, True, work, *args, **kwargs)
 
     def task(self, task: Task, tags: list[str]) -> Payload:
         return task_json(task, tags, self.root)

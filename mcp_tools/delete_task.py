@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
-from handlers.common.crud.tasks import delete_task
-from handlers.common.tokens import TASKS_WRITE
+from domain.principal import TASKS_WRITE
+from domain.tasks import delete_task
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, answer
 from mcp_tools.results import Deleted

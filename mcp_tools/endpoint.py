@@ -16,11 +16,11 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from handlers.common.auth import PRINCIPAL, verify_bearer
-from handlers.common.errors import ApiError
-from handlers.common.middleware import error_response
-from handlers.common.request_context import current_request, note_user
-from handlers.common.services import Services, services_of
+from handlers.http.errors import ApiError
+from handlers.http.middleware.errors import error_response
+from runtime.auth import PRINCIPAL, verify_bearer
+from runtime.request_context import current_request, note_user
+from runtime.services import Services, services_of
 
 
 class Endpoint:

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
-from handlers.common.crud.tasks import read_task
-from handlers.common.tokens import TASKS_READ
+from domain.principal import TASKS_READ
+from domain.tasks import read_task
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, answer
 from mcp_tools.results import Found, task_answer

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
-from handlers.common.crud.lists import read_lists
-from handlers.common.tokens import TASKS_READ
+from domain.lists import read_lists
+from domain.principal import TASKS_READ
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, answer
 from mcp_tools.results import Lists

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
-from handlers.common.crud.task_list import matching
-from handlers.common.schemas import TaskListQuery
-from handlers.common.tokens import TASKS_READ
+from domain.principal import TASKS_READ
+from domain.schemas import TaskListQuery
+from domain.task_list import matching
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, ToolFailure, answer
 from mcp_tools.calls import arguments as parsed

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
-from handlers.common.crud.tasks import move_task
-from handlers.common.schemas import TaskMove
-from handlers.common.tokens import TASKS_WRITE
-from handlers.common.validation import validate
+from domain.principal import TASKS_WRITE
+from domain.schemas import TaskMove
+from domain.tasks import move_task
+from domain.validation import validate
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, answer
 from mcp_tools.results import Moved, task_answer

@@ -8,9 +8,9 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field, WithJsonSchema
 
-from handlers.common.crud.tasks import reschedule_task
-from handlers.common.schemas import TaskPatch
-from handlers.common.tokens import TASKS_WRITE
+from domain.principal import TASKS_WRITE
+from domain.schemas import TaskPatch
+from domain.tasks import reschedule_task
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, ToolFailure, answer
 from mcp_tools.calls import arguments as parsed

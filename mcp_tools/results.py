@@ -6,8 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from handlers.common.lists import ListOut
-from handlers.common.schemas import TaskOut
+from domain.views import ListOut, TaskOut
 from models import Task, TodoList
 
 

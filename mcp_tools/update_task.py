@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
-from handlers.common.crud.tasks import update_task
-from handlers.common.schemas import TaskPatch
-from handlers.common.tokens import TASKS_WRITE
+from domain.principal import TASKS_WRITE
+from domain.schemas import TaskPatch
+from domain.tasks import update_task
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, ToolFailure, answer
 from mcp_tools.calls import arguments as parsed

@@ -1,7 +1,7 @@
 """Peewee migrations -- 005_throttle_window_index.py: login-throttle rows found by their window.
 
 Rows whose window has passed are deleted a few at a time by each login attempt
-(handlers/common/throttle.py): the index keeps that lookup bounded however large the table is.
+(runtime/login_throttle.py): the index keeps that lookup bounded however large the table is.
 """
 
 import peewee as pw

@@ -5,7 +5,7 @@
 - tasks.list_id, tasks.parent_id, tasks.sort_key: the list a task is in, its parent task (a
   subtask), and where it sorts among its siblings (the API's `position`).
 
-Position keys compare byte by byte (handlers/common/positions.py): PostgreSQL's columns say
+Position keys compare byte by byte (domain/positions.py): PostgreSQL's columns say
 COLLATE "C" (its default collation would put `a` before `B`); SQLite and our MySQL tables
 (utf8mb4_bin) compare bytes already.
 

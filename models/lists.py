@@ -23,7 +23,7 @@ class TodoList(BaseModel):
     # The lower-cased name: unique per user, so names are unique whatever their case.
     name_key = peewee.CharField(max_length=400)
     color = peewee.CharField(max_length=16, null=True)
-    position = peewee.CharField(max_length=255)  # handlers/common/positions.py
+    position = peewee.CharField(max_length=255)  # domain/positions.py
     task_count = peewee.IntegerField(default=0)
     open_count = peewee.IntegerField(default=0)
     version = peewee.BigIntegerField(default=1)

@@ -1,6 +1,6 @@
 """The reads and writes every request makes, as statements peewee compiles once (statements.py).
 
-Run inside a database call (handlers/common/db.py), like any peewee query. Each statement is
+Run inside a database call (domain/unit_of_work.py), like any peewee query. Each statement is
 built by a named function of its values; the columns a task write sends come from the model.
 """
 

@@ -33,7 +33,7 @@ class Task(BaseModel):
     # The user's change sequence (User.tasks_version) at the last change: the change feed's order.
     change_seq = peewee.BigIntegerField(default=0)
     # The list it is in (set for every task; a subtask is in its parent's), its parent task
-    # (null at the top), and where it sorts among its siblings (handlers/common/positions.py).
+    # (null at the top), and where it sorts among its siblings (domain/positions.py).
     list = peewee.ForeignKeyField(
         TodoList, column_name="list_id", on_delete="CASCADE", null=True, index=False
     )
@@ -41,7 +41,7 @@ class Task(BaseModel):
         "self", column_name="parent_id", on_delete="CASCADE", null=True, index=True
     )
     sort_key = peewee.CharField(max_length=255, null=True)
-    # A recurring task's RRULE (handlers/common/recurrence.py) and the IANA zone whose
+    # A recurring task's RRULE (domain/recurrence.py) and the IANA zone whose
     # wall-clock time its occurrences keep; the series (the first occurrence's id; null: its
     # own), the occurrence it follows (unique: one successor per occurrence), its number.
     recurrence = peewee.CharField(max_length=500, null=True)

@@ -28,8 +28,8 @@ os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
 from starlette.testclient import TestClient
 
-from handlers.common.services import Services
 from router import create_app
+from runtime.services import Services
 from settings import Settings, load_settings
 from tests.support.dbservers import DatabaseServer, MariaDBServer, PostgresServer
 from tests.support.services import migrated_services

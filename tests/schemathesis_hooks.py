@@ -34,8 +34,8 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 
-from handlers.common.reminders import DURATION_PATTERN
-from handlers.common.schemas import WS
+from domain.fields import WS
+from domain.reminder_specs import DURATION_PATTERN
 
 schemathesis.openapi.format(
     "password",

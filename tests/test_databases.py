@@ -18,10 +18,10 @@ import pytest
 from playhouse.pool import MaxConnectionsExceeded
 from starlette.testclient import TestClient
 
-from handlers.common.services import Services
 from migrations import runner
 from models import User, open_database
 from router import create_app
+from runtime.services import Services
 from settings import PROJECT_DIR, Settings, load_settings, parse_database_url
 from tests.support.accounts import PASSWORD, auth, signup
 from tests.support.dbservers import DatabaseServer

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from handlers.common.crud.event_stream import purge_events
+from domain.event_stream import purge_events
 from models import Event, User, open_database, utc_now
 from settings import Settings
 from tests.support.accounts import signup

@@ -23,8 +23,8 @@ from handlers import (
     replace_task,
     signup,
 )
-from handlers.common.errors import ApiError
-from handlers.common.services import Services
+from handlers.http.errors import ApiError
+from runtime.services import Services
 from tests.support.accounts import PASSWORD, signup_alone
 from tests.support.requests import make_request
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from handlers.common.cache import Page, PageCache
+from handlers.http.page_cache import Page, PageCache
 from settings import Settings
 from tests.support.accounts import auth, signup
 from tests.support.live import Server, call

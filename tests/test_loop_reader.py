@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from handlers.common.loop_reader import LoopReader
-from handlers.common.services import Services
 from models import User
+from runtime.loop_reader import LoopReader
+from runtime.services import Services
 from settings import Settings
 from tests.support.accounts import auth, signup
 

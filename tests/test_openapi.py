@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
-from handlers.common import schemas
+from handlers.http import schemas
 from router import HANDLER_MODULES
 from settings import PROJECT_DIR
 from tests.support.accounts import PASSWORD, auth, signup

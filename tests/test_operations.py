@@ -17,10 +17,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from starlette.testclient import TestClient
 
-from handlers.common.metrics import FLUSH_SECONDS
 from migrations import runner
 from models import open_database
 from router import create_app
+from runtime.metrics import FLUSH_SECONDS
 from settings import PROJECT_DIR, Settings
 from tests.support.live import Server, call
 from tests.support.ports import free_port

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from domain.schemas import TaskListQuery
+from domain.task_list import filters, ordering
 from handlers import create_task, list_tasks
-from handlers.common.crud.task_list import filters, ordering
-from handlers.common.schemas import TaskListQuery
-from handlers.common.services import Services
 from models import Task
+from runtime.services import Services
 from tests.support.accounts import signup_alone
 from tests.support.requests import make_request
 

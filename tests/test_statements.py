@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import peewee
 import pytest
 
-from handlers.common.services import Services
 from models import Task, TaskTag, User, queries
 from models.statements import Statement
+from runtime.services import Services
 from tests.support.services import migrated_services
 
 

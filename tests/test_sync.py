@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from handlers.common.cursors import Cursors, Position
+from domain.cursors import Cursors, Position
 from models import IdempotencyKey, User, database_proxy, utc_now
 from router import create_app
 from settings import Settings

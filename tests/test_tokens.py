@@ -19,10 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from starlette.testclient import TestClient
 
-from handlers.common.errors import ApiError
-from handlers.common.jwks import JWKSCache
-from handlers.common.tokens import TokenService
+from handlers.http.errors import ApiError
 from router import create_app
+from runtime.jwks import JWKSCache
+from runtime.token_service import TokenService
 from settings import Settings
 from tests.support.accounts import auth, signup
 from tests.support.live import Server, call

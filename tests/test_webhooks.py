@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from background.webhooks import dispatcher
-from handlers.common import webhook_urls
-from handlers.common.webhook_urls import RefusedURL
+from handlers.http import webhook_urls
 from models import open_database
+from runtime.webhook_urls import RefusedURL
 from settings import Settings
 from tests.support.accounts import signup
 from tests.support.live import Server, call, uvicorn_command

@@ -1,5 +1,5 @@
 """Firing reminders: every REMINDER_POLL_SECONDS each process reads the reminders due (a
-bounded, indexed read) and fires them user by user (handlers/common/crud/reminders.py). Every
+bounded, indexed read) and fires them user by user (domain/reminders.py). Every
 process runs it; a reminder fires once, in whichever process's transaction claims it."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import random
 
 import anyio
 
-from handlers.common import db
-from handlers.common.crud.reminders import due_reminders, fire_due
-from handlers.common.errors import ApiError
-from handlers.common.request_context import background_root
-from handlers.common.services import Services
+from domain.reminders import due_reminders, fire_due
+from handlers.http.errors import ApiError
 from models import utc_now
+from runtime import calls
+from runtime.request_context import background_root
+from runtime.services import Services
 
 BATCH = 200  # reminders read per round; a longer queue is taken on in the next rounds
 
@@ -37,9 +37,9 @@ async def fire_reminders(services: Services) -> None:
 async def fire_round(services: Services) -> int:
     """One round: the reminders due now, each user's in one transaction; how many were read."""
     now = utc_now()
-    due = await db.run(services, False, due_reminders, now, BATCH)
+    due = await calls.run(services, False, due_reminders, now, BATCH)
     for user_id, reminder_ids in due.items():
-        fired = await db.run(services, True, fire_due, user_id, reminder_ids, now)
+        fired = await calls.run(services, True, fire_due, user_id, reminder_ids, now)
         if fired < len(reminder_ids):
             logger.info(
                 "%d reminders of %s were fired elsewhere or over 24 h late",

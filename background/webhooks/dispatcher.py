@@ -14,13 +14,13 @@ import socket
 import anyio
 
 from background.webhooks.sending import TIMEOUT_SECONDS, post
-from events.wire import event_json
-from handlers.common import db
-from handlers.common.crud.webhooks import claim_due, delivered, failed, next_event, release
-from handlers.common.errors import ApiError
-from handlers.common.services import Services
-from handlers.common.webhook_urls import RefusedURL, target
+from domain.outbox import event_json
+from domain.webhooks import claim_due, delivered, failed, next_event, release
+from handlers.http.errors import ApiError
 from models import Event, Webhook
+from runtime import calls
+from runtime.services import Services
+from runtime.webhook_urls import RefusedURL, target
 
 POLL_SECONDS = 0.5
 SENDING = 8
@@ -36,7 +36,7 @@ async def deliver_webhooks(services: Services) -> None:
     async with anyio.create_task_group() as group:
         while True:
             try:
-                claimed = await db.run(services, False, claim_due, owner, lease)
+                claimed = await calls.run(services, False, claim_due, owner, lease)
             except ApiError:  # the database is away: the next round tries again
                 claimed = []
             for webhook_id in claimed:
@@ -56,14 +56,14 @@ async def deliver(
 ) -> None:
     """The webhook's events in order while attempts succeed; a failure schedules the next."""
     try:
-        while found := await db.run(services, True, next_event, webhook_id, owner):
+        while found := await calls.run(services, True, next_event, webhook_id, owner):
             webhook, event = found
             status, error = await attempt(services, webhook, event, sending)
             if error is not None:
-                await db.run(services, True, failed, webhook_id, owner, event, status, error)
+                await calls.run(services, True, failed, webhook_id, owner, event, status, error)
                 return
-            await db.run(services, True, delivered, webhook_id, owner, event, status or 200, lease)
-        await db.run(services, True, release, webhook_id, owner)
+            await calls.run(services, True, delivered, webhook_id, owner, event, status or 200, lease)
+        await calls.run(services, True, release, webhook_id, owner)
     except ApiError:
         pass  # the database is away: the claim lapses and the attempt is made again
     except Exception:

@@ -16,7 +16,7 @@ import socket
 import ssl
 import time
 
-from handlers.common.webhook_urls import Target
+from runtime.webhook_urls import Target
 
 TIMEOUT_SECONDS = 10
 MAX_BODY_BYTES = 256 * 1024

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from handlers import signup as signup_handler
-from handlers.common.services import Services
+from runtime.services import Services
 from tests.support.live import Server, call
 from tests.support.requests import make_request
 

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope
 
-from handlers.common.services import Services
+from runtime.services import Services
 
 
 def make_request(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from handlers.common.services import Services, build_services, close_services
 from migrations import runner
 from models import database_proxy, open_database
+from runtime.services import Services, build_services, close_services
 from settings import Settings
 
 

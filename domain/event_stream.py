@@ -1,0 +1,134 @@
+"""What event streams read (inside a database call): tickets, where a stream starts, and the
+events the hub hands on (runtime/event_hub.py).
+
+A user's events are read by id: ids grow in the order the user's changes commit (models/events.py),
+so "the user's events after id N" misses nothing committed once the read has begun, and a
+stream that has sent up to N resumes exactly there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from models import Event
+
+if TYPE_CHECKING:
+    pass
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+import peewee
+
+from domain.principal import TASKS_READ, Principal
+from domain.users import current_user
+from handlers.http.errors import unauthorized
+from models import EventTicket, User, utc_now
+
+TICKET_SECONDS = 60
+REPLAY_LIMIT = 500  # events per read; a stream that is further behind reads again
+HUB_LIMIT = 1000  # events per user per read of the hub
+
+
+def digest(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode()).hexdigest()
+
+
+def issue_ticket(principal: Principal) -> str:
+    """A ticket that opens one stream of the caller's events, once, within TICKET_SECONDS."""
+    user = current_user(principal)
+    ticket = "evt_" + secrets.token_urlsafe(24)
+    expires_at = utc_now() + dt.timedelta(seconds=TICKET_SECONDS)
+    EventTicket.create(ticket_hash=digest(ticket), user=user.id, expires_at=expires_at)
+    EventTicket.delete().where(EventTicket.expires_at < utc_now()).execute()  # the stale ones
+    return ticket
+
+
+def redeem_ticket(ticket: str) -> Principal:
+    """Who the ticket is for; 401 for one unknown, used or expired (it is deleted as it is used,
+    so of two requests with one ticket only one gets in)."""
+    row = EventTicket.get_or_none(EventTicket.ticket_hash == digest(ticket))
+    taken = EventTicket.delete().where(
+        (EventTicket.ticket_hash == digest(ticket)) & (EventTicket.expires_at > utc_now())
+    )
+    if row is None or not taken.execute():
+        raise unauthorized("Unknown, used or expired ticket: ask POST /api/events/tickets for another")
+    user = User.get_by_id(row.user_id)
+    return Principal(user.id, user.email, user.name, user.token_version, None, frozenset({TASKS_READ}))
+
+
+@dataclass(frozen=True)
+class StreamStart:
+    user_id: str
+    tasks_version: int  # the user's change sequence as this read saw it
+    last_id: int  # the user's newest event id this read saw
+    after: int  # the event the stream goes on from: the one resumed from, or `last_id`
+    events: list[Event]  # to send first: the user's first events after `after`
+    resync: bool  # events the client has not had are gone: it must sync again
+
+
+def stream_start(principal: Principal, resume_after: int | None) -> StreamStart:
+    """Where a stream starts: after `resume_after` (Last-Event-ID), or from now (None). An id
+    older than the oldest event kept means some events are gone: resync, then from now."""
+    user = current_user(principal)
+    last_id = latest_event_id(user.id)
+    if resume_after is None or resume_after >= last_id:
+        return StreamStart(user.id, user.tasks_version, last_id, last_id, [], False)
+    oldest = Event.select(peewee.fn.MIN(Event.id)).scalar() or 0
+    if resume_after < oldest - 1:
+        return StreamStart(user.id, user.tasks_version, last_id, last_id, [], True)
+    events = events_after(user.id, resume_after)
+    return StreamStart(user.id, user.tasks_version, last_id, resume_after, events, False)
+
+
+def purge_events(before: dt.datetime, batch: int = 1000) -> int:
+    """Delete about `batch` of the events older than `before` (background/maintenance.py); how
+    many went. The oldest go first, so the events kept are every event after some id (a stream
+    resuming from before it is told to resync)."""
+    oldest = Event.select(Event.id).where(Event.at < before).order_by(Event.id)
+    last = oldest.offset(batch - 1).limit(1).scalar() or oldest.order_by(Event.id.desc()).limit(1).scalar()
+    return 0 if last is None else int(Event.delete().where(Event.id <= last).execute())
+
+
+def latest_event_id(user_id: str) -> int:
+    return int(Event.select(peewee.fn.MAX(Event.id)).where(Event.user == user_id).scalar() or 0)
+
+
+def events_after(user_id: str, after_id: int, limit: int = REPLAY_LIMIT) -> list[Event]:
+    query = Event.select().where((Event.user == user_id) & (Event.id > after_id))
+    return list(query.order_by(Event.id).limit(limit))
+
+
+def new_events(known: dict[str, tuple[int, int]]) -> NewEvents:
+    """For the event hub: of the users `known` names (with their change sequence and newest
+    event handed on), those whose sequence moved, with their events since."""
+    moved = changed_users({user_id: tasks_version for user_id, (tasks_version, _) in known.items()})
+    found = {}
+    for user_id, tasks_version in moved.items():
+        events = events_after(user_id, known[user_id][1], HUB_LIMIT)
+        found[user_id] = (tasks_version, events, len(events) < HUB_LIMIT)
+    return found
+
+
+def changed_users(known: dict[str, int]) -> dict[str, int]:
+    """Of the users whose change sequence `known` holds, those whose sequence has moved since,
+    with its value now (one read of the users' rows for every stream of a process)."""
+    moved = {}
+    for chunk in chunks_of(known, 500):
+        for user in User.select(User.id, User.tasks_version).where(User.id.in_(chunk)):
+            if user.tasks_version != known[user.id]:
+                moved[user.id] = user.tasks_version
+    return moved
+
+
+def chunks_of(user_ids: Iterable[str], size: int) -> list[list[str]]:
+    ids = list(user_ids)
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+# By user: their change sequence now, the events after the newest handed on, and whether that
+# is all of them (else the next read goes on).
+NewEvents = dict[str, tuple[int, list[Event], bool]]

@@ -1,0 +1,41 @@
+"""TODO: domain/principal.py"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.http.errors import ApiError
+
+# What a token may do. A login token (a JWT, ours or another issuer's) may do everything; a
+# personal access token only what it was given of TASK_SCOPES, never ACCOUNT (its tokens, its
+# password, deleting it).
+TASKS_READ = "tasks:read"
+TASKS_WRITE = "tasks:write"
+ACCOUNT = "account"
+TASK_SCOPES = (TASKS_READ, TASKS_WRITE)
+LOGIN_SCOPES = frozenset((*TASK_SCOPES, ACCOUNT))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a verified token speaks for, and what it may do."""
+
+    subject: str
+    email: str | None
+    name: str | None
+    version: int | None  # this service's `ver` claim; None for tokens of other issuers
+    issued_at: float | None  # `iat`, when the token has one
+    scopes: frozenset[str] = LOGIN_SCOPES
+    personal_token_id: int | None = None  # set for a personal access token
+
+
+def require_scope(principal: Principal, scope: str | None) -> None:
+    """403 `insufficient_scope` unless the token allows `scope` (RFC 6750 3.1)."""
+    if scope is not None and scope not in principal.scopes:
+        challenge = f'Bearer error="insufficient_scope", scope="{scope}"'
+        detail = (
+            "This needs a login token: a personal access token cannot manage the account"
+            if scope == ACCOUNT
+            else f"This token lacks the {scope} scope"
+        )
+        raise ApiError(403, detail, {"WWW-Authenticate": challenge}, code="insufficient_scope")

@@ -1,0 +1,26 @@
+"""TODO: domain/validation.py"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from handlers.http.errors import ApiError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate(model: type[ModelT], data: Any, location: str) -> ModelT:
+    """`data` as `model`, or a 422 whose `loc` starts with `location` ("body" or "query")."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, validation_details(exc, location)) from None
+
+
+def validation_details(exc: ValidationError, location: str) -> list[dict[str, Any]]:
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    return [
+        {"loc": [location, *error["loc"]], "msg": error["msg"], "type": error["type"]} for error in errors
+    ]

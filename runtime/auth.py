@@ -1,0 +1,42 @@
+"""Who is calling: the bearer token and the `{user_id}` path check (the user row behind them is
+`crud.users.current_user`)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from domain.access_tokens import PREFIX as PERSONAL_PREFIX
+from domain.access_tokens import digest, personal_principal, record_use
+from domain.principal import Principal
+from handlers.http.errors import unauthorized
+from runtime import calls
+from runtime.headers import header
+from runtime.loop_reader import UserState
+from runtime.services import services_of
+
+PRINCIPAL = "todo_api.principal"  # where a request keeps its verified principal, in its scope
+
+
+async def verify_bearer(request: Request) -> Principal:
+    """A personal access token (read from the database: a revocation holds at once), or a JWT."""
+    scheme, _, token = (header(request, b"authorization") or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise unauthorized()
+    if not token.startswith(PERSONAL_PREFIX):
+        return await services_of(request).tokens.verify(token)
+    principal, stale = await calls.read(request, personal_principal, digest(token))
+    if stale and principal.personal_token_id is not None:
+        await calls.write(request, record_use, principal.personal_token_id)
+    return principal
+
+
+def peek_user(request: Request, principal: Principal) -> UserState | None:
+    """The caller's user row read on the event loop (SQLite), when it is there and the token is
+    current. None sends the caller the usual way, `crud.users.current_user` in a database call,
+    which also gives every refusal."""
+    reader = services_of(request).loop_reader
+    state = reader.user_state(principal.subject) if reader is not None else None
+    if state is None or (principal.version is not None and principal.version != state.token_version):
+        return None
+    return state

@@ -1,0 +1,121 @@
+"""Handing each committed event to the open streams of its user in this process, whichever
+worker or replica made the change.
+
+One background task per process (`run`) reads, for every user with an open stream, the user's
+change sequence; for each user whose sequence moved it reads the events after the last one it
+handed on. Every change raises the sequence while it holds the user's row locked, and events
+are read by id, which grows in commit order per user (models/events.py): nothing committed is
+skipped. It reads when a write of this process has just committed (`poke`), and every
+POLL_SECONDS whatever happens, for the changes other processes make.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import anyio
+
+from domain.event_stream import NewEvents
+from handlers.http.errors import ApiError
+from models import Event
+
+if TYPE_CHECKING:
+    from domain.event_stream import StreamStart
+
+# Reads, for each user followed (their change sequence and newest event handed on), what is new.
+ReadEvents = Callable[[dict[str, tuple[int, int]]], Awaitable[NewEvents]]
+
+POLL_SECONDS = 0.25
+QUEUE_SIZE = 1000  # events waiting for one stream; past it, the stream reads them itself
+
+logger = logging.getLogger("todo_api.events")
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One open stream's inbox. `overflowed`: events were dropped, the stream reads them again."""
+
+    user_id: str
+    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    overflowed: bool = False
+
+
+@dataclass
+class UserFeed:
+    """What the hub knows of one user with open streams."""
+
+    subscriptions: set[Subscription] = field(default_factory=set)
+    tasks_version: int | None = None  # None until the first stream has started (`track`)
+    last_id: int = 0  # the newest event handed on
+
+
+class EventHub:
+    def __init__(self) -> None:
+        self.users: dict[str, UserFeed] = {}
+        self.poked = anyio.Event()
+
+    def subscribe(self, user_id: str) -> Subscription:
+        """Before the stream reads where it starts: whatever the hub hands on from now reaches it."""
+        subscription = Subscription(user_id)
+        self.users.setdefault(user_id, UserFeed()).subscriptions.add(subscription)
+        return subscription
+
+    def track(self, start: StreamStart) -> None:
+        """The user's sequence and newest event as a starting stream read them, unless the hub
+        follows the user already."""
+        feed = self.users.get(start.user_id)
+        if feed is not None and feed.tasks_version is None:
+            feed.tasks_version, feed.last_id = start.tasks_version, start.last_id
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        feed = self.users.get(subscription.user_id)
+        if feed is not None:
+            feed.subscriptions.discard(subscription)
+            if not feed.subscriptions:
+                del self.users[subscription.user_id]
+
+    def poke(self) -> None:
+        """A write of this process has committed: read now."""
+        self.poked.set()
+
+    async def read_once(self, read: ReadEvents) -> None:
+        known = {
+            user_id: (feed.tasks_version, feed.last_id)
+            for user_id, feed in self.users.items()
+            if feed.tasks_version is not None
+        }
+        if not known:
+            return
+        for user_id, (tasks_version, events, complete) in (await read(known)).items():
+            if (feed := self.users.get(user_id)) is None:
+                continue  # its last stream closed meanwhile
+            for event in events:
+                self.hand_on(feed, event)
+            if complete:  # else the next read goes on from the last one handed on
+                feed.tasks_version = tasks_version
+
+    def hand_on(self, feed: UserFeed, event: Event) -> None:
+        if event.id <= feed.last_id:
+            return
+        feed.last_id = event.id
+        for subscription in feed.subscriptions:
+            try:
+                subscription.queue.put_nowait(event)
+            except asyncio.QueueFull:
+                subscription.overflowed = True
+
+    async def run(self, read: ReadEvents) -> None:
+        while True:
+            with anyio.move_on_after(POLL_SECONDS):
+                await self.poked.wait()
+            self.poked = anyio.Event()
+            try:
+                await self.read_once(read)
+            except ApiError:  # the database is away: the next round reads again
+                continue
+            except Exception:
+                logger.exception("reading new events failed")
