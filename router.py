@@ -75,8 +75,11 @@ from handlers.http.middleware.cors import CORSMiddleware
 from handlers.http.middleware.errors import ErrorMiddleware
 from handlers.http.middleware.forwarded import ForwardedHeadersMiddleware
 from handlers.http.middleware.requests import RequestMiddleware
+from handlers.http.page_cache import PageCache
+from handlers.http.state import RestState
 from mcp_tools.endpoint import endpoint as mcp_endpoint
 from mcp_tools.endpoint import serve as serve_mcp
+from mcp_tools.state import MCPState
 from migrations import runner
 from models import database_proxy, open_database
 from models.database import close_connections
@@ -203,20 +206,21 @@ def make_lifespan(
             if applied:
                 logger.info("applied migrations: %s", ", ".join(applied))
         database_proxy.initialize(db)
-        endpoints = tuple(module.ENDPOINT for module in modules)
         logger.info("serving with database %s", settings.database.masked)
-        services = build_services(settings, db, endpoints, app_metrics)
-        async with running(services, background_jobs(app_metrics)):
-            yield {"services": services}
+        services = build_services(settings, db, app_metrics)
+        rest = RestState(PageCache(metrics=app_metrics), tuple(module.ENDPOINT for module in modules))
+        mcp = MCPState()
+        async with running(services, background_jobs(mcp, app_metrics)):
+            yield {"services": services, "rest": rest, "mcp": mcp}
         close_services(services)
         close_connections(db)
 
     return lifespan
 
 
-def background_jobs(app_metrics: Metrics | None) -> list[Job]:
+def background_jobs(mcp: MCPState, app_metrics: Metrics | None) -> list[Job]:
     database_jobs = [purge_expired, fan_out, deliver_webhooks, fire_reminders]
-    jobs: list[Job] = [serve_mcp, *map(once_migrated, database_jobs)]
+    jobs: list[Job] = [lambda _: serve_mcp(mcp), *map(once_migrated, database_jobs)]
     if app_metrics is not None:
         jobs.append(lambda _: flush_periodically(app_metrics))
     return jobs

@@ -11,10 +11,10 @@ import random
 
 import anyio
 
+from domain.errors import Unavailable
 from domain.event_stream import purge_events
 from domain.feed import purge_tombstones
 from domain.idempotency import purge_keys
-from handlers.http.errors import ApiError
 from models import utc_now
 from runtime import calls
 from runtime.services import Services
@@ -34,7 +34,7 @@ async def purge_expired(services: Services) -> None:
             gone = await calls.run(services, True, purge_tombstones, tombstones)
             gone += await calls.run(services, True, purge_events, tombstones)
             gone += await calls.run(services, True, purge_keys, keys)
-        except ApiError:  # the database is away: the next round tries again
+        except Unavailable:  # the database is away: the next round tries again
             continue
         if gone:
             logger.info("purged %d expired tombstones, events and idempotency keys", gone)

@@ -14,10 +14,10 @@ import datetime as dt
 import hashlib
 import secrets
 
+from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
 from domain.schemas import TokenCreate
 from domain.users import current_user
-from handlers.http.errors import ApiError, not_found, unauthorized
 from models import AccessToken, utc_now
 
 PREFIX = "tdo_"
@@ -34,7 +34,7 @@ def create_token(principal: Principal, form: TokenCreate) -> tuple[AccessToken, 
     """A new token row, and the token itself (shown once)."""
     user = current_user(principal, for_update=True)  # two creations at once count as two
     if AccessToken.select().where(AccessToken.user == user.id).count() >= MAX_TOKENS_PER_USER:
-        raise ApiError(409, f"At most {MAX_TOKENS_PER_USER} access tokens: revoke one first")
+        raise Conflict(f"At most {MAX_TOKENS_PER_USER} access tokens: revoke one first")
     token = PREFIX + secrets.token_urlsafe(32)
     now = utc_now()
     row = AccessToken.create(
@@ -57,7 +57,7 @@ def revoke_token(principal: Principal, token_id: int) -> None:
     """404 for a token that is not the caller's, as for one that does not exist."""
     user = current_user(principal)
     if not AccessToken.delete().where((AccessToken.id == token_id) & (AccessToken.user == user.id)).execute():
-        raise not_found("Access token not found")
+        raise NotFound("Access token not found", "access token", token_id)
 
 
 def revoke_all(user_id: str) -> None:
@@ -70,7 +70,7 @@ def personal_principal(token_hash: str) -> tuple[Principal, bool]:
     row = AccessToken.get_or_none(AccessToken.token_hash == token_hash)
     now = utc_now()
     if row is None or (row.expires_at is not None and row.expires_at <= now):
-        raise unauthorized("Invalid or revoked access token")
+        raise Unauthenticated("Invalid or revoked access token")
     principal = Principal(
         subject=row.user_id,
         email=None,

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import peewee
 
-from domain.events import LIST_DELETED, TASK_DELETED
-from domain.outbox import emit_list, emit_tasks
+from domain import outbox
+from domain.events import LIST_DELETED, TASK_DELETED, EventType
 from domain.principal import Principal
 from domain.users import current_user
 from models import Task, TodoList, Tombstone, User, bound_database, queries, utc_now
@@ -33,6 +34,22 @@ class ChangeSet:
     def __init__(self, user: User) -> None:
         self.user = user  # locked by the transaction (current_user(..., for_update=True))
         self.seq: int | None = None
+
+    def emit_task(
+        self, event: EventType, task: Task, tags: list[str], changed: list[str] | None = None
+    ) -> None:
+        """The event of this change for `task` (domain/outbox.py), `changed` naming its fields."""
+        outbox.emit_task(self.user, event, task, tags, changed)
+
+    def emit_tasks(self, event: EventType, task_ids: list[int], changed: list[str] | None = None) -> None:
+        """The event for each of these tasks, with each one's state as it is now."""
+        outbox.emit_tasks(self.user, event, task_ids, changed)
+
+    def emit_list(self, event: EventType, todo_list: TodoList, changed: list[str] | None = None) -> None:
+        outbox.emit_list(self.user, event, todo_list, changed)
+
+    def emit(self, event: EventType, data: dict[str, Any], changed: list[str] | None = None) -> None:
+        outbox.emit(self.user, event, data, changed)
 
     def sequence(self) -> int:
         """This change's number: the user's next, taken on first need, once per transaction."""
@@ -62,7 +79,7 @@ class ChangeSet:
         (`with_subtasks`): the foreign key's cascade would delete them without either."""
         if not task_ids:
             return 0
-        emit_tasks(self, TASK_DELETED, task_ids)
+        self.emit_tasks(TASK_DELETED, task_ids)
         seq, now = self.sequence(), utc_now()
         counts: Counter[tuple[int, bool]] = Counter()
         for chunk in chunks(task_ids, 500):
@@ -89,7 +106,7 @@ class ChangeSet:
     def list_deleted(self, todo_list: TodoList) -> None:
         """An event and a tombstone for the list, then the list (its tasks must be gone or
         moved first)."""
-        emit_list(self, LIST_DELETED, todo_list)
+        self.emit_list(LIST_DELETED, todo_list)
         forget_reused_ids(LIST, [todo_list.id])
         Tombstone.create(
             kind=LIST,

@@ -16,7 +16,7 @@ import re
 import time
 from typing import NamedTuple
 
-from handlers.http.errors import ApiError, validation_error
+from domain.errors import CursorExpired, Invalid
 from models import User
 
 
@@ -53,10 +53,10 @@ class Cursors:
         """(where the answer ended, since when the client's copy is complete)."""
         match = CURSOR.fullmatch(cursor)
         if match is None or not hmac.compare_digest(match[5], self.signature(user, cursor[3:-23])):
-            raise validation_error(("query", "since"), "Not a cursor this service gave you", "cursor_unknown")
+            raise Invalid.at(("query", "since"), "Not a cursor this service gave you", "cursor_unknown")
         seq, rank, entity_id, since = (int(match[n]) for n in range(1, 5))
         if since < time.time() - self.retention_seconds:
-            raise ApiError(410, "The cursor is too old: sync again from nothing (no since=)")
+            raise CursorExpired("The cursor is too old: sync again from nothing (no since=)")
         return Position(seq - 1, rank, entity_id), since
 
     def signature(self, user: User, body: str) -> str:

@@ -23,9 +23,9 @@ from collections.abc import Iterable
 
 import peewee
 
+from domain.errors import Unauthenticated
 from domain.principal import TASKS_READ, Principal
 from domain.users import current_user
-from handlers.http.errors import unauthorized
 from models import EventTicket, User, utc_now
 
 TICKET_SECONDS = 60
@@ -55,7 +55,7 @@ def redeem_ticket(ticket: str) -> Principal:
         (EventTicket.ticket_hash == digest(ticket)) & (EventTicket.expires_at > utc_now())
     )
     if row is None or not taken.execute():
-        raise unauthorized("Unknown, used or expired ticket: ask POST /api/events/tickets for another")
+        raise Unauthenticated("Unknown, used or expired ticket: ask POST /api/events/tickets for another")
     user = User.get_by_id(row.user_id)
     return Principal(user.id, user.email, user.name, user.token_version, None, frozenset({TASKS_READ}))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
-from handlers.http.errors import ApiError
+from domain.errors import KeyInFlight
 from models import IdempotencyKey, bound_database, utc_now
 
 
@@ -32,8 +32,8 @@ class Claim:
 current_claim: ContextVar[Claim | None] = ContextVar("current_claim", default=None)
 
 
-def in_flight() -> ApiError:
-    return ApiError(409, "A request with this Idempotency-Key is still running", {"Retry-After": "1"})
+def in_flight() -> KeyInFlight:
+    return KeyInFlight("A request with this Idempotency-Key is still running")
 
 
 def find_key(claim: Claim) -> IdempotencyKey | None:

@@ -12,14 +12,13 @@ import peewee
 
 from domain import positions
 from domain.changes import ChangeSet, begin_change
+from domain.errors import Conflict, Invalid, NotFound
 from domain.events import LIST_CREATED, LIST_UPDATED, TASK_UPDATED
-from domain.outbox import emit_list, emit_tasks
 from domain.principal import Principal
 from domain.schemas import ListCreate, ListPatch
 from domain.unit_of_work import require_write
 from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
-from handlers.http.errors import ApiError, not_found, validation_error
 from models import Task, TodoList, User, utc_now
 from models.queries import last_key
 
@@ -48,7 +47,7 @@ def find_list(principal: Principal, reference: int | str) -> TodoList:
     if found is None and str(reference).strip().isdigit():
         found = TodoList.get_or_none(mine & (TodoList.id == int(reference)))
     if found is None:
-        raise not_found(f"No list is called {reference!r}: list_lists shows them")
+        raise NotFound(f"No list is called {reference!r}: list_lists shows them", "list", reference)
     return found
 
 
@@ -75,7 +74,7 @@ def inbox_id(change: ChangeSet) -> int:
         inbox = new_list(change, INBOX, None, positions.between(None, None))
         User.update(default_list_id=inbox.id).where(User.id == user.id).execute()
         user.default_list_id = inbox.id
-        emit_list(change, LIST_CREATED, inbox)
+        change.emit_list(LIST_CREATED, inbox)
     return user.default_list_id
 
 
@@ -91,11 +90,11 @@ def create_list(principal: Principal, fields: ListCreate) -> ListAndDefault:
     default_id = inbox_id(change)
     user_id = change.user.id
     if TodoList.select().where(TodoList.user == user_id).count() >= MAX_LISTS:
-        raise ApiError(409, f"At most {MAX_LISTS} lists: delete one first")
+        raise Conflict(f"At most {MAX_LISTS} lists: delete one first")
     require_unused(user_id, fields.name)
     last = TodoList.select(peewee.fn.MAX(TodoList.position)).where(TodoList.user == user_id).scalar()
     todo_list = new_list(change, fields.name, fields.color, positions.between(last, None))
-    emit_list(change, LIST_CREATED, todo_list)
+    change.emit_list(LIST_CREATED, todo_list)
     return todo_list, default_id
 
 
@@ -137,7 +136,7 @@ def update_list(
         todo_list.updated_at = utc_now()
         change.list_written(todo_list)
         todo_list.save()
-        emit_list(change, LIST_UPDATED, todo_list, changed)
+        change.emit_list(LIST_UPDATED, todo_list, changed)
     return todo_list, change.user.default_list_id
 
 
@@ -149,9 +148,7 @@ def list_position_after(user_id: str, todo_list: TodoList, after: int | None) ->
     else:
         before_key = TodoList.select(TodoList.position).where(others & (TodoList.id == after)).scalar()
         if before_key is None:
-            raise validation_error(
-                ("body", "after"), f"List {after} is not one of your lists", "list_unknown"
-            )
+            raise Invalid.at(("body", "after"), f"List {after} is not one of your lists", "list_unknown")
     following = TodoList.select(peewee.fn.MIN(TodoList.position)).where(
         others if before_key is None else others & (TodoList.position > before_key)
     )
@@ -168,18 +165,18 @@ def delete_list(
     the default list."""
     change, todo_list = locked_list(principal, list_id, condition)
     if todo_list.id == change.user.default_list_id:
-        raise ApiError(409, "The default list cannot be deleted: rename it instead")
+        raise Conflict("The default list cannot be deleted: rename it instead")
     tasks = Task.select(Task.id).where(Task.list == todo_list.id)
     if move_to is None:
         change.tasks_deleted([task.id for task in tasks])
     else:
         if move_to == todo_list.id:
             msg = "cannot be the list being deleted"
-            raise validation_error(("query", "move_to"), msg, "list_same")
+            raise Invalid.at(("query", "move_to"), msg, "list_same")
         target = TodoList.get_or_none((TodoList.id == move_to) & (TodoList.user == change.user.id))
         if target is None:
             msg = f"List {move_to} is not one of your lists"
-            raise validation_error(("query", "move_to"), msg, "list_unknown")
+            raise Invalid.at(("query", "move_to"), msg, "list_unknown")
         move_all_tasks(change, todo_list, target)
     change.list_deleted(todo_list)
 
@@ -201,8 +198,8 @@ def move_all_tasks(change: ChangeSet, source: TodoList, target: TodoList) -> Non
         key = positions.between(key, None)
         Task.update(sort_key=key).where(Task.id == task_id).execute()
     Task.update(list=target.id, version=Task.version + 1, change_seq=seq).where(in_source).execute()
-    emit_tasks(change, TASK_UPDATED, top, ["list_id", "position"])
-    emit_tasks(change, TASK_UPDATED, subtasks, ["list_id"])
+    change.emit_tasks(TASK_UPDATED, top, ["list_id", "position"])
+    change.emit_tasks(TASK_UPDATED, subtasks, ["list_id"])
     change.counted(target.id, source.task_count, source.open_count)
     change.counted(source.id, -source.task_count, -source.open_count)
 
@@ -222,7 +219,7 @@ def owned_list(user_id: str, list_id: int) -> TodoList:
     """404 for a list that is not the user's, as for one that does not exist."""
     todo_list = TodoList.get_or_none((TodoList.id == list_id) & (TodoList.user == user_id))
     if todo_list is None:
-        raise not_found("List not found")
+        raise NotFound("List not found", "list", list_id)
     return todo_list
 
 
@@ -231,5 +228,5 @@ def require_unused(user_id: str, name: str) -> None:
         raise name_taken()
 
 
-def name_taken() -> ApiError:
-    return ApiError(409, "You already have a list with that name")
+def name_taken() -> Conflict:
+    return Conflict("You already have a list with that name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.http.errors import ApiError
+from domain.errors import InsufficientScope
 
 # What a token may do. A login token (a JWT, ours or another issuer's) may do everything; a
 # personal access token only what it was given of TASK_SCOPES, never ACCOUNT (its tokens, its
@@ -30,12 +30,11 @@ class Principal:
 
 
 def require_scope(principal: Principal, scope: str | None) -> None:
-    """403 `insufficient_scope` unless the token allows `scope` (RFC 6750 3.1)."""
+    """InsufficientScope unless the token allows `scope` (REST: 403 insufficient_scope, RFC 6750 3.1)."""
     if scope is not None and scope not in principal.scopes:
-        challenge = f'Bearer error="insufficient_scope", scope="{scope}"'
         detail = (
             "This needs a login token: a personal access token cannot manage the account"
             if scope == ACCOUNT
             else f"This token lacks the {scope} scope"
         )
-        raise ApiError(403, detail, {"WWW-Authenticate": challenge}, code="insufficient_scope")
+        raise InsufficientScope(detail, scope)

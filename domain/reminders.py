@@ -15,14 +15,12 @@ from collections.abc import Iterable
 
 from domain.changes import ChangeSet, chunks
 from domain.events import REMINDER_DUE
-from domain.outbox import emit
 from domain.principal import Principal
 from domain.reminder_specs import fire_time, shown
 from domain.users import current_user
-from domain.views import iso, task_json
+from domain.views import iso, root_url, task_json
 from models import Reminder, Task, User
 from models.queries import tags_by_task, user_by_id
-from runtime.request_context import root_url
 
 MAX_LATE = dt.timedelta(hours=24)  # a reminder due longer ago than this is dropped unfired
 
@@ -103,7 +101,7 @@ def announce(change: ChangeSet, user: User, reminder: Reminder) -> None:
         "reminder": {**json.loads(reminder.spec), "fire_at": iso(reminder.fire_at)},
     }
     change.sequence()  # the event hub follows the user's change sequence
-    emit(change, REMINDER_DUE, data, None)
+    change.emit(REMINDER_DUE, data, None)
 
 
 def reminder_json(reminder: Reminder, task: Task) -> dict[str, object]:

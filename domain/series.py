@@ -11,7 +11,6 @@ import datetime as dt
 
 from domain.changes import ChangeSet
 from domain.events import TASK_CREATED
-from domain.outbox import emit_task
 from domain.recurrence import next_occurrence
 from domain.reminder_specs import shifted
 from domain.reminders import arm
@@ -60,5 +59,5 @@ def follow(change: ChangeSet, task: Task, tags: list[str], now: dt.datetime) -> 
     change.counted(successor.list_id, 1, 1)
     if successor.reminders:
         arm(successor, now)
-    emit_task(change, TASK_CREATED, successor, tags)
+    change.emit_task(TASK_CREATED, successor, tags)
     return successor

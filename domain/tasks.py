@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from domain.changes import ChangeSet, begin_change, with_subtasks
-from domain.events import TASK_CREATED, TASK_UPDATED
-from domain.outbox import emit_task
+from domain.errors import Invalid, NotFound
+from domain.events import TASK_COMPLETED, TASK_CREATED, TASK_REOPENED, TASK_UPDATED
 from domain.principal import Principal
 from domain.reminder_specs import shifted, shown, stored
 from domain.reminders import arm, disarm
@@ -22,7 +22,6 @@ from domain.series import follow
 from domain.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
 from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
-from handlers.http.errors import not_found, validation_error
 from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 from models.queries import tags_by_task
 
@@ -34,7 +33,7 @@ def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
     locks the row (queries.task_of_user)."""
     task = queries.task_of_user(task_id, user_id, for_update=for_update)
     if task is None:
-        raise not_found("Task not found")
+        raise NotFound("Task not found", "task", task_id)
     return task
 
 
@@ -56,7 +55,7 @@ def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
     change.counted(place.list_id, 1, 0 if task.completed else 1)
     if task.reminders:
         arm(task, now)
-    emit_task(change, TASK_CREATED, task, tags)
+    change.emit_task(TASK_CREATED, task, tags)
     return task, tags
 
 
@@ -170,9 +169,9 @@ def save(
         TaskTag.delete().where(TaskTag.task == task.id).execute()
         queries.insert_tags(task.id, tags)
     if fields := [name for name in changed if name != "completed"]:
-        emit_task(change, TASK_UPDATED, task, tags, fields)
+        change.emit_task(TASK_UPDATED, task, tags, fields)
     if task.completed != was_completed:
-        emit_task(change, (task_completed if task.completed else task_reopened).EVENT, task, tags)
+        change.emit_task(TASK_COMPLETED if task.completed else TASK_REOPENED, task, tags)
         opened = -1 - complete_subtasks(change, task) if task.completed else 1
         change.counted(task.list_id, 0, opened)
     if task.completed and not was_completed:
@@ -224,11 +223,9 @@ def require_due_date(task: Task) -> None:
     if task.due_date is not None:
         return
     if task.recurrence is not None:
-        raise validation_error(
-            ("body", "recurrence"), "A recurring task needs a due_date", "due_date_missing"
-        )
+        raise Invalid.at(("body", "recurrence"), "A recurring task needs a due_date", "due_date_missing")
     if any("before" in spec for spec in shown(task.reminders)):
-        raise validation_error(
+        raise Invalid.at(
             ("body", "reminders"), "A reminder before the due date needs a due_date", "due_date_missing"
         )
 

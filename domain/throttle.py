@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from handlers.http.errors import ApiError
+from domain.errors import TooManyAttempts
 from models import LoginThrottle, User, bound_database, utc_now
 
 PURGE_BATCH = 10
@@ -49,7 +49,7 @@ def count_attempt(keys: LoginKeys) -> None:
     ]
     if waits:  # raising rolls the counts back: a refused attempt does not count
         retry_after = max(1, math.ceil(max(waits)))
-        raise ApiError(429, "Too many failed attempts; try again later", {"Retry-After": str(retry_after)})
+        raise TooManyAttempts("Too many failed attempts; try again later", retry_after)
 
 
 def purge_expired(cutoff: dt.datetime, keep: list[str]) -> None:

@@ -15,11 +15,10 @@ import peewee
 
 from domain import positions
 from domain.changes import ChangeSet, chunks, with_subtasks
+from domain.errors import Invalid
 from domain.events import TASK_COMPLETED, TASK_UPDATED
 from domain.lists import inbox_id
-from domain.outbox import emit_tasks
 from domain.reminders import disarm
-from handlers.http.errors import ApiError, validation_error
 from models import Task, TodoList
 from models.queries import last_key
 
@@ -170,7 +169,7 @@ def renumbered(change: ChangeSet, siblings: peewee.Expression, before_key: str |
         Task.update(sort_key=key, version=Task.version + 1, change_seq=change.sequence()).where(
             Task.id == row.id
         ).execute()
-    emit_tasks(change, TASK_UPDATED, [row.id for row in rows], ["position"])
+    change.emit_tasks(TASK_UPDATED, [row.id for row in rows], ["position"])
     return keys[at]
 
 
@@ -189,7 +188,7 @@ def move_subtasks(change: ChangeSet, task: Task, list_id: int) -> tuple[int, int
         open_subtasks += Task.select().where(selected & (Task.completed == False)).count()  # noqa: E712
         moved = Task.update(list=list_id, version=Task.version + 1, change_seq=change.sequence())
         moved.where(selected).execute()
-    emit_tasks(change, TASK_UPDATED, subtasks, ["list_id"])
+    change.emit_tasks(TASK_UPDATED, subtasks, ["list_id"])
     return 1 + len(subtasks), open_subtasks + (0 if task.completed else 1)
 
 
@@ -210,9 +209,9 @@ def complete_subtasks(change: ChangeSet, task: Task) -> int:
             change_seq=change.sequence(),
         ).where(Task.id.in_(chunk)).execute()
     disarm(open_ids)
-    emit_tasks(change, TASK_COMPLETED, open_ids)
+    change.emit_tasks(TASK_COMPLETED, open_ids)
     return len(open_ids)
 
 
-def invalid(field: str, msg: str, error_type: str) -> ApiError:
-    return validation_error(("body", field), msg, error_type)
+def invalid(field: str, msg: str, error_type: str) -> Invalid:
+    return Invalid.at(("body", field), msg, error_type)

@@ -1,20 +1,30 @@
-"""Running a handler's database work in a worker thread, in one transaction, on one connection.
-
-The connection is borrowed from the pool for the call and returned at its end. A database
-that cannot be reached becomes a clean 503, never a 500 with a driver's message.
+"""One unit of work: a function of the domain run in one transaction on one connection
+(synchronous: runtime/calls.py runs it in a database thread).
 
 Reads run in a plain transaction. Work that finds, while reading, that it must write after all
 (the first request of a user known only from another issuer's token) calls `require_write()`;
 the work then runs again in a write transaction. SQLite cannot turn a read transaction into a
 write one while another connection writes, so the rerun is what keeps this safe there.
+
+A write that carries an Idempotency-Key claims it in its transaction, before its own work
+(domain/idempotency.py): the key's row and the change commit together or not at all. A
+transaction the database rolled back to break a deadlock runs again, at most DEADLOCK_RETRIES
+times.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import TypeVar
 
 import peewee
+
+from domain.idempotency import claim_key, current_claim
+from models import write_transaction
+
+T = TypeVar("T")
 
 DEADLOCK_RETRIES = 3
 # MySQL's deadlock and lock-wait timeout; PostgreSQL's deadlock_detected and serialization_failure.
@@ -22,15 +32,6 @@ MYSQL_RETRYABLE = (1213, 1205)
 POSTGRES_RETRYABLE = ("40P01", "40001")
 
 logger = logging.getLogger("todo_api.db")
-
-
-def is_deadlock(exc: peewee.OperationalError) -> bool:
-    """The database rolled this transaction back to break a deadlock: it may simply run again."""
-    cause = exc.__cause__ or exc
-    if getattr(cause, "pgcode", None) in POSTGRES_RETRYABLE:
-        return True
-    return bool(cause.args) and cause.args[0] in MYSQL_RETRYABLE
-
 
 writing: ContextVar[bool] = ContextVar("writing", default=False)
 
@@ -42,3 +43,42 @@ class WriteNeeded(Exception):
 def require_write() -> None:
     if not writing.get():
         raise WriteNeeded
+
+
+def is_deadlock(exc: peewee.OperationalError) -> bool:
+    """The database rolled this transaction back to break a deadlock: it may simply run again."""
+    cause = exc.__cause__ or exc
+    if getattr(cause, "pgcode", None) in POSTGRES_RETRYABLE:
+        return True
+    return bool(cause.args) and cause.args[0] in MYSQL_RETRYABLE
+
+
+def unit_of_work(db: peewee.Database, writes: bool, work: Callable[[], T]) -> T:
+    """`work()` in a transaction (a write one when `writes`, or when it asks), on a connection
+    borrowed from the pool for the call."""
+    claim = current_claim.get() if writes else None
+
+    def attempt(as_write: bool) -> T:
+        writing.set(as_write)
+        # The request's Idempotency-Key, claimed in its first write, with the change it guards.
+        pending = claim if as_write and claim is not None and not claim.committed else None
+        with write_transaction(db) if as_write else db.atomic():
+            if pending is not None:
+                claim_key(pending)
+            result = work()
+        if pending is not None:
+            pending.committed = True
+        return result
+
+    with db.connection_context():
+        for retry in range(DEADLOCK_RETRIES, -1, -1):
+            try:
+                try:
+                    return attempt(writes)
+                except WriteNeeded:
+                    return attempt(True)
+            except peewee.OperationalError as exc:
+                if not retry or not is_deadlock(exc):
+                    raise
+                logger.info("transaction chosen as a deadlock victim: running it again")
+    raise AssertionError("unreachable")

@@ -6,9 +6,9 @@ import datetime as dt
 
 import peewee
 
+from domain.errors import Conflict, Forbidden, Unauthenticated
 from domain.principal import Principal
 from domain.unit_of_work import require_write
-from handlers.http.errors import ApiError, unauthorized
 from models import AccessToken, DeletedUser, Task, User, utc_now
 from models.queries import user_by_id
 
@@ -24,14 +24,14 @@ def current_user(principal: Principal, *, for_update: bool = False) -> User:
     if user is None:
         known_here = principal.version is not None or principal.personal_token_id is not None
         if known_here or deleted_since(principal):
-            raise unauthorized("User no longer exists")
+            raise Unauthenticated("User no longer exists")
         require_write()
         create_external_user(principal)
         user = user_by_id(principal.subject, for_update=for_update)
         if user is None:
-            raise unauthorized("Invalid token")
+            raise Unauthenticated("Invalid token")
     if principal.version is not None and principal.version != user.token_version:
-        raise unauthorized("Token was revoked by a password change")
+        raise Unauthenticated("Token was revoked by a password change")
     return user
 
 
@@ -60,13 +60,13 @@ def create_external_user(principal: Principal) -> None:
 
 
 def create_account(email: str, name: str | None, password_hash: str) -> User:
-    """A new account; 409 when the email is taken, whatever its case."""
+    """A new account; Conflict when the email is taken, whatever its case."""
     if User.select().where(User.email == email).exists():
-        raise ApiError(409, "Email already registered")
+        raise Conflict("Email already registered")
     try:
         return User.create(email=email, name=name, password_hash=password_hash, created_at=utc_now())
     except peewee.IntegrityError:  # the same address signed up a moment ago
-        raise ApiError(409, "Email already registered") from None
+        raise Conflict("Email already registered") from None
 
 
 def update_profile(principal: Principal, fields: dict[str, str | None]) -> User:
@@ -82,10 +82,10 @@ def update_profile(principal: Principal, fields: dict[str, str | None]) -> User:
 
 
 def account_with_password(principal: Principal) -> User:
-    """The caller's account; 403 when it has no password here (known from another issuer)."""
+    """The caller's account; Forbidden when it has no password here (known from another issuer)."""
     user = current_user(principal)
     if user.password_hash is None:
-        raise ApiError(403, "This account has no password here: change it where you signed up")
+        raise Forbidden("This account has no password here: change it where you signed up")
     return user
 
 

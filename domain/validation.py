@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from handlers.http.errors import ApiError
+from domain.errors import Invalid
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -16,7 +16,7 @@ def validate(model: type[ModelT], data: Any, location: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ApiError(422, validation_details(exc, location)) from None
+        raise Invalid(validation_details(exc, location)) from None
 
 
 def validation_details(exc: ValidationError, location: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ import hashlib
 import re
 from typing import NamedTuple
 
-from handlers.http.errors import ApiError
+from domain.errors import VersionMismatch
 from models import Task, TodoList
 
 # One entity-tag of a list: optional W/, then a quoted string of the characters RFC 9110 allows.
@@ -70,4 +70,4 @@ def page_etag(key: tuple[object, ...]) -> str:
 def require_match(condition: Condition | None, etag: str, what: str = "task") -> None:
     """412 with the current ETag unless `condition` (an If-Match) allows `etag`."""
     if condition is not None and not condition.matches_strongly(etag):
-        raise ApiError(412, f"The {what} has changed since that version: read it again", {"ETag": etag})
+        raise VersionMismatch(f"The {what} has changed since that version: read it again", etag)

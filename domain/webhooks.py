@@ -17,13 +17,13 @@ import secrets
 
 import peewee
 
+from domain.errors import Conflict, NotFound
 from domain.event_stream import latest_event_id
 from domain.principal import Principal
 from domain.schemas import WebhookCreate
 from domain.unit_of_work import require_write
 from domain.users import current_user
 from domain.webhook_schedule import given_up, next_attempt
-from handlers.http.errors import ApiError, not_found
 from models import Event, Webhook, WebhookAttempt, utc_now
 
 MAX_WEBHOOKS = 10
@@ -35,7 +35,7 @@ def create_webhook(principal: Principal, form: WebhookCreate) -> Webhook:
     """A webhook for the caller's events from now on, with a new secret."""
     user = current_user(principal, for_update=True)  # two creations at once count as two
     if Webhook.select().where(Webhook.user == user.id).count() >= MAX_WEBHOOKS:
-        raise ApiError(409, f"At most {MAX_WEBHOOKS} webhooks: delete one first")
+        raise Conflict(f"At most {MAX_WEBHOOKS} webhooks: delete one first")
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     return Webhook.create(
         user=user.id,
@@ -57,7 +57,7 @@ def owned_webhook(principal: Principal, webhook_id: int) -> Webhook:
     user = current_user(principal)
     webhook = Webhook.get_or_none((Webhook.id == webhook_id) & (Webhook.user == user.id))
     if webhook is None:
-        raise not_found("Webhook not found")
+        raise NotFound("Webhook not found", "webhook", webhook_id)
     return webhook
 
 

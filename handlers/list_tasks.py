@@ -12,11 +12,11 @@ from handlers.http.conditions import if_none_match
 from handlers.http.endpoint import Endpoint
 from handlers.http.page_cache import Page, known_answer, page_address, page_key, page_or_listing
 from handlers.http.responses import json_response
+from handlers.http.state import rest_state
 from handlers.http.tasks import base_url, task_paths
 from handlers.http.validation import parse_query
 from runtime import calls
 from runtime.auth import peek_user
-from runtime.services import services_of
 
 ENDPOINT = Endpoint(
     method="GET",
@@ -39,7 +39,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    cache = services_of(request).page_cache
+    cache = rest_state(request).page_cache
     address = page_address(request)
     unless = if_none_match(request)
     # Pages are kept under the exact address they answered: one found here had a valid query.

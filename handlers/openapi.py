@@ -6,7 +6,7 @@ from starlette.responses import Response
 from handlers.http.endpoint import Endpoint
 from handlers.http.openapi import build_document
 from handlers.http.responses import json_response
-from runtime.services import services_of
+from handlers.http.state import rest_state
 from settings import SERVICE_VERSION
 
 ENDPOINT = Endpoint(
@@ -20,7 +20,7 @@ ENDPOINT = Endpoint(
 
 
 async def handle(request: Request) -> Response:
-    services = services_of(request)
-    if services.openapi is None:  # built on first use, from every registered endpoint
-        services.openapi = build_document(services.endpoints, SERVICE_VERSION)
-    return json_response(services.openapi)
+    state = rest_state(request)
+    if state.openapi is None:  # built on first use, from every registered endpoint
+        state.openapi = build_document(state.endpoints, SERVICE_VERSION)
+    return json_response(state.openapi)

@@ -8,10 +8,10 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
+from domain.errors import DomainError
 from domain.principal import TASKS_WRITE
 from domain.schemas import TaskCreate
 from domain.tasks import create_task
-from handlers.http.errors import ApiError
 from mcp_tools import arguments as a
 from mcp_tools.calls import Caller, Payload, ToolFailure, answer, sentence
 from mcp_tools.calls import arguments as parsed
@@ -45,8 +45,8 @@ async def run(
             try:
                 fields = parsed(TaskCreate, new.model_dump())
                 task, _ = await caller.write(create_task, caller.principal, fields)
-            except ApiError as error:
-                errors.append({"index": index, "detail": sentence(error, None)})
+            except DomainError as error:
+                errors.append({"index": index, "detail": sentence(error)})
             else:
                 created.append({"task_id": task.id, "title": task.title})
         return {"created": created, "errors": errors}

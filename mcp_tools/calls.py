@@ -18,12 +18,11 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel
 from starlette.requests import Request
 
+from domain.errors import DomainError, Invalid, NotFound, Unavailable
 from domain.lists import find_list
 from domain.principal import Principal, require_scope
 from domain.validation import validate
 from domain.views import list_json, task_json
-from handlers.http.errors import ApiError
-from handlers.http.tasks import base_url
 from models import Task, TodoList
 from runtime import calls
 from runtime.auth import PRINCIPAL
@@ -69,7 +68,7 @@ def caller_of(ctx: Context[Any, Any]) -> Caller:
     request = ctx.request_context.request
     if not isinstance(request, Request):  # only the HTTP transport is served
         raise ToolFailure("This tool is served over HTTP only.")
-    return Caller(request.scope[PRINCIPAL], services_of(request), base_url(request))
+    return Caller(request.scope[PRINCIPAL], services_of(request), str(request.base_url))
 
 
 def arguments(model: type[ModelT], given: dict[str, Any], emptied: tuple[str, ...] = ()) -> ModelT:
@@ -88,7 +87,6 @@ async def answer(
     user_id: str | None,
     scope: str,
     act: Callable[[Caller], Awaitable[Payload]],
-    task_id: int | None = None,
 ) -> CallToolResult:
     """`act` for the caller when `user_id` (if given) is theirs and the token allows `scope`;
     its payload as structured content and as the same JSON in text, or the failure's sentence."""
@@ -100,8 +98,8 @@ async def answer(
         payload = await act(caller)
     except ToolFailure as failure:
         return failed(str(failure))
-    except ApiError as error:
-        return failed(sentence(error, task_id))
+    except DomainError as error:
+        return failed(sentence(error))
     return CallToolResult(
         content=[TextContent(type="text", text=json.dumps(payload, ensure_ascii=False))],
         structured_content=payload,
@@ -112,14 +110,14 @@ def failed(message: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
 
 
-def sentence(error: ApiError, task_id: int | None) -> str:
-    """The refusal the REST handler would give, as one sentence for a model."""
-    if error.status == 404 and task_id is not None:
-        return f"Task {task_id} was not found."
-    if error.status == 422 and isinstance(error.detail, list) and error.detail:
-        first = error.detail[0]
-        name = ".".join(str(part) for part in first["loc"][1:]) or "arguments"
-        return f"Argument {name}: {str(first['msg']).removeprefix('Value error, ')}."
-    if error.status == 503:
-        return "The database is unavailable: try again in a few seconds."
-    return f"{str(error.detail).rstrip('.')}."
+def sentence(error: DomainError) -> str:
+    """The domain's refusal as one sentence for a model (the MCP door's one mapping of them)."""
+    match error:
+        case NotFound(kind="task"):
+            return f"Task {error.entity_id} was not found."
+        case Invalid(problems=[first, *_]):
+            name = ".".join(str(part) for part in first["loc"][1:]) or "arguments"
+            return f"Argument {name}: {str(first['msg']).removeprefix('Value error, ')}."
+        case Unavailable():
+            return "The database is unavailable: try again in a few seconds."
+    return f"{error.message.rstrip('.')}."

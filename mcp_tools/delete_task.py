@@ -27,4 +27,4 @@ async def run(
         task = await caller.write(delete_task, caller.principal, task_id)
         return {"task_id": task_id, "status": "deleted", "title": task.title}
 
-    return await answer(ctx, user_id, TASKS_WRITE, act, task_id)
+    return await answer(ctx, user_id, TASKS_WRITE, act)

@@ -14,13 +14,15 @@ from typing import Any
 import anyio
 import anyio.to_thread
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from handlers.http.errors import ApiError
-from handlers.http.middleware.errors import error_response
+from domain.errors import Unauthenticated
+from mcp_tools.state import MCPState, mcp_state
 from runtime.auth import PRINCIPAL, verify_bearer
-from runtime.request_context import current_request, note_user
-from runtime.services import Services, services_of
+from runtime.request_context import note_user
+
+JSON_MEDIA_TYPE = "application/json; charset=utf-8"
 
 
 class Endpoint:
@@ -32,12 +34,11 @@ class Endpoint:
         request = Request(scope, receive)
         try:
             principal = scope[PRINCIPAL] = await verify_bearer(request)
-        except ApiError as refusal:
-            info = current_request.get()
-            await error_response(refusal, info.id if info else "", scope)(scope, receive, send)
+        except Unauthenticated as refusal:
+            await unauthenticated(refusal)(scope, receive, send)
             return
         note_user(principal.subject)
-        state = services_of(request).mcp
+        state = mcp_state(request)
         state.wanted.set()
         await state.ready.wait()
         assert state.app is not None
@@ -47,12 +48,18 @@ class Endpoint:
 endpoint = Endpoint()
 
 
-async def serve(services: Services) -> None:
+def unauthenticated(refusal: Unauthenticated) -> Response:
+    """The 401 REST gives too (the contract's error body), which MCP clients show."""
+    body = {"detail": refusal.message, "code": "unauthorized"}
+    return JSONResponse(body, 401, {"WWW-Authenticate": "Bearer"}, media_type=JSON_MEDIA_TYPE)
+
+
+async def serve(state: MCPState) -> None:
     """A background job: waits for the first /mcp request, then runs the SDK's session manager
     (its task group holds each request's server task) until the app stops."""
-    await services.mcp.wanted.wait()
+    await state.wanted.wait()
     registry: Any = await anyio.to_thread.run_sync(importlib.import_module, "mcp_tools.registry")
-    manager, services.mcp.app = registry.transport()
+    manager, state.app = registry.transport()
     async with manager.run():
-        services.mcp.ready.set()
+        state.ready.set()
         await anyio.sleep_forever()

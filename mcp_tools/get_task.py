@@ -25,4 +25,4 @@ async def run(
         task, tags = await caller.read(read_task, caller.principal, task_id)
         return task_answer("found", task, caller.task(task, tags))
 
-    return await answer(ctx, user_id, TASKS_READ, act, task_id)
+    return await answer(ctx, user_id, TASKS_READ, act)

@@ -45,4 +45,4 @@ async def run(
         task, tags = await caller.write(move_task, caller.principal, task_id, move)
         return task_answer("moved", task, caller.task(task, tags))
 
-    return await answer(ctx, user_id, TASKS_WRITE, act, task_id)
+    return await answer(ctx, user_id, TASKS_WRITE, act)

@@ -27,4 +27,4 @@ async def run(
         task, tags = await caller.write(complete_task, caller.principal, task_id, False)
         return task_answer("reopened", task, caller.task(task, tags))
 
-    return await answer(ctx, user_id, TASKS_WRITE, act, task_id)
+    return await answer(ctx, user_id, TASKS_WRITE, act)

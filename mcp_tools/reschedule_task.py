@@ -42,4 +42,4 @@ async def run(
         task, task_tags = await caller.write(reschedule_task, caller.principal, task_id, due)
         return task_answer("rescheduled", task, caller.task(task, task_tags))
 
-    return await answer(ctx, user_id, TASKS_WRITE, act, task_id)
+    return await answer(ctx, user_id, TASKS_WRITE, act)

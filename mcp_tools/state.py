@@ -1,22 +1,24 @@
-"""TODO: mcp_tools/state.py"""
+"""The app's MCP server, started on first use (mcp_tools/endpoint.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import anyio
+from starlette.requests import Request
 from starlette.types import ASGIApp
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass
 class MCPState:
-    """The app's MCP server (mcp_tools/endpoint.py): `wanted` once a request has asked for it,
-    `ready` once `app` serves."""
+    """`wanted` once a request has asked for the server, `ready` once `app` serves."""
 
     wanted: anyio.Event = field(default_factory=anyio.Event)
     ready: anyio.Event = field(default_factory=anyio.Event)
     app: ASGIApp | None = None
+
+
+def mcp_state(request: Request) -> MCPState:
+    """The MCP door's state, which the app's lifespan put in the request's state."""
+    state: MCPState = request.scope["state"]["mcp"]
+    return state

@@ -60,4 +60,4 @@ async def run(
         task, task_tags = await caller.write(update_task, caller.principal, task_id, fields)
         return task_answer("updated", task, caller.task(task, task_tags))
 
-    return await answer(ctx, user_id, TASKS_WRITE, act, task_id)
+    return await answer(ctx, user_id, TASKS_WRITE, act)

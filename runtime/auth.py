@@ -1,5 +1,5 @@
-"""Who is calling: the bearer token and the `{user_id}` path check (the user row behind them is
-`crud.users.current_user`)."""
+"""Who is calling: the bearer token of an HTTP request, for every HTTP door (REST, /mcp). The
+user row behind it is `domain.users.current_user`; what the token may do, `domain.principal`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from starlette.requests import Request
 
 from domain.access_tokens import PREFIX as PERSONAL_PREFIX
 from domain.access_tokens import digest, personal_principal, record_use
+from domain.errors import Unauthenticated
 from domain.principal import Principal
-from handlers.http.errors import unauthorized
 from runtime import calls
 from runtime.headers import header
 from runtime.loop_reader import UserState
@@ -22,7 +22,7 @@ async def verify_bearer(request: Request) -> Principal:
     scheme, _, token = (header(request, b"authorization") or "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise unauthorized()
+        raise Unauthenticated("Not authenticated")
     if not token.startswith(PERSONAL_PREFIX):
         return await services_of(request).tokens.verify(token)
     principal, stale = await calls.read(request, personal_principal, digest(token))
@@ -33,7 +33,7 @@ async def verify_bearer(request: Request) -> Principal:
 
 def peek_user(request: Request, principal: Principal) -> UserState | None:
     """The caller's user row read on the event loop (SQLite), when it is there and the token is
-    current. None sends the caller the usual way, `crud.users.current_user` in a database call,
+    current. None sends the caller the usual way, `domain.users.current_user` in a database call,
     which also gives every refusal."""
     reader = services_of(request).loop_reader
     state = reader.user_state(principal.subject) if reader is not None else None

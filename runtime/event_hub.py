@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from domain.errors import Unavailable
 from domain.event_stream import NewEvents
-from handlers.http.errors import ApiError
 from models import Event
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class EventHub:
             self.poked = anyio.Event()
             try:
                 await self.read_once(read)
-            except ApiError:  # the database is away: the next round reads again
+            except Unavailable:  # the database is away: the next round reads again
                 continue
             except Exception:
                 logger.exception("reading new events failed")

@@ -1,5 +1,5 @@
 """Failed-login throttling, per account and per client address: the keys an attempt counts on,
-and the attempts' place in a request (the counting itself is `crud.throttle`)."""
+and the attempts' place in a request (the counting itself is `domain.throttle`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import ParamSpec, TypeVar
 
 from starlette.requests import Request
 
+from domain.errors import Forbidden, TooManyAttempts
 from domain.throttle import LoginKeys, attempt_succeeded, count_attempt
-from handlers.http.errors import ApiError
 from models import User
 from runtime import calls
 from runtime.services import services_of
@@ -47,18 +47,17 @@ async def counted(request: Request, work: Callable[P, T], *args: P.args, **kwarg
     an attempt refused with 429 is counted there too."""
     try:
         return await calls.write(request, work, *args, **kwargs)
-    except ApiError as exc:
-        metrics = services_of(request).metrics
-        if exc.status == 429 and metrics is not None:
+    except TooManyAttempts:
+        if (metrics := services_of(request).metrics) is not None:
             metrics.login_throttled.inc()
         raise
 
 
 async def confirm_password(request: Request, user: User, password: str, detail: str) -> None:
-    """403 unless `password` is the user's; attempts count, and are limited, as logins are."""
+    """Forbidden unless `password` is the user's; attempts count, and are limited, as logins are."""
     services = services_of(request)
     keys = login_keys(request, user.email or user.id, services.settings)
     await counted(request, count_attempt, keys)
     if not await services.passwords.verify(password, user.password_hash):
-        raise ApiError(403, detail)
+        raise Forbidden(detail)
     await calls.write(request, attempt_succeeded, keys)

@@ -1,5 +1,5 @@
 """What is known of the request being handled, wherever its work runs (handlers, database
-threads, log records): set once per request by `RequestMiddleware`.
+threads, log records): set once per request by the app's `RequestMiddleware`.
 
 A context variable, so every task and worker thread of one request sees that request's own
 values (anyio copies the context into the threads it runs work in).
@@ -29,14 +29,6 @@ class RequestInfo:
 
 
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)
-# The service's URL for work without a request: PUBLIC_URL, which background jobs set.
-background_root: ContextVar[str] = ContextVar("background_root", default=DEFAULT_ROOT)
-
-
-def root_url() -> str:
-    """The service's URL as the current request reached it (background work: background_root)."""
-    info = current_request.get()
-    return background_root.get() if info is None else info.root_url()
 
 
 def note_user(user_id: str) -> None:

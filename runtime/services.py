@@ -1,16 +1,15 @@
-"""What handlers share at run time, built once at start-up and reached through the request."""
+"""What every door shares at run time, built once at start-up (router.py) and reached through
+the request (or handed to background jobs)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import anyio
 import peewee
 from starlette.requests import Request
 
 from domain.cursors import Cursors
-from handlers.http.page_cache import PageCache
 from models.database import is_sqlite
 from runtime.event_hub import EventHub
 from runtime.jwks import JWKSCache
@@ -19,9 +18,6 @@ from runtime.metrics import Metrics
 from runtime.passwords import PasswordHasher
 from runtime.token_service import TokenService
 from settings import Settings
-
-if TYPE_CHECKING:
-    from handlers.http.endpoint import Endpoint
 
 
 @dataclass
@@ -34,20 +30,15 @@ class Services:
     # SQLite takes one writer at a time: queueing writes here, rather than in SQLite's busy
     # handler (which sleeps with back-off), keeps the latency of a burst of writes low.
     write_limiter: anyio.CapacityLimiter
-    page_cache: PageCache
     cursors: Cursors
     loop_reader: LoopReader | None = None  # SQLite only
-    endpoints: tuple[Endpoint, ...] = field(default=())
     metrics: Metrics | None = None  # METRICS=true only
-    mcp: MCPState = field(default_factory=MCPState)  # /mcp's server, started on first use
     hub: EventHub = field(default_factory=EventHub)  # hands events on to this process's streams
-    openapi: dict[str, Any] | None = None
 
 
 def build_services(
     settings: Settings,
     db: peewee.Database,
-    endpoints: tuple[Endpoint, ...] = (),
     metrics: Metrics | None = None,
 ) -> Services:
     """Must run inside the event loop (the limiters belong to it)."""
@@ -60,10 +51,8 @@ def build_services(
         passwords=PasswordHasher(settings.bcrypt_rounds),
         db_limiter=db_limiter,
         write_limiter=anyio.CapacityLimiter(1) if is_sqlite(db) else db_limiter,
-        page_cache=PageCache(metrics=metrics),
         cursors=Cursors(settings.jwt_secret, settings.changes_retention_days),
         loop_reader=open_loop_reader(db),
-        endpoints=endpoints,
         metrics=metrics,
     )
 

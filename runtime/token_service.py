@@ -7,9 +7,9 @@ from typing import Any
 
 import jwt
 
+from domain.errors import Unauthenticated
 from domain.fields import clean_email, control_characters
 from domain.principal import Principal
-from handlers.http.errors import unauthorized
 from runtime.jwks import JWKSCache
 from settings import Settings
 
@@ -46,7 +46,7 @@ class TokenService:
     async def verify(self, token: str) -> Principal:
         """The token's principal, or 401: bad signature, algorithm, time, issuer, audience or subject."""
         if len(token) > MAX_TOKEN_LENGTH:
-            raise unauthorized("Invalid token")
+            raise Unauthenticated("Invalid token")
         if (cached := self.verified.get(token)) is not None and time.time() < cached[1] + LEEWAY_SECONDS:
             return cached[0]
         try:
@@ -62,9 +62,9 @@ class TokenService:
                 options={"require": ["exp", "sub"], "verify_aud": bool(self.settings.jwt_audience)},
             )
         except jwt.ExpiredSignatureError:
-            raise unauthorized("Token has expired") from None
+            raise Unauthenticated("Token has expired") from None
         except jwt.InvalidTokenError:
-            raise unauthorized("Invalid token") from None
+            raise Unauthenticated("Invalid token") from None
         principal = principal_from(claims, self.settings.issued_token_issuer)
         if len(self.verified) >= VERIFIED_CACHE_SIZE:
             self.verified.clear()
@@ -86,10 +86,10 @@ class TokenService:
 def principal_from(claims: dict[str, Any], own_issuer: str) -> Principal:
     subject = claims["sub"]
     if not isinstance(subject, str) or not 1 <= len(subject) <= 128 or control_characters(subject):
-        raise unauthorized("Invalid token")
+        raise Unauthenticated("Invalid token")
     version = claims.get("ver") if claims.get("iss") == own_issuer else None
     if version is not None and not isinstance(version, int):
-        raise unauthorized("Invalid token")
+        raise Unauthenticated("Invalid token")
     issued_at = claims.get("iat")
     return Principal(
         subject=subject,

@@ -9,11 +9,11 @@ import random
 
 import anyio
 
+from domain.errors import Unavailable
 from domain.reminders import due_reminders, fire_due
-from handlers.http.errors import ApiError
+from domain.views import service_root
 from models import utc_now
 from runtime import calls
-from runtime.request_context import background_root
 from runtime.services import Services
 
 BATCH = 200  # reminders read per round; a longer queue is taken on in the next rounds
@@ -24,11 +24,12 @@ logger = logging.getLogger("todo_api.reminders")
 async def fire_reminders(services: Services) -> None:
     settings = services.settings
     if settings.public_url:
-        background_root.set(settings.public_url.rstrip("/") + "/")
+        public_root = settings.public_url.rstrip("/") + "/"
+        service_root.set(lambda: public_root)
     while True:
         try:
             fired = await fire_round(services)
-        except ApiError:  # the database is away: the next round tries again
+        except Unavailable:  # the database is away: the next round tries again
             fired = 0
         if fired < BATCH:  # caught up: wait (a little less or more, so processes spread out)
             await anyio.sleep(settings.reminder_poll_seconds * random.uniform(0.8, 1.2))  # noqa: S311

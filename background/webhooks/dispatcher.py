@@ -14,9 +14,9 @@ import socket
 import anyio
 
 from background.webhooks.sending import TIMEOUT_SECONDS, post
+from domain.errors import Unavailable
 from domain.outbox import event_json
 from domain.webhooks import claim_due, delivered, failed, next_event, release
-from handlers.http.errors import ApiError
 from models import Event, Webhook
 from runtime import calls
 from runtime.services import Services
@@ -37,7 +37,7 @@ async def deliver_webhooks(services: Services) -> None:
         while True:
             try:
                 claimed = await calls.run(services, False, claim_due, owner, lease)
-            except ApiError:  # the database is away: the next round tries again
+            except Unavailable:  # the database is away: the next round tries again
                 claimed = []
             for webhook_id in claimed:
                 if webhook_id not in busy:
@@ -64,7 +64,7 @@ async def deliver(
                 return
             await calls.run(services, True, delivered, webhook_id, owner, event, status or 200, lease)
         await calls.run(services, True, release, webhook_id, owner)
-    except ApiError:
+    except Unavailable:
         pass  # the database is away: the claim lapses and the attempt is made again
     except Exception:
         logger.exception("delivering to webhook %s failed", webhook_id)

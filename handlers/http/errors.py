@@ -1,8 +1,25 @@
-"""API errors: raised anywhere in a handler, rendered as FastAPI-style JSON by the middleware."""
+"""The REST door's errors: `ApiError` (a status, the `detail` for the caller, extra headers),
+and the one mapping of the domain's named errors to it (`api_error`). Rendered as FastAPI-style
+JSON by the middleware (handlers/http/middleware.py)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from domain.errors import (
+    Conflict,
+    CursorExpired,
+    DomainError,
+    Forbidden,
+    InsufficientScope,
+    Invalid,
+    KeyInFlight,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+    Unavailable,
+    VersionMismatch,
+)
 
 CODES_BY_STATUS = {
     400: "bad_request",
@@ -21,6 +38,7 @@ CODES_BY_STATUS = {
     500: "internal_error",
     503: "service_unavailable",
 }
+BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 class ApiError(Exception):
@@ -36,8 +54,37 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def api_error(error: DomainError) -> ApiError:
+    """What REST answers to each refusal of the domain."""
+    match error:
+        case Invalid():
+            return ApiError(422, error.problems)
+        case NotFound():
+            return ApiError(404, error.message)
+        case Unauthenticated():
+            return ApiError(401, error.message, BEARER_CHALLENGE)
+        case InsufficientScope():
+            challenge = f'Bearer error="insufficient_scope", scope="{error.scope}"'
+            return ApiError(403, error.message, {"WWW-Authenticate": challenge}, code="insufficient_scope")
+        case Forbidden():
+            return ApiError(403, error.message)
+        case VersionMismatch():
+            return ApiError(412, error.message, {"ETag": error.etag})
+        case KeyInFlight():
+            return ApiError(409, error.message, {"Retry-After": "1"})
+        case Conflict():
+            return ApiError(409, error.message)
+        case TooManyAttempts():
+            return ApiError(429, error.message, {"Retry-After": str(error.retry_after)})
+        case CursorExpired():
+            return ApiError(410, error.message)
+        case Unavailable():
+            return ApiError(503, error.message, {"Retry-After": "5"})
+    return ApiError(400, error.message)
+
+
 def unauthorized(detail: str = "Not authenticated") -> ApiError:
-    return ApiError(401, detail, {"WWW-Authenticate": "Bearer"})
+    return ApiError(401, detail, BEARER_CHALLENGE)
 
 
 def not_found(detail: str = "Not found") -> ApiError:
@@ -46,7 +93,3 @@ def not_found(detail: str = "Not found") -> ApiError:
 
 def validation_error(loc: tuple[str | int, ...], msg: str, error_type: str) -> ApiError:
     return ApiError(422, [{"loc": list(loc), "msg": msg, "type": error_type}])
-
-
-def service_unavailable(detail: str = "Database unavailable, try again shortly") -> ApiError:
-    return ApiError(503, detail, {"Retry-After": "5"})

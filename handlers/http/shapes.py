@@ -1,4 +1,5 @@
-"""TODO: handlers/http/shapes.py"""
+"""The REST answers' shapes that only REST gives, for the OpenAPI document (a task's and a
+list's are domain/views.py's)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 
-from domain.validation import validate
+from domain.validation import ModelT, validate
 from handlers.http.errors import ApiError
 
 JSON_MEDIA_TYPES = ("application/json",)

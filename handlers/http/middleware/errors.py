@@ -13,7 +13,8 @@ import logging
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from handlers.http.errors import CODES_BY_STATUS, ApiError
+from domain.errors import DomainError
+from handlers.http.errors import CODES_BY_STATUS, ApiError, api_error
 from handlers.http.responses import JSONResponse, error_body
 from runtime.request_context import current_request
 
@@ -42,6 +43,8 @@ class ErrorMiddleware:
 
 
 def error_response(exc: Exception, request_id: str, scope: Scope) -> JSONResponse:
+    if isinstance(exc, DomainError):
+        exc = api_error(exc)
     if isinstance(exc, ApiError):
         status, detail, code, headers = exc.status, exc.detail, exc.code, exc.headers
         if status >= 500:

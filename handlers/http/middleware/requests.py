@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domain.views import service_root
 from runtime.logs import access_logger
 from runtime.metrics import Metrics
 from runtime.request_context import RequestInfo, current_request
@@ -43,6 +44,7 @@ class RequestMiddleware:
         request_id, has_origin = read_headers(scope)
         info = RequestInfo(request_id or new_request_id(), scope=scope)
         context = current_request.set(info)
+        root_context = service_root.set(info.root_url)  # the urls of what its work records
         added_headers = [(b"x-request-id", info.id.encode()), *SECURITY_HEADERS]
         if not has_origin:
             added_headers.append(VARY_ORIGIN)
@@ -60,6 +62,7 @@ class RequestMiddleware:
         finally:
             if self.metrics is not None or self.access_log:
                 self.record(scope, info.status or 500, time.perf_counter() - started, info)
+            service_root.reset(root_context)
             current_request.reset(context)
 
     def record(self, scope: Scope, status: int, seconds: float, info: RequestInfo) -> None:
