@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.errors import DomainError
 from domain.fields import Completed, EntityId
 from domain.lists import create_list, delete_list, update_list
 from domain.principal import TASKS_WRITE, Principal
@@ -18,7 +19,7 @@ from domain.versions import parse_condition
 from domain.views import ListOut, TaskOut, list_json, task_json
 from handlers.http.auth import authenticate
 from handlers.http.endpoint import Endpoint
-from handlers.http.errors import ApiError, validation_error
+from handlers.http.errors import ApiError, api_error, validation_error
 from handlers.http.responses import json_response
 from handlers.http.tasks import base_url
 from handlers.http.validation import parse_body
@@ -164,7 +165,8 @@ async def run(
         temp_ids[operation.temp_id] = None  # until it has succeeded
     try:
         return await answer(request, principal, operation, Resolver(temp_ids))
-    except ApiError as error:  # a 503 too: the operations before it have run, and say so
+    except (ApiError, DomainError) as refusal:  # a 503 too: the operations before it have run
+        error = refusal if isinstance(refusal, ApiError) else api_error(refusal)
         return {"status": error.status, "detail": error.detail, "code": error.code}
 
 

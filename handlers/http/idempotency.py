@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message
 
+from domain.errors import DomainError
 from domain.idempotency import Claim, current_claim, find_key, in_flight, release_key, store_answer
 from handlers.http.auth import authenticate
 from handlers.http.errors import ApiError, validation_error
@@ -88,7 +89,7 @@ async def answer(handler: Handler, request: Request) -> Response:
     """The handler's response, or the one its refusal gets (to be kept like any other)."""
     try:
         return await handler(request)
-    except (ApiError, HTTPException) as refusal:
+    except (ApiError, DomainError, HTTPException) as refusal:
         info = current_request.get()
         return error_response(refusal, info.id if info else "", request.scope)
 

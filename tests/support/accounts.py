@@ -34,7 +34,7 @@ def signup(
 
 
 async def signup_alone(services: Services, email: str = "ann@example.com") -> dict[str, Any]:
-    """Sign up by awaiting the signup handler itself (a refusal raises its ApiError): for the
+    """Sign up by awaiting the signup handler itself (a refusal raises its error): for the
     tests that call handlers without the app around them."""
     body = {"email": email, "password": PASSWORD}
     response = await signup_handler.handle(make_request(services, "POST", SIGNUP, json_body=body))

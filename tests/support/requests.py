@@ -8,6 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope
 
+from handlers.http.page_cache import PageCache
+from handlers.http.state import RestState
+from mcp_tools.state import MCPState
 from runtime.services import Services
 
 
@@ -23,7 +26,8 @@ def make_request(
     headers: dict[str, str] | None = None,
     query: str = "",
 ) -> Request:
-    """A request as the router would hand it to a handler, with `services` in its state."""
+    """A request as the router would hand it to a handler, with `services` (and each door's own
+    state, new) in its state."""
     all_headers = dict(headers or {})
     if json_body is not None:
         body = json.dumps(json_body).encode()
@@ -41,7 +45,7 @@ def make_request(
         "query_string": query.encode(),
         "headers": [(k.lower().encode(), v.encode()) for k, v in all_headers.items()],
         "path_params": path_params or {},
-        "state": {"services": services},
+        "state": {"services": services, "rest": RestState(PageCache()), "mcp": MCPState()},
     }
     return Request(scope, receive_once(body))
 
