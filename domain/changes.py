@@ -6,7 +6,7 @@ Each transaction that changes a user's entities holds the user's row locked from
 is the change's sequence number, and every entity it touches (a task, a list, a tombstone)
 records it as `change_seq`. Holding the lock until commit makes the numbers commit in their
 order: when a reader sees number S committed, every smaller number has committed too (the
-change feed, crud/feed.py, relies on it).
+change feed, domain/feed.py, relies on it).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The change feed: what changed after a cursor, read from the user's change sequence (inside a
-database call; crud/changes.py numbers the changes).
+database call; domain/changes.py numbers the changes).
 
 The feed reads the user's current number S first, then the entities numbered after the cursor
 and at most S. A change numbered S or less is already visible to that second read; one numbered

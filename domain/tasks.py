@@ -4,7 +4,7 @@ Every change starts with `begin_change` (the user's row, locked), checks an If-M
 the task's ETag once the task's own row is locked, and numbers what it wrote (`ChangeSet`). A
 change that changes nothing (the values sent are the task's own) writes nothing: the version,
 `updated_at`, the change feed and the list ETags stay as they were. Where a task may go (list,
-parent, position) is crud/tree.py's; each change here keeps its lists' counts.
+parent, position) is domain/tree.py's; each change here keeps its lists' counts.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def move_task(
 
 
 def placement(fields: TaskPatch | TaskMove) -> dict[str, int | None]:
-    """The `list_id` and `parent_id` the client sent (crud/tree.py's `destination`)."""
+    """The `list_id` and `parent_id` the client sent (domain/tree.py's `destination`)."""
     sent = fields.model_fields_set
     return {name: getattr(fields, name) for name in ("list_id", "parent_id") if name in sent}
 

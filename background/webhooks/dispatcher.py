@@ -1,5 +1,5 @@
 """The delivery job: every POLL_SECONDS this process claims the webhooks that have events to
-hear and whose lease is free (crud/webhooks.py), and delivers to each in a task of its own,
+hear and whose lease is free (domain/webhooks.py), and delivers to each in a task of its own,
 event after event, until it has none left or an attempt fails. Sending runs in worker threads
 of its own (SENDING at a time): a slow receiver holds up neither requests nor other webhooks."""
 

@@ -2,7 +2,7 @@
 
 The router wraps those handlers with `idempotent`, so it runs once the route and the method
 have matched. The first request with a key runs; it claims the key in the transaction of its
-first write (crud/idempotency.py), and its answer is stored before it is sent. A later request
+first write (domain/idempotency.py), and its answer is stored before it is sent. A later request
 of the same user with the same key, method, path and body gets that answer again with
 `Idempotent-Replayed: true`; with another method, path or body it is a 422
 `idempotency_key_reused`; while the first still runs, a 409 with `Retry-After: 1`. A 5xx is not
