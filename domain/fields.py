@@ -1,4 +1,6 @@
-"""TODO: domain/fields.py"""
+"""The field rules every input shares (titles, tags, dates, emails, passwords, recurrence,
+reminders...): checked in Python, and said the same way as JSON Schema patterns for the OpenAPI
+document and the MCP tools' input schemas."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO: domain/principal.py"""
+"""Who acts and what the token allows: the principal a verified token speaks for, the scopes,
+and the check every door makes before it acts (`require_scope`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Request and response schemas shared by several handlers (validation and OpenAPI)."""
+"""The inputs every door validates the same way: tasks, the task-list query, lists, personal
+access tokens and webhooks (their fields are domain/fields.py's)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO: domain/validation.py"""
+"""Input checked against its model (domain/schemas.py), refused as `Invalid` with one problem
+per field: `loc` names where the door read it ("body", "query", ...)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO: handlers/http/auth.py"""
+"""Who is calling a REST operation: the verified principal, the scope its ENDPOINT needs, and
+the `{user_id}` of the Phase II path shape."""
 
 from __future__ import annotations
 

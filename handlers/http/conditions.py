@@ -1,4 +1,5 @@
-"""TODO: handlers/http/conditions.py"""
+"""The conditional request headers of a request (If-Match, If-None-Match) and the 304 answer;
+what they mean is domain/versions.py's."""
 
 from __future__ import annotations
 
