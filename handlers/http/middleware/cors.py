@@ -1,4 +1,4 @@
-"""TODO: handlers/http/middleware/cors.py"""
+"""CORS, as the contract asks it of every answer (errors included)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,7 @@
-"""The pure-ASGI layers around the router: proxy headers, request ids (with the access log and
-request metrics), CORS, errors as JSON.
-
-`ErrorMiddleware` is the one place an exception becomes a response: `ApiError` with its
-status, Starlette's 404/405 with the contract's body, anything else a logged 500 that shows
-the caller only its request id.
+"""Errors as JSON: `ErrorMiddleware` is the one place an exception becomes a response:
+`ApiError` (or a named error of the domain, as `api_error` maps it) with its status, Starlette's
+404/405 with the contract's body, anything else a logged 500 that shows the caller only its
+request id.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""TODO: handlers/http/middleware/forwarded.py"""
+"""The client's own address, scheme and host, from the `X-Forwarded-*` headers of a trusted
+proxy (FORWARDED_ALLOW_IPS), before anything reads them."""
 
 from __future__ import annotations
 

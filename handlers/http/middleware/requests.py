@@ -1,4 +1,5 @@
-"""TODO: handlers/http/middleware/requests.py"""
+"""Each request's id and context, its security headers, and (when enabled) its access log line
+and metrics."""
 
 from __future__ import annotations
 
