@@ -15,7 +15,7 @@ from domain.principal import TASKS_WRITE, Principal
 from domain.schemas import ListCreate, ListPatch, TaskCreate, TaskMove, TaskPatch
 from domain.tasks import complete_task, create_task, delete_task, move_task, update_task
 from domain.validation import validate
-from domain.versions import parse_condition
+from domain.versions import Condition, parse_condition
 from domain.views import ListOut, TaskOut, list_json, task_json
 from handlers.http.auth import authenticate
 from handlers.http.endpoint import Endpoint
@@ -103,6 +103,15 @@ Operation = Annotated[
     Field(discriminator="op"),
 ]
 Creation = CreateOperation | CreateListOperation
+# The operations on an existing task or list, by `id`, with an optional `if_match`.
+Targeted = (
+    UpdateOperation
+    | CompleteOperation
+    | DeleteOperation
+    | MoveOperation
+    | UpdateListOperation
+    | DeleteListOperation
+)
 
 
 class BatchIn(BaseModel):
@@ -185,6 +194,10 @@ class Call:
         task, tags = task_and_tags
         return {"status": status, "task": task_json(task, tags, base_url(self.request))}
 
+    def target(self, operation: Targeted) -> tuple[int, Condition | None]:
+        """The id an operation acts on (a temp_id resolved) and its `if_match`."""
+        return self.ids.of(operation.id), parse_condition(operation.if_match)
+
     def list(self, list_and_default: tuple[TodoList, int | None], status: int = 200) -> Result:
         todo_list, default_id = list_and_default
         return {"status": status, "list": list_json(todo_list, default_id, base_url(self.request))}
@@ -199,25 +212,25 @@ async def answer_create(call: Call, operation: CreateOperation) -> Result:
 
 async def answer_update(call: Call, operation: UpdateOperation) -> Result:
     fields = validate(TaskPatch, call.ids.in_body(operation.task), "body")
-    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    task_id, condition = call.target(operation)
     return call.task(await calls.write(call.request, update_task, call.principal, task_id, fields, condition))
 
 
 async def answer_complete(call: Call, operation: CompleteOperation) -> Result:
-    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    task_id, condition = call.target(operation)
     done = operation.completed
     return call.task(await calls.write(call.request, complete_task, call.principal, task_id, done, condition))
 
 
 async def answer_delete(call: Call, operation: DeleteOperation) -> Result:
-    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    task_id, condition = call.target(operation)
     await calls.write(call.request, delete_task, call.principal, task_id, condition)
     return {"status": 204, "task": None}
 
 
 async def answer_move(call: Call, operation: MoveOperation) -> Result:
     to = validate(TaskMove, call.ids.in_body(operation.to), "body")
-    task_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    task_id, condition = call.target(operation)
     return call.task(await calls.write(call.request, move_task, call.principal, task_id, to, condition))
 
 
@@ -230,12 +243,12 @@ async def answer_create_list(call: Call, operation: CreateListOperation) -> Resu
 
 async def answer_update_list(call: Call, operation: UpdateListOperation) -> Result:
     fields = validate(ListPatch, call.ids.in_body(operation.list), "body")
-    list_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    list_id, condition = call.target(operation)
     return call.list(await calls.write(call.request, update_list, call.principal, list_id, fields, condition))
 
 
 async def answer_delete_list(call: Call, operation: DeleteListOperation) -> Result:
-    list_id, condition = call.ids.of(operation.id), parse_condition(operation.if_match)
+    list_id, condition = call.target(operation)
     move_to = None if operation.move_to is None else call.ids.of(operation.move_to, "move_to")
     await calls.write(call.request, delete_list, call.principal, list_id, move_to, condition)
     return {"status": 204, "list": None}

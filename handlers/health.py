@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Literal
 
 import anyio.to_thread
-import peewee
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
 from handlers.http.endpoint import Endpoint
-from handlers.http.probes import unreachable
+from handlers.http.probes import database_state
 from handlers.http.responses import json_response
 from runtime.services import services_of
 from settings import SERVICE_VERSION
@@ -35,17 +34,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     services = services_of(request)
-    database = await anyio.to_thread.run_sync(probe, services.db, limiter=services.db_limiter)
+    database = await anyio.to_thread.run_sync(database_state, services.db, limiter=services.db_limiter)
     status = "ok" if database == "ok" else "error"
     body = {"status": status, "database": database, "version": SERVICE_VERSION}
     return json_response(body, status=200 if status == "ok" else 503)
-
-
-def probe(db: peewee.Database) -> str:
-    """ "ok", or what failed: the driver's first line, which names no password."""
-    try:
-        with db.connection_context():
-            db.execute_sql("SELECT 1")
-    except Exception as exc:
-        return unreachable(exc)
-    return "ok"
