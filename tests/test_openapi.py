@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
-from handlers.http import schemas
+from domain import fields
 from router import HANDLER_MODULES
 from settings import PROJECT_DIR
 from tests.support.accounts import PASSWORD, auth, signup
@@ -140,8 +140,8 @@ TEXT = st.text(st.characters(codec="utf-8"), max_size=240) | st.text(
 
 def test_trimmed_white_space_is_what_the_patterns_call_white_space() -> None:
     """JSON Schema's `\\s` (ECMA-262), not Python's, which also takes \\x1c-\\x1f and \\x85."""
-    in_class = {chr(code) for code in range(0x10000) if re.fullmatch(f"[{schemas.WS}]", chr(code))}
-    assert in_class == set(schemas.WHITESPACE)
+    in_class = {chr(code) for code in range(0x10000) if re.fullmatch(f"[{fields.WS}]", chr(code))}
+    assert in_class == set(fields.WHITESPACE)
     assert not in_class & {"\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
     assert in_class >= {" ", "\t", "\n", "\r", "\xa0", "\u3000", "\ufeff"}
 
@@ -149,24 +149,24 @@ def test_trimmed_white_space_is_what_the_patterns_call_white_space() -> None:
 @settings(max_examples=400, deadline=None)
 @given(TEXT)
 def test_title_and_tag_patterns_agree_with_the_validators(text: str) -> None:
-    assert accepts(schemas.clean_title, text) == bool(re.fullmatch(schemas.TITLE_PATTERN, text))
-    assert accepts(schemas.clean_tag, text) == bool(re.fullmatch(schemas.TAG_PATTERN, text))
+    assert accepts(fields.clean_title, text) == bool(re.fullmatch(fields.TITLE_PATTERN, text))
+    assert accepts(fields.clean_tag, text) == bool(re.fullmatch(fields.TAG_PATTERN, text))
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT | st.emails() | st.emails().map(lambda e: f"  {e.upper()}\t"))
 def test_email_pattern_agrees_with_the_validator(text: str) -> None:
-    expected = bool(re.fullmatch(schemas.EMAIL_PATTERN, text)) and len(text) <= 254
-    assert accepts(schemas.clean_email, text) == expected
+    expected = bool(re.fullmatch(fields.EMAIL_PATTERN, text)) and len(text) <= 254
+    assert accepts(fields.clean_email, text) == expected
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT | st.text(max_size=1100))
 def test_description_and_search_patterns_agree_with_the_validators(text: str) -> None:
-    described = bool(re.fullmatch(schemas.DESCRIPTION_PATTERN, text)) and len(text) <= 1000
-    assert accepts(schemas.clean_description, text) == described
-    assert accepts(schemas.no_control_characters, text) == bool(
-        re.fullmatch(schemas.NO_CONTROL_PATTERN, text)
+    described = bool(re.fullmatch(fields.DESCRIPTION_PATTERN, text)) and len(text) <= 1000
+    assert accepts(fields.clean_description, text) == described
+    assert accepts(fields.no_control_characters, text) == bool(
+        re.fullmatch(fields.NO_CONTROL_PATTERN, text)
     )
 
 

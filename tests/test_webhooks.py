@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from background.webhooks import dispatcher
-from handlers.http import webhook_urls
+from runtime import webhook_urls
 from models import open_database
 from runtime.webhook_urls import RefusedURL
 from settings import Settings
