@@ -77,6 +77,7 @@ from handlers.http.middleware.forwarded import ForwardedHeadersMiddleware
 from handlers.http.middleware.requests import RequestMiddleware
 from handlers.http.page_cache import PageCache
 from handlers.http.state import RestState
+from handlers.http.static_files import RevalidatedStaticFiles
 from mcp_tools.endpoint import endpoint as mcp_endpoint
 from mcp_tools.endpoint import serve as serve_mcp
 from mcp_tools.state import MCPState
@@ -165,7 +166,7 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
         for path, handlers in handlers_by_path.items()
     ]
     routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
-    routes.append(Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"))
+    routes.append(Mount("/static", RevalidatedStaticFiles(directory=PROJECT_DIR / "static"), name="static"))
     routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes
 

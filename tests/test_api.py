@@ -507,6 +507,18 @@ def test_health_and_root(client: TestClient) -> None:
     assert client.head("/").status_code == 200
 
 
+def test_the_pages_files_are_asked_for_again_before_each_use(client: TestClient) -> None:
+    """static/app/ holds ES modules that import each other by relative paths: a browser must not
+    run one it kept from before an upgrade beside newer ones, so each file says no-cache (kept,
+    but revalidated), and an unchanged one costs a 304 without a body."""
+    first = client.get("/static/app/main.js")
+    assert first.status_code == 200
+    assert first.headers["content-type"].split(";")[0] in {"text/javascript", "application/javascript"}
+    assert first.headers["cache-control"] == "no-cache"
+    again = client.get("/static/app/main.js", headers={"If-None-Match": first.headers["etag"]})
+    assert (again.status_code, again.content, again.headers["cache-control"]) == (304, b"", "no-cache")
+
+
 def test_openapi_lists_both_shapes(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     assert document["openapi"] == "3.1.0"

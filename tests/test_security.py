@@ -552,7 +552,7 @@ def test_content_length_that_lies(live: tuple[Server, str]) -> None:
 
 
 def test_security_headers_everywhere(client: TestClient) -> None:
-    for path in ("/health", "/api/tasks", "/nope", "/", "/docs", "/openapi.json", "/static/app.js"):
+    for path in ("/health", "/api/tasks", "/nope", "/", "/docs", "/openapi.json", "/static/app/main.js"):
         response = client.get(path)
         assert response.headers["x-content-type-options"] == "nosniff", path
         assert response.headers["referrer-policy"] == "no-referrer", path

@@ -1,12 +1,11 @@
-'use strict';
 /*
  * Recurrence rules (RRULE values) and reminder durations, in words and from the page's presets.
  * Pure functions of their arguments: no DOM, no clock, no locale (dates are said in English, day
- * first), so each answer can be checked from its argument alone. Loaded before app.js.
+ * first), so each answer can be checked from its argument alone. Imports nothing.
  */
 
 /** RRULE's day codes, Monday first: the order the page lists and sends them in. */
-const WEEKDAYS = [
+export const WEEKDAYS = [
   { code: 'MO', name: 'Monday' },
   { code: 'TU', name: 'Tuesday' },
   { code: 'WE', name: 'Wednesday' },
@@ -115,7 +114,7 @@ function ruleParts(rule) {
  * A rule in words ("every 2 weeks on Monday and Wednesday", "monthly on day 15", "every day,
  * 3 times"), or null when some part of it cannot be said (the caller shows the rule itself).
  */
-function describeRule(rule) {
+export function describeRule(rule) {
   const parts = ruleParts(rule);
   if (!parts || !parts.FREQ || Object.keys(parts).some((name) => !Object.hasOwn(RULE_WORDS, name))) return null;
   const said = Object.entries(RULE_WORDS)
@@ -125,7 +124,7 @@ function describeRule(rule) {
 }
 
 /** A rule in words, or the rule itself where it cannot be said. */
-const ruleInWords = (rule) => describeRule(rule) ?? rule;
+export const ruleInWords = (rule) => describeRule(rule) ?? rule;
 
 /* ---------- the picker's presets ---------- */
 
@@ -134,7 +133,7 @@ const ruleInWords = (rule) => describeRule(rule) ?? rule;
  * WEEKDAYS order) and `dayOfMonth` (the due date's, or null without one). A rule none of them
  * makes is "custom", the rule's own text.
  */
-const REPEAT_PRESETS = {
+export const REPEAT_PRESETS = {
   none: () => null,
   daily: () => 'FREQ=DAILY',
   weekdays: () => `FREQ=WEEKLY;BYDAY=${WORKWEEK}`,
@@ -144,7 +143,7 @@ const REPEAT_PRESETS = {
 };
 
 /** The preset that makes `rule` (null: none) and the weekdays it names, else "custom". */
-function presetOf(rule, dayOfMonth) {
+export function presetOf(rule, dayOfMonth) {
   const named = /^FREQ=WEEKLY;BYDAY=([A-Z,]+)$/.exec(rule || '');
   const listed = named ? named[1].split(',') : [];
   const picked = { days: WEEKDAYS.map((day) => day.code).filter((code) => listed.includes(code)), dayOfMonth };
@@ -158,7 +157,7 @@ function presetOf(rule, dayOfMonth) {
  * The units a reminder before the due date is set in, largest first: its seconds, its words, its
  * ISO 8601 duration and the most of it the API takes (30 days).
  */
-const BEFORE_UNITS = [
+export const BEFORE_UNITS = [
   { code: 'D', seconds: 86400, one: 'day', many: 'days', most: 30, iso: (n) => `P${n}D` },
   { code: 'H', seconds: 3600, one: 'hour', many: 'hours', most: 720, iso: (n) => `PT${n}H` },
   { code: 'M', seconds: 60, one: 'minute', many: 'minutes', most: 43200, iso: (n) => `PT${n}M` },
@@ -171,7 +170,7 @@ const DURATION_SECONDS = [604800, 86400, 3600, 60, 1];
  * largest unit of BEFORE_UNITS it is a whole number of, else (`exact` false) in minutes rounded
  * up; null when malformed.
  */
-function splitDuration(text) {
+export function splitDuration(text) {
   const found = DURATION.exec(text);
   if (!found) return null;
   const seconds = found.slice(1).reduce((sum, part, index) => sum + Number(part || 0) * DURATION_SECONDS[index], 0);
@@ -180,7 +179,7 @@ function splitDuration(text) {
 }
 
 /** "15 minutes", "1 day"; a duration not said exactly in those units as it is ("PT30S"). */
-function durationWords(text) {
+export function durationWords(text) {
   const split = splitDuration(text);
   if (!split || !split.exact) return text;
   return `${split.amount} ${split.amount === 1 ? split.unit.one : split.unit.many}`;
