@@ -14,6 +14,7 @@ from domain import positions
 from domain.changes import ChangeSet, begin_change
 from domain.errors import Conflict, Invalid, NotFound
 from domain.events import LIST_CREATED, LIST_UPDATED, TASK_UPDATED
+from domain.fields import INT64_MAX
 from domain.principal import Principal
 from domain.schemas import ListCreate, ListPatch
 from domain.unit_of_work import require_write
@@ -38,17 +39,27 @@ def read_lists(principal: Principal) -> Lists:
 
 def find_list(principal: Principal, reference: int | str) -> TodoList:
     """The caller's list of that id, or of that name whatever its case (a name made of digits
-    is tried as a name first); 404 otherwise (MCP's `list` argument)."""
+    is tried as a name first); 404 otherwise (MCP's `list` argument). A number out of any
+    id's range names no list (a database would refuse it as an id)."""
     user = user_with_inbox(principal)
     mine = TodoList.user == user.id
     found = None
     if isinstance(reference, str):
         found = TodoList.get_or_none(mine & (TodoList.name_key == reference.strip().lower()))
-    if found is None and str(reference).strip().isdigit():
-        found = TodoList.get_or_none(mine & (TodoList.id == int(reference)))
+    number = reference if isinstance(reference, int) else as_number(reference)
+    if found is None and number is not None and 1 <= number <= INT64_MAX:
+        found = TodoList.get_or_none(mine & (TodoList.id == number))
+    if found is None and isinstance(reference, int):
+        raise NotFound(f"List {reference} was not found: list_lists shows them", "list", reference)
     if found is None:
         raise NotFound(f"No list is called {reference!r}: list_lists shows them", "list", reference)
     return found
+
+
+def as_number(text: str) -> int | None:
+    """The whole number `text` spells, if it is one that could be an id (at most 19 digits)."""
+    digits = text.strip()
+    return int(digits) if digits.isdigit() and len(digits) <= 19 else None
 
 
 def user_with_inbox(principal: Principal) -> User:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from domain.errors import DomainError
 from domain.principal import TASKS_WRITE
@@ -25,6 +25,8 @@ ANNOTATIONS = ToolAnnotations(title="Add tasks", read_only_hint=False, destructi
 
 
 class NewTask(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelled field is refused, not dropped
+
     title: a.Title
     description: a.Description = None
     priority: a.Priority = None
@@ -32,19 +34,29 @@ class NewTask(BaseModel):
     tags: a.Tags = None
 
 
+def one_to_25(tasks: list[NewTask]) -> list[NewTask]:
+    if not 1 <= len(tasks) <= 25:
+        raise ValueError("must hold 1 to 25 tasks")
+    return tasks
+
+
 async def run(
     ctx: Context[Any, Any],
-    tasks: Annotated[list[NewTask], Field(description="The tasks, 1 to 25, each as add_task's arguments.")],
+    tasks: Annotated[
+        list[NewTask],
+        AfterValidator(one_to_25),
+        Field(description="The tasks, 1 to 25, each as add_task's arguments."),
+    ],
     user_id: a.UserId = None,
 ) -> Annotated[CallToolResult, AddedTasks]:
     async def act(caller: Caller) -> Payload:
-        if not 1 <= len(tasks) <= 25:
-            raise ToolFailure("Argument tasks: give 1 to 25 tasks.")
         created, errors = [], []
         for index, new in enumerate(tasks):
             try:
                 fields = parsed(TaskCreate, new.model_dump())
                 task, _ = await caller.write(create_task, caller.principal, fields)
+            except ToolFailure as failure:
+                errors.append({"index": index, "detail": str(failure)})
             except DomainError as error:
                 errors.append({"index": index, "detail": sentence(error)})
             else:

@@ -1,15 +1,18 @@
 """The tools' arguments, as their input schemas show them.
 
-The schemas say what is allowed (enums, formats, limits); the values themselves are checked
-by the REST models (`calls.arguments`), so a model reads the same one-sentence refusal an
-invalid REST body gets, rather than the SDK's validation report.
+The SDK checks the types (and the ranges here) before a tool runs; the schemas say what else
+is allowed (enums, formats, lengths), which the REST models check (`calls.arguments`). Either
+refusal reaches the model as one sentence naming the argument (refusals.py).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from domain.fields import INT64_MAX
 
 PRIORITIES = ["low", "medium", "high"]
 SORTS = ["created_at", "updated_at", "due_date", "priority", "title", "order", "position"]
@@ -20,7 +23,35 @@ def choice(values: list[str]) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "enum": values})
 
 
-TaskId = Annotated[int, Field(description="The task's id, as add_task or list_tasks gave it.")]
+def not_boolean(value: object) -> object:
+    """JSON's true and false are no integers to the input schema, though pydantic reads them as
+    1 and 0 (`"task_id": true` would be task 1)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(not_boolean)]
+
+
+def id_from(low: int) -> AfterValidator:
+    """An id from `low` (0 where the tool reads it as "none") to the largest a database holds:
+    any other names nothing, and would reach the database only to fail there. Checked, not
+    added to the input schema, which stays as the agents built against it know it."""
+
+    def check(value: int) -> int:
+        if value < low:
+            raise ValueError(f"must be at least {low}")
+        if value > INT64_MAX:
+            raise ValueError(f"must be at most {INT64_MAX}")
+        return value
+
+    return AfterValidator(check)
+
+
+TaskId = Annotated[
+    Integer, id_from(1), Field(description="The task's id, as add_task or list_tasks gave it.")
+]
 UserId = Annotated[
     str | None,
     Field(description="Optional. The signed-in user's own id; any other is refused."),
@@ -53,9 +84,8 @@ Sort = Annotated[
     Annotated[str, choice([*SORTS, *(f"-{name}" for name in SORTS)])],
     Field(description="Order, a leading - for descending (default -created_at: newest first)."),
 ]
-Limit = Annotated[
-    int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 200}), Field(description="1 to 200.")
-]
+# The range before the validator: after one, pydantic's schema would read `ge`, `le`.
+Limit = Annotated[int, Field(ge=1, le=200, description="1 to 200."), BeforeValidator(not_boolean)]
 ListRef = Annotated[
     int | str | None,
     Field(
@@ -65,18 +95,21 @@ ListRef = Annotated[
 ListFilter = Annotated[
     int | str | None, Field(description="Only the tasks of this list: its id or its name.")
 ]
-ParentId = Annotated[int | None, Field(description="Make it a subtask of this task (by task_id).")]
+ParentId = Annotated[
+    Annotated[Integer, id_from(1)] | None, Field(description="Make it a subtask of this task (by task_id).")
+]
 ParentFilter = Annotated[
-    int | None, Field(description="Only the subtasks of this task; 0: only the tasks that are no subtask.")
+    Annotated[Integer, id_from(0)] | None,
+    Field(description="Only the subtasks of this task; 0: only the tasks that are no subtask."),
 ]
 ListName = Annotated[str, Field(description="The list's name: 1 to 100 characters, unique (any case).")]
 Color = Annotated[Annotated[str, choice(COLORS)] | None, Field(description="The list's colour (optional).")]
 MoveParent = Annotated[
-    int | None,
+    Annotated[Integer, id_from(0)] | None,
     Field(description="Put it under this task (task_id); 0: make it a top-level task. Left out: stays."),
 ]
 After = Annotated[
-    int | None,
+    Annotated[Integer, id_from(0)] | None,
     Field(
         description="Put it right after this sibling (task_id); 0: first. Left out: last among its siblings."
     ),

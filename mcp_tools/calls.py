@@ -15,14 +15,14 @@ from typing import Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, TextContent
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from domain.errors import DomainError, Invalid, NotFound, Unavailable
 from domain.lists import find_list
 from domain.principal import Principal, require_scope
-from domain.validation import validate
 from domain.views import list_json, task_json
+from mcp_tools import refusals
 from models import Task, TodoList
 from runtime import calls
 from runtime.auth import PRINCIPAL
@@ -72,14 +72,22 @@ def caller_of(ctx: Context[Any, Any]) -> Caller:
 
 
 def arguments(model: type[ModelT], given: dict[str, Any], emptied: tuple[str, ...] = ()) -> ModelT:
-    """The arguments given (None: not given) validated as the REST body would be; "" for one
-    named in `emptied` is the body's null (it clears the field)."""
+    """The arguments given (None: not given) validated as the REST body would be, refused in
+    one sentence; "" for one named in `emptied` is the body's null (it clears the field)."""
     body = {
         name: None if name in emptied and value == "" else value
         for name, value in given.items()
         if value is not None
     }
-    return validate(model, body, "body")
+    return validated(model, body)
+
+
+def validated(model: type[ModelT], body: dict[str, Any]) -> ModelT:
+    """`body` as `model`, by the REST body's rules, or a ToolFailure naming what it refused."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise ToolFailure(refusals.sentence(error.errors(include_url=False), body)) from None
 
 
 async def answer(
@@ -111,13 +119,20 @@ def failed(message: str) -> CallToolResult:
 
 
 def sentence(error: DomainError) -> str:
-    """The domain's refusal as one sentence for a model (the MCP door's one mapping of them)."""
+    """The domain's refusal as one sentence for a model (the MCP door's one mapping of them):
+    a task not found is named by its id; an invalid value by the argument that held it."""
     match error:
         case NotFound(kind="task"):
             return f"Task {error.entity_id} was not found."
-        case Invalid(problems=[first, *_]):
-            name = ".".join(str(part) for part in first["loc"][1:]) or "arguments"
-            return f"Argument {name}: {str(first['msg']).removeprefix('Value error, ')}."
+        case Invalid():
+            return refusals.sentence([tool_named(problem) for problem in error.problems])
         case Unavailable():
             return "The database is unavailable: try again in a few seconds."
     return f"{error.message.rstrip('.')}."
+
+
+def tool_named(problem: dict[str, Any]) -> dict[str, Any]:
+    """A REST body's problem (`loc` starting with "body") as the tool's arguments name it: the
+    body's `list_id` is the tool's `list`."""
+    loc = ["list" if part == "list_id" else part for part in problem["loc"][1:]]
+    return {**problem, "loc": loc, "msg": str(problem["msg"]).replace("list_id", "list")}

@@ -11,7 +11,7 @@ from domain.principal import TASKS_READ
 from domain.schemas import TaskListQuery
 from domain.task_list import matching
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, ToolFailure, answer
+from mcp_tools.calls import Caller, Payload, answer
 from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import TaskList
 
@@ -50,8 +50,6 @@ async def run(
     }
 
     async def act(caller: Caller) -> Payload:
-        if not 1 <= limit <= 200:
-            raise ToolFailure("Argument limit: must be 1 to 200.")
         parent = None if parent_id is None else parent_id or "none"
         query = parsed(TaskListQuery, {**given, "list_id": await caller.list_id(list), "parent_id": parent})
         found = await caller.read(matching, caller.principal, query)

@@ -10,9 +10,8 @@ from mcp_types import CallToolResult, ToolAnnotations
 from domain.principal import TASKS_WRITE
 from domain.schemas import TaskMove
 from domain.tasks import move_task
-from domain.validation import validate
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import Caller, Payload, answer, validated
 from mcp_tools.results import Moved, task_answer
 
 NAME = "move_task"
@@ -41,7 +40,7 @@ async def run(
             body["parent_id"] = parent_id or None
         if after is not None:
             body["after"] = after or None
-        move = validate(TaskMove, body, "body")
+        move = validated(TaskMove, body)
         task, tags = await caller.write(move_task, caller.principal, task_id, move)
         return task_answer("moved", task, caller.task(task, tags))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
@@ -23,6 +24,7 @@ from mcp_tools import (
     reschedule_task,
     update_task,
 )
+from mcp_tools.checked import CheckedTool
 from settings import SERVICE_VERSION
 
 TOOLS: tuple[ModuleType, ...] = (
@@ -47,10 +49,8 @@ INSTRUCTIONS = (
 
 
 def build_server() -> MCPServer:
-    server = MCPServer(name="todo-api", version=SERVICE_VERSION, instructions=INSTRUCTIONS)
-    for tool in TOOLS:
-        server.add_tool(tool.run, name=tool.NAME, description=tool.DESCRIPTION, annotations=tool.ANNOTATIONS)
-    return server
+    tools: list[Tool] = [CheckedTool.of(tool) for tool in TOOLS]
+    return MCPServer(name="todo-api", version=SERVICE_VERSION, instructions=INSTRUCTIONS, tools=tools)
 
 
 def transport() -> tuple[StreamableHTTPSessionManager, Starlette]:

@@ -76,6 +76,7 @@ async def refused(client: Client, tool: str, **arguments: Any) -> str:
     assert result.is_error and len(result.content) == 1
     text: str = result.content[0].text
     assert text.endswith(".") and "\n" not in text and "Traceback" not in text
+    assert "pydantic" not in text and "validation error" not in text and "Error executing" not in text
     return text
 
 
@@ -83,6 +84,11 @@ def rest(server: Server, token: str, path: str = "/api/tasks?sort=created_at") -
     reply = call("GET", f"{server.base}{path}", None, token)
     assert reply.status == 200, reply.body
     return reply.body
+
+
+def state(server: Server, token: str) -> Any:
+    """What a refused call must leave as it was: the user's tasks (with their versions) and lists."""
+    return rest(server, token), rest(server, token, "/api/lists")
 
 
 def personal_token(server: Server, login: str, scopes: list[str]) -> str:
@@ -98,10 +104,13 @@ async def test_the_tools_their_schemas_and_annotations(server: Server) -> None:
     assert set(tools) == TOOLS
     for tool in tools.values():
         assert tool.description and tool.input_schema["type"] == "object"
+        assert tool.input_schema["additionalProperties"] is False  # an unknown argument is refused
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
         assert "user_id" in tool.input_schema["properties"]
     assert tools["add_task"].input_schema["required"] == ["title"]
     assert tools["update_task"].input_schema["required"] == ["task_id"]
+    limit = tools["list_tasks"].input_schema["properties"]["limit"]
+    assert (limit["type"], limit["minimum"], limit["maximum"]) == ("integer", 1, 200)
     assert set(tools["list_tasks"].output_schema["properties"]) == {"tasks", "total"}
     hints = {name: tool.annotations for name, tool in tools.items()}
     assert hints["list_tasks"].read_only_hint and hints["get_task"].read_only_hint
@@ -182,7 +191,7 @@ async def test_an_agent_walks_the_phase_iii_commands(server: Server) -> None:
         )
         assert [task["title"] for task in several["created"]] == ["Water plants", "Book dentist"]
         assert [error["index"] for error in several["errors"]] == [1]
-        assert several["errors"][0]["detail"].startswith("Argument title:")
+        assert several["errors"][0]["detail"] == "title must be 1 to 200 characters after trimming."
     # An agent's changes are the REST API's: in the change feed, with versions.
     feed = [change for change in rest(server, token, "/api/changes")["changes"] if change["kind"] == "task"]
     assert {change["task"]["title"] for change in feed} == {
@@ -205,6 +214,9 @@ async def test_an_agent_works_with_lists_subtasks_and_order(server: Server) -> N
         eggs = await use(client, "add_task", title="Eggs", list=groceries["list_id"])
         assert milk["task"]["list_id"] == eggs["task"]["list_id"] == groceries["list_id"]
         oat = await use(client, "add_task", title="Oat milk", parent_id=milk["task_id"])
+        assert await refused(client, "add_task", title="x", list="Inbox", parent_id=milk["task_id"]) == (
+            "list: A subtask is in its parent's list: leave list out."
+        )
         assert (oat["task"]["parent_id"], oat["task"]["list_id"]) == (milk["task_id"], groceries["list_id"])
         found = await use(client, "list_tasks", list="GROCERIES", parent_id=0, sort="position")
         assert [task["title"] for task in found["tasks"]] == ["Milk", "Eggs"] and found["total"] == 2
@@ -229,6 +241,48 @@ async def test_an_agent_works_with_lists_subtasks_and_order(server: Server) -> N
             f"Task {eggs['task_id']} was not found."
         )
     assert [item["name"] for item in rest(server, token, "/api/lists")] == ["Inbox", "Groceries"]
+
+
+async def test_what_was_not_found_is_named_the_list_the_parent_or_the_sibling(server: Server) -> None:
+    """move_task of a task that exists, to a list, parent or sibling that is not the caller's:
+    the sentence names that one, not the task; the same in add_task and list_tasks."""
+    ann = signup(server, "ann.where@example.com")["access_token"]
+    bob = signup(server, "bob.where@example.com")["access_token"]
+    async with agent(server, bob) as client:
+        bobs = (await use(client, "add_task", title="Bob's"))["task_id"]
+        bobs_list = (await use(client, "add_list", name="Bob's list"))["list_id"]
+    async with agent(server, ann) as client:
+        task = (await use(client, "add_task", title="Ann's"))["task_id"]
+        before = state(server, ann)
+        assert await refused(client, "move_task", task_id=task, list="Nowhere") == (
+            "No list is called 'Nowhere': list_lists shows them."
+        )
+        for unknown in (bobs_list, 10**30):
+            assert await refused(client, "move_task", task_id=task, list=unknown) == (
+                f"List {unknown} was not found: list_lists shows them."
+            )
+            assert await refused(client, "add_task", title="x", list=unknown) == (
+                f"List {unknown} was not found: list_lists shows them."
+            )
+            assert await refused(client, "list_tasks", list=unknown) == (
+                f"List {unknown} was not found: list_lists shows them."
+            )
+        digits = "9" * 30  # a name, or an id no database holds
+        assert await refused(client, "add_task", title="x", list=digits) == (
+            f"No list is called '{digits}': list_lists shows them."
+        )
+        assert await refused(client, "move_task", task_id=task, parent_id=bobs) == (
+            f"parent_id: Task {bobs} is not one of your tasks."
+        )
+        assert await refused(client, "move_task", task_id=task, after=bobs) == (
+            f"after: Task {bobs} is not a sibling where the task goes (same list and parent)."
+        )
+        assert await refused(client, "add_task", title="x", parent_id=bobs) == (
+            f"parent_id: Task {bobs} is not one of your tasks."
+        )
+        # The task itself missing is still the task's, whatever else is given.
+        assert await refused(client, "move_task", task_id=bobs, list="Inbox") == f"Task {bobs} was not found."
+        assert state(server, ann) == before
 
 
 async def test_an_agent_makes_recurring_tasks_with_reminders_and_reschedules_them(server: Server) -> None:
@@ -261,13 +315,13 @@ async def test_an_agent_makes_recurring_tasks_with_reminders_and_reschedules_the
         assert stopped["task"]["recurrence"] is None and stopped["task"]["reminders"] == []
         assert rest(server, token, "/api/reminders?before=2100-01-01T00:00:00Z") == []
         assert (await refused(client, "add_task", title="x", recurrence="FREQ=DAILY")) == (
-            "Argument recurrence: A recurring task needs a due_date."
+            "recurrence: A recurring task needs a due_date."
         )
         assert (
             await refused(
                 client, "add_task", title="x", due_date="2030-12-02T09:00:00Z", recurrence="FREQ=HOURLY"
             )
-        ).startswith("Argument recurrence:")
+        ) == "recurrence is not a valid RRULE: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY."
     assert len(rest(server, token)) == 2
 
 
@@ -275,14 +329,169 @@ async def test_failures_are_results_a_model_can_act_on(server: Server) -> None:
     token = signup(server, "failures@example.com")["access_token"]
     async with agent(server, token) as client:
         assert await refused(client, "get_task", task_id=999999) == "Task 999999 was not found."
-        assert (await refused(client, "add_task", title="  ")).startswith("Argument title:")
-        assert (await refused(client, "add_task", title="x", priority="urgent")).startswith(
-            "Argument priority:"
+        assert (
+            await refused(client, "add_task", title="  ")
+            == "title must be 1 to 200 characters after trimming."
         )
-        assert (await refused(client, "list_tasks", limit=500)) == "Argument limit: must be 1 to 200."
+        assert await refused(client, "add_task", title="x", priority="urgent") == (
+            "priority must be one of low, medium, high."
+        )
+        assert await refused(client, "list_tasks", limit=500) == "limit must be at most 200."
         assert "user_id" in await refused(client, "add_task", title="for bob", user_id="u_someone_else")
         assert (await refused(client, "update_task", task_id=1)).startswith("Nothing to change")
     assert rest(server, token) == []
+
+
+TASK_ARGUMENTS = "task_id, user_id"
+ADD_TASK_ARGUMENTS = (
+    "title, description, priority, due_date, tags, list, parent_id, recurrence, reminders, time_zone, user_id"
+)
+UPDATE_TASK_ARGUMENTS = (
+    "task_id, title, description, priority, due_date, tags, recurrence, reminders, time_zone, user_id"
+)
+LIST_TASKS_ARGUMENTS = (
+    "status, q, priority, tag, due_before, due_after, sort, limit, list, parent_id, user_id"
+)
+ONE_TASK_TOOLS = ("get_task", "complete_task", "reopen_task", "delete_task")
+
+
+def bad_arguments(tool: str, task: int) -> list[tuple[dict[str, Any], str]]:
+    """Arguments `tool` refuses, with the sentence it answers: a required argument missing, a
+    wrong type, a value out of range, an unknown argument (list_tasks and list_lists have no
+    required argument, list_lists no range). `task` is the caller's own task."""
+    if tool in ONE_TASK_TOOLS:
+        return [
+            ({}, "task_id is required."),
+            ({"task_id": "abc"}, "task_id must be an integer."),
+            ({"task_id": 2.5}, "task_id must be an integer."),
+            ({"task_id": True}, "task_id must be an integer."),
+            ({"task_id": 0}, "task_id must be at least 1."),
+            ({"task_id": 2**63}, "task_id must be at most 9223372036854775807."),
+            ({"task_id": task, "id": task}, f"Unknown argument id: the arguments are {TASK_ARGUMENTS}."),
+        ]
+    return {
+        "add_task": [
+            ({}, "title is required."),
+            ({"description": "no title"}, "title is required."),
+            ({"title": ["Milk"]}, "title must be a string."),
+            ({"title": "Milk", "tags": [1]}, "tags[0] must be a string."),
+            ({"title": "Milk", "list": 2.5}, "list must be an integer or a string."),
+            ({"title": "x" * 201}, "title must be 1 to 200 characters after trimming."),
+            ({"title": "Milk", "priority": "urgent"}, "priority must be one of low, medium, high."),
+            ({"title": "Milk", "tags": ["a"] * 11}, "tags must have at most 10 items."),
+            ({"title": "Milk", "parent_id": 0}, "parent_id must be at least 1."),
+            (
+                {"title": "Milk", "reminders": [{"before": "P99D"}]},
+                "reminders[0].before must be at most 30 days (P30D).",
+            ),
+            ({"title": "Milk", "reminders": [{"bfore": "PT1M"}]}, "Unknown argument reminders[0].bfore."),
+            (
+                {"title": "Milk", "reminders": [{"before": "PT1M", "at": "2030-12-01T17:00:00Z"}]},
+                "Unknown argument reminders[0].at.",
+            ),
+            (
+                {"title": "Milk", "tittle": "Milk"},
+                f"Unknown argument tittle: the arguments are {ADD_TASK_ARGUMENTS}.",
+            ),
+            (
+                {"tittle": "Milk", "done": True},
+                f"Unknown arguments tittle, done: the arguments are {ADD_TASK_ARGUMENTS}.",
+            ),
+        ],
+        "list_tasks": [
+            ({"limit": "ten"}, "limit must be an integer."),
+            ({"limit": True}, "limit must be an integer."),
+            ({"limit": 500}, "limit must be at most 200."),
+            ({"limit": 0}, "limit must be at least 1."),
+            ({"status": "done"}, "status must be one of all, pending, completed."),
+            ({"parent_id": -1}, "parent_id must be at least 0."),
+            ({"q": "x" * 201}, "q must be at most 200 characters."),
+            ({"stauts": "all"}, f"Unknown argument stauts: the arguments are {LIST_TASKS_ARGUMENTS}."),
+        ],
+        "update_task": [
+            ({"title": "Milk"}, "task_id is required."),
+            ({"task_id": task, "tags": [1]}, "tags[0] must be a string."),
+            ({"task_id": task, "description": "d" * 1001}, "description must be at most 1000 characters."),
+            ({"task_id": task, "tags": ["  "]}, "tags[0] must be 1 to 30 characters after trimming."),
+            (
+                {"task_id": task, "completed": True},
+                f"Unknown argument completed: the arguments are {UPDATE_TASK_ARGUMENTS}.",
+            ),
+        ],
+        "add_tasks": [
+            ({}, "tasks is required."),
+            ({"tasks": {"title": "Milk"}}, "tasks must be a list."),
+            ({"tasks": [{"title": 1}]}, "tasks[0].title must be a string."),
+            ({"tasks": ["Milk"]}, "tasks[0] must be an object."),
+            ({"tasks": [{"title": "Milk"}, {"priority": "low"}]}, "tasks[1].title is required."),
+            ({"tasks": []}, "tasks must hold 1 to 25 tasks."),
+            ({"tasks": [{"title": "Milk"}] * 26}, "tasks must hold 1 to 25 tasks."),
+            ({"tasks": [{"tittle": "Milk"}]}, "Unknown argument tasks[0].tittle."),
+            (
+                {"tasks": [{"title": "Milk"}], "atomic": True},
+                "Unknown argument atomic: the arguments are tasks, user_id.",
+            ),
+        ],
+        "list_lists": [
+            ({"user_id": 7}, "user_id must be a string."),
+            ({"name": "Inbox"}, "Unknown argument name: the only argument is user_id."),
+        ],
+        "add_list": [
+            ({}, "name is required."),
+            ({"name": 5}, "name must be a string."),
+            ({"name": "x" * 101}, "name must be 1 to 100 characters after trimming."),
+            (
+                {"name": "Home", "color": "black"},
+                "color must be one of red, orange, yellow, green, teal, blue, purple, pink, gray.",
+            ),
+            (
+                {"name": "Home", "colour": "red"},
+                "Unknown argument colour: the arguments are name, color, user_id.",
+            ),
+        ],
+        "move_task": [
+            ({"after": 0}, "task_id is required."),
+            ({"task_id": task, "after": "first"}, "after must be an integer."),
+            ({"task_id": task, "list": [1]}, "list must be an integer or a string."),
+            ({"task_id": task, "parent_id": -1}, "parent_id must be at least 0."),
+            ({"task_id": task, "after": 2**63}, "after must be at most 9223372036854775807."),
+            (
+                {"task_id": task, "list_id": 1},
+                "Unknown argument list_id: the arguments are task_id, list, parent_id, after, user_id.",
+            ),
+        ],
+        "reschedule_task": [
+            ({"task_id": task}, "due_date is required."),
+            ({"task_id": task, "due_date": 20301201}, "due_date must be a string."),
+            (
+                {"task_id": task, "due_date": "next monday"},
+                "due_date must be an ISO 8601 date-time, e.g. 2026-12-01T18:00:00Z.",
+            ),
+            (
+                {"task_id": task, "due_date": "0001-01-01T00:00:00+01:00"},
+                "due_date is out of range once converted to UTC.",
+            ),
+            ({"task_id": 0, "due_date": "2030-12-01T18:00:00Z"}, "task_id must be at least 1."),
+            (
+                {"task_id": task, "due_date": "2030-12-01T18:00:00Z", "when": "now"},
+                "Unknown argument when: the arguments are task_id, due_date, user_id.",
+            ),
+        ],
+    }[tool]
+
+
+@pytest.mark.parametrize("tool", sorted(TOOLS))
+async def test_an_invalid_argument_is_refused_in_one_sentence_naming_it(server: Server, tool: str) -> None:
+    """Missing, of the wrong type, out of range or unknown, whether the input schema says so or
+    our rules do: a tool result with isError and one sentence naming the argument (no pydantic
+    report), and nothing changed."""
+    token = signup(server, f"bad-{tool}@example.com")["access_token"]
+    async with agent(server, token) as client:
+        task = (await use(client, "add_task", title="Keep me", tags=["home"]))["task_id"]
+        before = state(server, token)
+        for arguments, expected in bad_arguments(tool, task):
+            assert await refused(client, tool, **arguments) == expected, arguments
+    assert state(server, token) == before
 
 
 async def test_another_users_task_is_never_reached_nor_named(server: Server) -> None:

@@ -165,9 +165,7 @@ def test_email_pattern_agrees_with_the_validator(text: str) -> None:
 def test_description_and_search_patterns_agree_with_the_validators(text: str) -> None:
     described = bool(re.fullmatch(fields.DESCRIPTION_PATTERN, text)) and len(text) <= 1000
     assert accepts(fields.clean_description, text) == described
-    assert accepts(fields.no_control_characters, text) == bool(
-        re.fullmatch(fields.NO_CONTROL_PATTERN, text)
-    )
+    assert accepts(fields.no_control_characters, text) == bool(re.fullmatch(fields.NO_CONTROL_PATTERN, text))
 
 
 # The event stream never ends (a heartbeat keeps it open), so a generated request to it would

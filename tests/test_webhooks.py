@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from background.webhooks import dispatcher
-from runtime import webhook_urls
 from models import open_database
+from runtime import webhook_urls
 from runtime.webhook_urls import RefusedURL
 from settings import Settings
 from tests.support.accounts import signup
