@@ -6,6 +6,7 @@ import argparse
 import logging
 import re
 import sys
+import time
 
 import peewee
 
@@ -14,6 +15,7 @@ from models import MODELS, open_database
 from settings import SettingsError, load_settings
 
 NAME_PATTERN = re.compile(r"[a-z0-9_]{1,28}")
+RETRY_SECONDS = 2  # between connection attempts with `upgrade --wait`
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in pending:
             print(f"pending  {name}")
     elif args.command == "upgrade":
+        if args.wait and not wait_for_database(db, args.wait):
+            return 1
         applied = runner.upgrade(db)
         print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
     elif args.command == "downgrade":
@@ -44,6 +48,24 @@ def main(argv: list[str] | None = None) -> int:
     else:
         return create(db, args.name)
     return 0
+
+
+def wait_for_database(db: peewee.Database, seconds: int) -> bool:
+    """Whether the database accepts a connection within `seconds`: one starting beside the
+    migrating process (a Kubernetes init container, the chart's own PostgreSQL) is waited for,
+    while a failing migration still fails at once."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with db.connection_context():
+                return True
+        except peewee.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if time.monotonic() + RETRY_SECONDS > deadline:
+                print(f"the database did not answer within {seconds} s: {reason}", file=sys.stderr)
+                return False
+            print(f"waiting for the database: {reason}")
+            time.sleep(RETRY_SECONDS)
 
 
 def create(db: peewee.Database, name: str) -> int:
@@ -64,14 +86,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m migrations", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("status", help="list applied and pending migrations")
-    commands.add_parser("upgrade", help="apply pending migrations")
+    upgrade = commands.add_parser("upgrade", help="apply pending migrations")
+    upgrade.add_argument(
+        "--wait",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for the database to accept connections",
+    )
     down = commands.add_parser("downgrade", help="roll back the latest migration(s)")
     down.add_argument("--steps", type=int, default=1)
     create = commands.add_parser("create", help="write a migration from the models' changes")
     create.add_argument("name")
     sql = commands.add_parser("sql", help="print the full schema as Alembic's --sql would")
     sql.add_argument("--dialect", choices=schema.DIALECTS, default="sqlite")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.command == "upgrade" and args.wait < 0:
+        parser.error("--wait: SECONDS must be 0 or more")
+    return args
 
 
 if __name__ == "__main__":

@@ -8,7 +8,11 @@
 #    HEALTHCHECK command itself, X-Forwarded-Proto/-Host honoured, PID 1 is uid 1000, a clean stop;
 #  - run again with PORT=8080;
 #  - data and tokens survive a new container on the same volume mounted at /data (the first
-#    one started with two workers at once on the empty volume).
+#    one started with two workers at once on the empty volume);
+#  - as the Helm chart runs it (deploy/helm/todo-api): uid 1000 on a read-only root with every
+#    capability dropped, writable only /tmp and /data, AUTO_MIGRATE=false and JWT_SECRET set:
+#    not ready (/readyz 503) until the init container's `python -m migrations upgrade --wait 300`
+#    has run, then ready and smoke-tested.
 # One line per step; exits non-zero on the first failure, with what the container said.
 # Everything it creates (containers, image, volume) is removed on exit, failure included.
 # Published ports are bound to 127.0.0.1 only.
@@ -53,7 +57,7 @@ cleanup() {
     for name in "${CONTAINERS[@]}"; do
       "$DOCKER" rm -f "$name" >/dev/null 2>&1
     done
-    "$DOCKER" volume rm -f "$VOLUME" >/dev/null 2>&1
+    "$DOCKER" volume rm -f "$VOLUME" "$VOLUME-pod" >/dev/null 2>&1
     "$DOCKER" rmi -f "$IMAGE" >/dev/null 2>&1
   fi
   rm -rf "$WORK"
@@ -260,3 +264,43 @@ api POST /api/auth/login "{\"email\":\"$email\",\"password\":\"keep-password-1\"
 [ "$CODE" = 200 ] || { SHOW=("$WORK/body"); fail "second-$RUN_ID: log in answered $CODE"; }
 ok "second-$RUN_ID (same volume, new container): the old token still works, task $task_id is there, log in works"
 stop "second-$RUN_ID"
+
+# 5. As the Helm chart runs it ------------------------------------------------------------------------
+# The pod's security context and volumes (deploy/helm/todo-api/templates/deployment.yaml): uid
+# 1000, a read-only root, no capability, no privilege to gain; /tmp and /data are its volumes.
+# SQLite on /data stands in for the chart's PostgreSQL (no other image can be had here).
+"$DOCKER" volume create "$VOLUME-pod" >/dev/null 2>"$WORK/volume" || { SHOW=("$WORK/volume"); fail "volume create"; }
+pod=(--read-only --tmpfs /tmp --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges
+  -v "$VOLUME-pod:/data" -e DATA_DIR=/data -e DATABASE_URL=sqlite:////data/todo.db
+  -e JWT_SECRET="chart-test-secret-$RUN_ID-of-at-least-32-bytes" -e AUTO_MIGRATE=false)
+# Without its init container, the API serves (/livez) but is not ready: AUTO_MIGRATE=false.
+start unmigrated-$RUN_ID 7860 "${pod[@]}"
+wait_healthy unmigrated-$RUN_ID
+code=$(curl -sS --max-time 5 -o "$WORK/readyz" -w '%{http_code}' "$URL/readyz" 2>&1)
+[ "$code" = 503 ] && grep -q '"migrations":"pending: 001_' "$WORK/readyz" ||
+  { SHOW=("$WORK/readyz"); fail "unmigrated-$RUN_ID: /readyz answered $code, expected 503 with migrations pending"; }
+ok "unmigrated-$RUN_ID (AUTO_MIGRATE=false, no init container): /readyz 503 $(cut -c1-60 "$WORK/readyz")..."
+stop "unmigrated-$RUN_ID"
+if ! "$DOCKER" run --rm "${pod[@]}" "$IMAGE" python -m migrations upgrade --wait 300 >"$WORK/migrate" 2>&1 ||
+  ! grep -q '^applied [1-9][0-9]* migration(s)' "$WORK/migrate"; then
+  SHOW=("$WORK/migrate")
+  fail "chart-$RUN_ID: the init container's python -m migrations upgrade --wait 300"
+fi
+ok "chart-$RUN_ID: the init container's command on a read-only root: $(grep '^applied' "$WORK/migrate" | cut -c1-40)..."
+start chart-$RUN_ID 7860 "${pod[@]}"
+wait_healthy chart-$RUN_ID
+curl -fsS --max-time 5 "$URL/readyz" >"$WORK/readyz" 2>&1 && curl -fsS --max-time 5 "$URL/livez" >/dev/null 2>&1 ||
+  { logs "chart-$RUN_ID"; SHOW=("$WORK/readyz" "$WORK/chart-$RUN_ID.log"); fail "chart-$RUN_ID: /readyz or /livez"; }
+ok "chart-$RUN_ID (read-only root, uid 1000, no capability): /readyz $(cat "$WORK/readyz"), /livez 200"
+smoke "chart-$RUN_ID"
+# shellcheck disable=SC2016 # expanded by the container's shell
+if ! "$DOCKER" exec "chart-$RUN_ID" sh -c '
+    [ "$(id -u):$(id -g)" = 1000:1000 ] || { echo "runs as $(id -u):$(id -g)"; exit 1; }
+    ! touch /home/user/app/x 2>/dev/null || { echo "the root file system is writable"; exit 1; }
+    [ ! -e /data/.jwt_secret ] || { echo "a secret was generated although JWT_SECRET is set"; exit 1; }
+    ' >"$WORK/pod" 2>&1; then
+  SHOW=("$WORK/pod")
+  fail "chart-$RUN_ID: inside the container"
+fi
+ok "chart-$RUN_ID: uid 1000:1000, root file system read-only, no generated secret"
+stop "chart-$RUN_ID"

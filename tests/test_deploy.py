@@ -293,14 +293,39 @@ def test_compose_mysql_profile_runs_the_app_on_a_healthy_mariadb() -> None:
     )
 
 
+def test_compose_replicas_profile_runs_two_apps_behind_nginx() -> None:
+    """The profile's shape; tests/test_replicas.py runs its nginx configuration for real."""
+    spec = compose()
+    services = spec["services"]
+    replica, nginx, app = services["app-replica"], services["nginx"], services["app"]
+    assert replica["profiles"] == ["replicas"] and nginx["profiles"] == ["replicas"]
+    assert replica["deploy"] == {"replicas": 2}
+    assert "ports" not in replica and "container_name" not in replica, "replicas are reached through nginx"
+    assert replica["build"] == app["build"] and replica["healthcheck"] == app["healthcheck"]
+    assert replica["environment"] == app["environment"], "the default stack's PostgreSQL, port and data"
+    assert replica["volumes"] == app["volumes"], "one generated JWT secret for every app"
+    assert replica["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert nginx["image"].startswith("nginx:")
+    assert nginx["volumes"] == ["./deploy/nginx/replicas.conf:/etc/nginx/conf.d/default.conf:ro"]
+    assert nginx["depends_on"] == {"app-replica": {"condition": "service_healthy"}}
+    assert interpolate(nginx["ports"][0]) == "127.0.0.1:7862:80"
+    conf = (ROOT / "deploy" / "nginx" / "replicas.conf").read_text()
+    assert "server app-replica:7860;" in conf and "listen 80;" in conf
+    assert "proxy_buffering" not in conf, (
+        "nginx's default buffering: the app's X-Accel-Buffering does the rest"
+    )
+
+
 def test_compose_publishes_only_the_apps_on_localhost() -> None:
     services = compose()["services"]
     for name, service in services.items():
         for port in service.get("ports", []):
             assert interpolate(str(port)).startswith("127.0.0.1:"), f"{name}: {port}"
     assert "ports" not in services["postgres"] and "ports" not in services["mariadb"]
-    published = {interpolate(services[name]["ports"][0]).split(":")[1] for name in ("app", "app-mysql")}
-    assert len(published) == 2, "the two apps can run side by side"
+    published = {
+        interpolate(services[name]["ports"][0]).split(":")[1] for name in ("app", "app-mysql", "nginx")
+    }
+    assert len(published) == 3, "the stacks can run side by side"
 
 
 # Every setting is documented ------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import pytest
 from migrations import runner, schema
 from models import open_database
 from settings import PROJECT_DIR, Settings
+from tests.support.dbservers import PostgresServer
+from tests.support.ports import HOST, free_port
 
 SQL_DIR = PROJECT_DIR / "migrations" / "sql"
 
@@ -78,9 +80,14 @@ def test_upgrade_is_idempotent_and_downgrade_undoes_it(sqlite_settings: Settings
     assert runner.upgrade(db) == runner.migration_names()
 
 
-def cli(*args: str, data_dir: Path, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+def cli_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
     env = {**os.environ, "DATA_DIR": str(data_dir), "JWT_SECRET": "x" * 40}
     env.pop("DATABASE_URL", None)
+    return {**env, "DATABASE_URL": database_url} if database_url else env
+
+
+def cli(*args: str, data_dir: Path, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+    env = cli_env(data_dir)
     return subprocess.run(
         [sys.executable, "-m", "migrations", *args],
         cwd=cwd,
@@ -101,6 +108,47 @@ def test_cli_status_upgrade_downgrade(tmp_path: Path) -> None:
     assert f"pending  {names[-1]}" in cli("status", data_dir=tmp_path).stdout
     sql = cli("sql", "--dialect", "mysql", data_dir=tmp_path)
     assert sql.stdout == (SQL_DIR / "mysql.sql").read_text()
+
+
+def test_upgrade_waits_for_a_database_starting_later(postgres_server: PostgresServer, tmp_path: Path) -> None:
+    """The chart's init container runs `upgrade --wait` while its PostgreSQL pod may still start."""
+    url = postgres_server.create_database("late_start")
+    postgres_server.stop()
+    try:
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "migrations", "upgrade", "--wait", "60"],
+            cwd=PROJECT_DIR,
+            env=cli_env(tmp_path, url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        time.sleep(3)
+        assert waiting.poll() is None, "gave up while the database was down"
+    finally:
+        postgres_server.start()
+    output = waiting.communicate(timeout=60)[0]
+    postgres_server.drop_database("late_start")
+    assert waiting.returncode == 0, output
+    assert "waiting for the database: connection to server" in output
+    assert f"applied {len(runner.migration_names())} migration(s)" in output
+
+
+def test_upgrade_gives_up_when_the_wait_ends(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "migrations", "upgrade", "--wait", "3"],
+        cwd=PROJECT_DIR,
+        env=cli_env(tmp_path, f"postgresql://todo:secret@{HOST}:{free_port()}/todo"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "the database did not answer within 3 s: connection to server" in result.stderr
+    assert "secret" not in result.stdout + result.stderr
+    assert time.monotonic() - started < 15
+    assert "--wait: SECONDS must be 0 or more" in cli("upgrade", "--wait", "-1", data_dir=tmp_path).stderr
 
 
 def test_cli_create_writes_the_models_difference(tmp_path: Path) -> None:
