@@ -12,7 +12,7 @@ class AccessToken(BaseModel):
     """A personal access token: long-lived, revocable (deleted), limited to its scopes. Only
     the SHA-256 of the token is kept (it has 256 random bits: no slower hash is needed)."""
 
-    id = peewee.BigAutoField()
+    id = peewee.BigAutoField()  # never given twice (on SQLite AUTOINCREMENT: migration 011)
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     name = peewee.CharField(max_length=100)
     scopes = peewee.CharField(max_length=64)  # space-separated: "tasks:read tasks:write"

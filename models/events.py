@@ -50,7 +50,7 @@ class Webhook(BaseModel):
     that was not for it); the next is delivered once it has. One process at a time delivers to
     it: the one whose `claimed_until` lease it set (background/webhooks.py)."""
 
-    id = peewee.BigAutoField()
+    id = peewee.BigAutoField()  # never given twice (on SQLite AUTOINCREMENT: migration 011)
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     url = peewee.CharField(max_length=2000)
     events = peewee.CharField(max_length=400)  # the types it hears, space-separated, or "*"

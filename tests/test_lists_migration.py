@@ -4,20 +4,15 @@ for real), on every database: afterwards every task is in its owner's Inbox, ord
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tarfile
 from collections.abc import Iterator
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from settings import PROJECT_DIR, Settings
+from settings import Settings
 from tests.support.live import Server, call
-from tests.support.ports import HOST, free_port
-from tests.support.skips import skip_or_fail
+from tests.support.releases import export, serving
 
 # The last commit of the first contract: its code, as its users ran it.
 FIRST_CONTRACT = "a337ff6d3cb36e0436ff8c7409659efb39ade73a"
@@ -34,26 +29,7 @@ READS = (
 @pytest.fixture(scope="module")
 def first_contract(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The first contract's files, from git."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", FIRST_CONTRACT], cwd=PROJECT_DIR, capture_output=True, check=False
-    )
-    if archive.returncode != 0:
-        skip_or_fail(f"git cannot export commit {FIRST_CONTRACT[:7]}: {archive.stderr.decode().strip()}")
-    tree = tmp_path_factory.mktemp("first-contract")
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(tree, filter="data")
-    return tree
-
-
-def serving(settings: Settings, tree: Path | None = None) -> Server:
-    """The app of `tree` (None: this one) on the test's database."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "router:app", "--host", HOST, "--port", str(port)]
-    if tree is not None:
-        command += ["--app-dir", str(tree)]
-    server = Server.sharing(settings)
-    server.port, server.base, server.command = port, f"http://{HOST}:{port}", command
-    return server
+    return export(FIRST_CONTRACT, tmp_path_factory.mktemp("first-contract"))
 
 
 @pytest.fixture

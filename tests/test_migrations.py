@@ -16,6 +16,7 @@ import pytest
 from migrations import runner, schema
 from models import open_database
 from settings import PROJECT_DIR, Settings
+from tests.support.catalog import sqlite_catalog
 from tests.support.dbservers import PostgresServer
 from tests.support.ports import HOST, free_port
 
@@ -35,25 +36,6 @@ def test_schema_script_is_alembic_shaped() -> None:
     assert "-- Running upgrade  -> 001_initial" in script
     assert f"'{head}'" in script.split("-- Running upgrade")[-1]
     assert script.rstrip().endswith("COMMIT;")
-
-
-def sqlite_catalog(path: Path) -> dict[str, object]:
-    """Tables with their columns (name, type, not null, pk) and indexes, from SQLite's catalog."""
-    with sqlite3.connect(path) as connection:
-        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        catalog: dict[str, object] = {}
-        for table in sorted(set(tables) - {"migratehistory", "alembic_version", "sqlite_sequence"}):
-            columns = [row[1:4] + row[5:6] for row in connection.execute(f"PRAGMA table_info('{table}')")]
-            indexes = sorted(
-                (
-                    row[1],
-                    row[2],
-                    tuple(col[2] for col in connection.execute(f"PRAGMA index_info('{row[1]}')")),
-                )
-                for row in connection.execute(f"PRAGMA index_list('{table}')")
-            )
-            catalog[table] = (columns, indexes)
-        return catalog
 
 
 def test_sqlite_script_gives_the_same_schema_as_the_migrations(
@@ -78,6 +60,67 @@ def test_upgrade_is_idempotent_and_downgrade_undoes_it(sqlite_settings: Settings
     assert runner.downgrade(db, steps=len(runner.migration_names())) == runner.migration_names()[::-1]
     assert set(sqlite_catalog(sqlite_settings.database.sqlite_path)) == set()
     assert runner.upgrade(db) == runner.migration_names()
+
+
+ROWS = """
+INSERT INTO users (id, token_version, created_at) VALUES ('u1', 0, '2025-01-01');
+INSERT INTO lists (user_id, name, name_key, position, task_count, open_count, version, change_seq,
+  created_at, updated_at) VALUES ('u1', 'Inbox', 'inbox', 'a0', 2, 2, 1, 1, '2025-01-01', '2025-01-01');
+INSERT INTO tasks (id, user_id, title, search_text, completed, priority, created_at, updated_at, list_id,
+  parent_id) VALUES (4, 'u1', 'parent', 'parent', 0, 2, '2025-01-01', '2025-01-01', 1, NULL),
+  (9, 'u1', 'child', 'child', 0, 2, '2025-01-01', '2025-01-01', 1, 4);
+INSERT INTO task_tags (task_id, name) VALUES (9, 'home');
+INSERT INTO reminders (task_id, user_id, spec) VALUES (9, 'u1', '{"before":"PT1H"}');
+INSERT INTO access_tokens (user_id, name, scopes, token_hash, created_at)
+  VALUES ('u1', 'a', 'r', 'h', '2025-01-01');
+INSERT INTO webhooks (user_id, url, events, secret, created_at, active, cursor, attempts)
+  VALUES ('u1', 'https://example.com', '*', 's', '2025-01-01', 1, 0, 0);
+"""
+
+
+def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    tables = ("users", "lists", "tasks", "task_tags", "reminders", "access_tokens", "webhooks")
+    with sqlite3.connect(path) as connection:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() for table in tables
+        }
+
+
+def test_making_sqlite_tables_autoincrement_and_back_keeps_their_rows(sqlite_settings: Settings) -> None:
+    """Migration 011 makes tables anew and its rollback makes them plain again: the rows stay,
+    with the tags and reminders of the tasks, whose foreign keys are off meanwhile."""
+    path = sqlite_settings.database.sqlite_path
+    db = open_database(sqlite_settings.database, 2, 5)
+    runner.upgrade(db)
+    with sqlite3.connect(path) as connection:
+        connection.executescript(ROWS)
+    rows = table_rows(path)
+    assert runner.downgrade(db) == ["011_ids_never_reused"]
+    assert [table for table, shape in sqlite_catalog(path).items() if shape.autoincrement] == ["events"]
+    assert table_rows(path) == rows
+    assert runner.upgrade(db) == ["011_ids_never_reused"]
+    assert table_rows(path) == rows
+    with db.connection_context():
+        sequences = dict(db.execute_sql("SELECT name, seq FROM sqlite_sequence").fetchall())
+    assert (sequences["tasks"], sequences["lists"], sequences["reminders"]) == (9, 1, 1)
+    db.close_all()
+
+
+def test_011_leaves_a_database_it_does_not_know_as_it_was(sqlite_settings: Settings) -> None:
+    """A table not as migrations 001-010 made it stops the rebuild, after three tables were
+    made anew already: one transaction, so all of it is undone."""
+    path = sqlite_settings.database.sqlite_path
+    db = open_database(sqlite_settings.database, 2, 5)
+    runner.upgrade(db)
+    runner.downgrade(db)
+    with sqlite3.connect(path) as connection:
+        connection.executescript(ROWS + "ALTER TABLE webhooks ADD COLUMN note TEXT;")
+    catalog, rows = sqlite_catalog(path), table_rows(path)
+    with pytest.raises(RuntimeError, match="the table webhooks is not as the migrations made it"):
+        runner.upgrade(db)
+    assert (sqlite_catalog(path), table_rows(path)) == (catalog, rows)
+    assert runner.status(db)[1] == ["011_ids_never_reused"]
+    db.close_all()
 
 
 def cli_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:

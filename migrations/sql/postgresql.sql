@@ -167,4 +167,8 @@ CREATE INDEX IF NOT EXISTS "reminder_user_id_fire_at" ON "reminders" ("user_id",
 
 UPDATE alembic_version SET version_num='010_recurrence_reminders' WHERE alembic_version.version_num = '009_events';
 
+-- Running upgrade 010_recurrence_reminders -> 011_ids_never_reused
+
+UPDATE alembic_version SET version_num='011_ids_never_reused' WHERE alembic_version.version_num = '010_recurrence_reminders';
+
 COMMIT;
