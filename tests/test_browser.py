@@ -4,7 +4,7 @@ would use them, against a real `uvicorn router:app` process.
 The browser is Debian's `chromium` (scripts/install-test-deps.sh installs it), driven by the
 Playwright Python package: never a browser build of Playwright's own. Without either, the tests
 skip, except in CI (CI=true), where they fail. Screenshots go to tests/artifacts/ (git-ignored);
-docs/screenshot.png in the README is `laptop.png`, compressed with pngquant."""
+the README's picture, docs/screenshot.png, is taken by scripts/screenshot.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """What a deployment reads, checked without deploying: the Space's README front-matter, the
 Dockerfile (and hadolint), .dockerignore, requirements.txt resolved against PyPI as the image
-build would, docker-compose.yml, and every setting documented in .env.example and README.
+build would, docker-compose.yml, and every setting documented in .env.example and
+docs/configuration.md.
 
 The image itself is built and run by tests/test_container.py (scripts/container-test.sh)."""
 
@@ -69,12 +70,13 @@ def test_readme_front_matter_is_a_valid_docker_space_config() -> None:
     assert re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", config["license"]), "license: an identifier such as mit"
 
 
-def test_front_matter_leaves_out_what_docker_spaces_ignore_and_readme_says_why() -> None:
-    config, body = front_matter()
+def test_front_matter_leaves_out_what_docker_spaces_ignore_and_the_docs_say_why() -> None:
+    config, _ = front_matter()
     assert "sdk_version" not in config
     assert "app_file" not in config
     assert "python_version" not in config
-    assert "`sdk_version`" in body and "`app_file`" in body, "README should explain why they are absent"
+    deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert "`sdk_version`" in deploy and "`app_file`" in deploy, "docs/deploy.md should say why"
 
 
 def test_app_port_is_the_port_the_image_exposes() -> None:
@@ -353,13 +355,12 @@ def test_every_setting_is_in_env_example() -> None:
     assert not missing, f"not in .env.example: {sorted(missing)}"
 
 
-def test_every_setting_is_in_the_readme_configuration_table() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
-    rows = [line for line in section.splitlines() if line.startswith("|")]
+def test_every_setting_is_in_the_configuration_table() -> None:
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("|")]
     documented = {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])}
     missing = settings_variables() - documented
-    assert not missing, f"not in README's configuration table: {sorted(missing)}"
+    assert not missing, f"not in docs/configuration.md's table: {sorted(missing)}"
 
 
 def test_the_test_command_runs_every_check_before_the_suite() -> None:
