@@ -116,6 +116,16 @@ def test_a_webhook_hears_each_event_signed_and_in_order(server: Server, receiver
     assert len(receiver.received()) == 5  # a deleted webhook hears nothing more
 
 
+def logged_attempts(server: Server, token: str, webhook_id: int, count: int, timeout: float = 10) -> Any:
+    """The webhook's delivery log once it holds `count` attempts (each is logged after the
+    receiver's answer arrived, which is after the receiver saw the request)."""
+    deadline = time.monotonic() + timeout
+    while len(log := send(server, token, "GET", f"/api/webhooks/{webhook_id}/deliveries")) < count:
+        assert time.monotonic() < deadline, log
+        time.sleep(0.05)
+    return log
+
+
 def test_a_failed_delivery_is_tried_again_with_the_same_id(server: Server) -> None:
     answers = iter([500, 302, 204])
     failing = Receiver(lambda delivery: next(answers, 204))
@@ -129,7 +139,7 @@ def test_a_failed_delivery_is_tried_again_with_the_same_id(server: Server) -> No
     assert 4 <= second.at - first.at <= 9
     assert second.headers["webhook-id"] == first.headers["webhook-id"] and second.body == first.body
     assert all(not d.path.endswith("/moved") for d in failing.received())  # the redirect is not followed
-    log = send(server, token, "GET", f"/api/webhooks/{hook['id']}/deliveries")
+    log = logged_attempts(server, token, hook["id"], 2)  # logged once the answer is in
     assert [(entry["attempt"], entry["status_code"], entry["error"]) for entry in log] == [
         (2, 302, "answered 302"),
         (1, 500, "answered 500"),
