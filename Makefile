@@ -17,7 +17,7 @@ $(VENV)/.runtime: requirements.lock | $(BIN)/python
 	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
-# requirements-dev.lock holds requirements.lock's pins too (tests/test_lock.py).
+# requirements-dev.lock holds requirements.lock's pins too (tests/unit/test_lock.py).
 $(VENV)/.dev: requirements.lock requirements-dev.lock | $(BIN)/python
 	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $(VENV)/.runtime $@

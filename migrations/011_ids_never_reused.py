@@ -24,7 +24,7 @@ PostgreSQL's and MySQL's (8, MariaDB 10.2.4+) sequences never go back: nothing t
 A later migration that makes one of these tables anew on SQLite (peewee's SqliteMigrator does,
 to change a column's type or NOT NULL) must carry its `sqlite_sequence` row over: dropping the
 old table drops its row, and the copy's starts at the highest live id, below the tombstones'
-(tests/test_ids_migration.py upgrades through it and would fail).
+(tests/e2e/test_ids_migration.py upgrades through it and would fail).
 """
 
 from __future__ import annotations

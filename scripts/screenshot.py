@@ -3,7 +3,7 @@
 A real `uvicorn router:app` on a free port with a temporary DATA_DIR, a realistic account made
 through the API (lists, tasks with subtasks, tags, a due date, a recurring task), and the page
 at laptop size in Debian's headless Chromium, driven by the Playwright Python package as
-tests/test_browser.py drives it; then compressed with pngquant when it is installed (apt-get
+tests/e2e/test_browser.py drives it; then compressed with pngquant when it is installed (apt-get
 install pngquant: a third of the size, no difference to see). Run from the project's root:
 
     .venv/bin/python scripts/screenshot.py [OUTPUT.png]
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import expect, sync_playwright
 
 from tests.support.live import Server, call
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, TOKEN_KEY
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, TOKEN_KEY
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 SHOWN_LIST = "Work"

@@ -1,7 +1,7 @@
 """No id the API shows is ever given twice, on every database: deleting the newest task (list,
 token, webhook, reminder) and creating another gives the new one a new id, whoever creates it,
-and the change feed then names each id once per answer. (tests/test_ids_migration.py upgrades
-a database the previous release made; tests/test_properties.py runs random changes against a
+and the change feed then names each id once per answer. (tests/e2e/test_ids_migration.py upgrades
+a database the previous release made; tests/api/test_properties.py runs random changes against a
 feed client.)"""
 
 from __future__ import annotations

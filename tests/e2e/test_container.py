@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.skips import skip_or_fail
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "container-test.sh"
 SHIM = ROOT.parent / "shared" / "tools" / "docker"
 TIMEOUT_SECONDS = 1800  # a cold machine: install podman, build the base image, build, 4 runs

@@ -3,7 +3,7 @@ Dockerfile (and hadolint), .dockerignore, requirements.txt resolved against PyPI
 build would, docker-compose.yml, and every setting documented in .env.example and
 docs/configuration.md.
 
-The image itself is built and run by tests/test_container.py (scripts/container-test.sh)."""
+The image itself is built and run by tests/e2e/test_container.py (scripts/container-test.sh)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import yaml
 from settings import DatabaseURL, parse_database_url
 from tests.support.skips import skip_or_fail
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPACE_COLORS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
 # Every key of the Spaces configuration reference (a typo such as `colourFrom` is an error).
 SPACE_KEYS = {
@@ -114,7 +114,7 @@ def test_dockerfile_follows_the_space_rules() -> None:
     runs = " ".join(args["RUN"])
     assert "--uid 1000" in runs and "chown 1000:1000 /data" in runs
     pip = next(run for run in args["RUN"] if "pip install" in run)
-    assert "--no-cache-dir" in pip and "-r /tmp/requirements.lock" in pip  # tests/test_lock.py
+    assert "--no-cache-dir" in pip and "-r /tmp/requirements.lock" in pip  # tests/unit/test_lock.py
     # Dependencies in their own layer, before the app's code, which is copied as uid 1000.
     copies = [(i, a) for i, (k, a) in enumerate(steps) if k == "COPY"]
     assert copies[0][1] == "requirements.lock /tmp/requirements.lock"
@@ -133,7 +133,7 @@ def test_dockerfile_cmd_is_exec_form_and_reads_port_workers_and_proxy_headers() 
     for part in (
         '--port "${PORT:-7860}"',
         '"${WEB_CONCURRENCY:-1}"',
-        "--no-proxy-headers",  # the app applies X-Forwarded-* (tests/test_server.py)
+        "--no-proxy-headers",  # the app applies X-Forwarded-* (tests/e2e/test_server.py)
         "--no-server-header",
     ):
         assert part in script
@@ -296,7 +296,7 @@ def test_compose_mysql_profile_runs_the_app_on_a_healthy_mariadb() -> None:
 
 
 def test_compose_replicas_profile_runs_two_apps_behind_nginx() -> None:
-    """The profile's shape; tests/test_replicas.py runs its nginx configuration for real."""
+    """The profile's shape; tests/e2e/test_replicas.py runs its nginx configuration for real."""
     spec = compose()
     services = spec["services"]
     replica, nginx, app = services["app-replica"], services["nginx"], services["app"]

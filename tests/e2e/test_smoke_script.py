@@ -19,7 +19,7 @@ import pytest
 from tests.support.live import Server
 from tests.support.ports import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SMOKE = ROOT / "scripts" / "smoke.sh"
 STEPS = 15
 

@@ -2,7 +2,7 @@
 its nginx configuration, deploy/nginx/replicas.conf, run by a real nginx in front of two real app
 processes on one PostgreSQL database. Only what Compose itself provides is stood in for: the
 service name `app-replica` resolving to the two replicas, and nginx's port. The compose file's
-own shape is checked in tests/test_deploy.py."""
+own shape is checked in tests/unit/test_deploy.py."""
 
 from __future__ import annotations
 

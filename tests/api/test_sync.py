@@ -1,6 +1,6 @@
 """Write safety and sync through the app, on every database: versions and ETags, If-Match and
 If-None-Match, Idempotency-Key, the change feed with tombstones and cursors, and batches.
-(tests/test_sync_concurrency.py runs them across real processes.)"""
+(tests/e2e/test_sync_concurrency.py runs them across real processes.)"""
 
 from __future__ import annotations
 
@@ -265,7 +265,7 @@ def feed(client: TestClient, headers: dict[str, str], since: str | None = None, 
 
 
 def of_tasks(changes: list[Any]) -> list[Any]:
-    """The task entries (each change of a task's count is the Inbox's too: tests/test_lists.py)."""
+    """The task entries (each change of a task's count is the Inbox's too: tests/api/test_lists.py)."""
     return [change for change in changes if change["kind"] == "task"]
 
 
