@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import expect, sync_playwright
 
-from tests.support.live import Server, call
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, TOKEN_KEY
+from tests.support.live import Server, call
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 SHOWN_LIST = "Work"

@@ -105,6 +105,8 @@ def test_scopes_are_enforced_on_every_task_route(
         ("PATCH", f"{url}/complete", None, WRITE),
         ("POST", "/api/batch", {"operations": [{"op": "create", "task": {"title": "b"}}]}, WRITE),
         ("DELETE", "/api/tasks?completed=true", None, WRITE),
+        # The zone new and recurring tasks take is the user's: changing it writes.
+        ("PATCH", "/api/auth/me", {"time_zone": "Asia/Tokyo"}, WRITE),
     ]
     for method, path, body, needed in attempts:
         answer = client.request(method, path, json=body, headers=token)
@@ -118,6 +120,7 @@ def test_scopes_are_enforced_on_every_task_route(
             )
     if WRITE not in scopes:
         assert client.get(url, headers=login).json()["title"] == "mine"  # nothing changed
+        assert client.get("/api/auth/me", headers=login).json()["time_zone"] == "UTC"
 
 
 def test_a_personal_token_cannot_manage_the_account(client: TestClient, login: dict[str, str]) -> None:

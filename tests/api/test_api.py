@@ -3,6 +3,7 @@ on both route shapes."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from typing import Any
 
@@ -434,6 +435,69 @@ def test_malformed_json_is_400(client: TestClient, ann: dict[str, Any]) -> None:
         response = client.post("/api/tasks", content=body, headers=headers)
         assert response.status_code == 400, body
         assert response.json()["code"] == "bad_request"
+
+
+LONE_SURROGATE = "a\ud800b"  # valid JSON ("a\\ud800b"), but no Unicode text: UTF-8 cannot encode it
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("/api/tasks", {"title": LONE_SURROGATE}, ["title"]),
+        ("/api/tasks", {"title": "x", "description": LONE_SURROGATE}, ["description"]),
+        ("/api/tasks", {"title": "x", "tags": ["home", LONE_SURROGATE]}, ["tags", 1]),
+        ("/api/lists", {"name": LONE_SURROGATE}, ["name"]),
+        ("/api/auth/tokens", {"name": LONE_SURROGATE}, ["name"]),
+        (
+            "/api/auth/signup",
+            {"email": "cy@example.com", "password": PASSWORD, "name": LONE_SURROGATE},
+            ["name"],
+        ),
+        (
+            "/api/batch",
+            {
+                "operations": [
+                    {"op": "create", "task": {"title": "x"}},
+                    {"op": "create", "task": {"title": "\udc00"}},
+                ]
+            },
+            ["operations", 1, "task", "title"],
+        ),
+        (
+            "/api/batch",
+            {"operations": [{"op": "create_list", "list": {"name": LONE_SURROGATE}}]},
+            ["operations", 0, "list", "name"],
+        ),
+        ("/api/tasks", {"title": "x", "\ud800": 1}, ["\\ud800"]),  # a key: named by its escape
+    ],
+)
+def test_a_lone_surrogate_is_422_naming_the_field_and_stores_nothing(
+    client: TestClient, ann: dict[str, Any], path: str, body: dict[str, Any], loc: list[str | int]
+) -> None:
+    headers = {**auth(ann["access_token"]), "content-type": "application/json"}
+    before = [
+        client.get(listed, headers=headers).json()
+        for listed in ("/api/tasks", "/api/lists", "/api/auth/tokens")
+    ]
+    response = client.post(path, content=json.dumps(body).encode(), headers=headers)  # ASCII: the \u escape
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["detail"]
+    assert (error["loc"], error["type"]) == (["body", *loc], "string_unicode")
+    assert [
+        client.get(listed, headers=headers).json()
+        for listed in ("/api/tasks", "/api/lists", "/api/auth/tokens")
+    ] == before
+    cy = {"email": "cy@example.com", "password": PASSWORD}
+    assert client.post("/api/auth/login", json=cy).status_code == 401  # no account made
+    task = create(client, ann)
+    patched = client.patch(f"/api/tasks/{task['id']}", content=b'{"title": "\\ud83d"}', headers=headers)
+    assert patched.status_code == 422 and patched.json()["detail"][0]["loc"] == ["body", "title"]
+    # A pair of surrogates is one character, and text percent-encoded in a query string that is
+    # not UTF-8 (as a lone surrogate would be) is read with replacement characters.
+    emoji = client.post("/api/tasks", content=b'{"title": "\\ud83d\\ude00"}', headers=headers)
+    assert emoji.status_code == 201 and emoji.json()["title"] == "\U0001f600"
+    for query in ("q=%ED%A0%80", "tag=%ED%A0%80"):
+        assert client.get(f"/api/tasks?{query}", headers=headers).json() == []
 
 
 def test_non_json_body_is_415(client: TestClient, ann: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""bcrypt and database calls run in worker threads: while one is stuck, other requests answer."""
+"""bcrypt, database calls and the search for a rule's next occurrence run in worker threads:
+while one is stuck, other requests answer."""
 
 from __future__ import annotations
 
@@ -10,12 +11,17 @@ import bcrypt
 import pytest
 from starlette.testclient import TestClient
 
+from domain.recurrence import Rule
 from handlers import me
 from tests.support.accounts import PASSWORD, auth, signup
 
 
 def run_blocked(
-    client: TestClient, gate: threading.Event, entered: threading.Event, send: Callable[[], Any]
+    client: TestClient,
+    gate: threading.Event,
+    entered: threading.Event,
+    send: Callable[[], Any],
+    status: int = 200,
 ) -> None:
     """Start `send` in a thread, wait until it is stuck in the gate, check /health answers, release."""
     result: dict[str, Any] = {}
@@ -33,7 +39,7 @@ def run_blocked(
     finally:
         gate.set()
         worker.join(10)
-    assert result["response"].status_code == 200
+    assert result["response"].status_code == status
 
 
 def test_login_hashing_does_not_block_other_requests(
@@ -71,3 +77,35 @@ def test_database_work_does_not_block_other_requests(
 
     monkeypatch.setattr(me, "current_user", slow_current_user)
     run_blocked(client, gate, entered, lambda: client.get("/api/auth/me", headers=auth(token)))
+
+
+@pytest.mark.parametrize("route", ["create", "patch", "complete"])
+def test_searching_for_occurrences_does_not_block_other_requests(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    """Whether a rule occurs after the due date is searched in the database call, and so is
+    the next occurrence of one completed: never while the request is read, on the event loop."""
+    headers = auth(signup(client)["access_token"])
+    body = {"title": "Water the plants", "due_date": "2030-12-02T09:00:00Z", "recurrence": "FREQ=DAILY"}
+    task = client.post("/api/tasks", json=body, headers=headers).json()
+    gate, entered = threading.Event(), threading.Event()
+    real_occurrences = Rule.occurrences
+
+    def slow_occurrences(rule: Rule, *args: Any) -> Any:
+        entered.set()
+        gate.wait(10)
+        return real_occurrences(rule, *args)
+
+    monkeypatch.setattr(Rule, "occurrences", slow_occurrences)
+    sends: dict[str, tuple[Callable[[], Any], int]] = {
+        "create": (lambda: client.post("/api/tasks", json=body, headers=headers), 201),
+        "patch": (
+            lambda: client.patch(
+                f"/api/tasks/{task['id']}", json={"recurrence": "FREQ=WEEKLY"}, headers=headers
+            ),
+            200,
+        ),
+        "complete": (lambda: client.patch(f"/api/tasks/{task['id']}/complete", headers=headers), 200),
+    }
+    send, status = sends[route]
+    run_blocked(client, gate, entered, send, status)

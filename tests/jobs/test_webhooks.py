@@ -197,6 +197,15 @@ def test_addresses_are_checked_when_registered(settings: Settings, tmp_path: Any
             "http://169.254.169.254/latest/meta-data",
             "http://[::1]/",
             "http://[::ffff:127.0.0.1]/",
+            # IPv6 forms of a private IPv4 address: IPv4-compatible, NAT64 (well-known and
+            # local-use prefixes), 6to4 and IPv4-translated.
+            "http://[::127.0.0.1]/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[64:ff9b::a00:1]/",
+            "http://[64:ff9b:1::a00:1]/",
+            "http://[2002:7f00:1::]/",
+            "http://[2002:a00:1::1]/",
+            "http://[::ffff:0:a00:1]/",
             "ftp://example.com/",
             "https://user:secret@127.0.0.1/",
             "not a url",
@@ -228,6 +237,33 @@ def test_each_delivery_checks_the_address_again(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(RefusedURL, match=r"10\.0\.0\.5, a private or reserved address"):
         webhook_urls.target("https://hooks.example.com/in", allow_private=False)
     assert dispatcher.SENDING > 1  # deliveries run beside one another
+
+
+@pytest.mark.parametrize(
+    ("private", "public"),
+    [
+        ("::a00:5", "::5db8:d822"),  # IPv4-compatible
+        ("64:ff9b::a00:5", "64:ff9b::5db8:d822"),  # NAT64
+        ("2002:a00:5::1", "2002:5db8:d822::1"),  # 6to4
+        ("::ffff:0:a00:5", "::ffff:0:5db8:d822"),  # IPv4-translated
+    ],
+)
+def test_each_delivery_judges_an_ipv6_address_by_the_ipv4_one_it_carries(
+    monkeypatch: pytest.MonkeyPatch, private: str, public: str
+) -> None:
+    """A name resolving to an IPv6 form of 10.0.0.5 is refused at delivery as 10.0.0.5 is; one
+    carrying a public address (93.184.216.34) is delivered to, at the address checked."""
+    answers = iter([public, private])
+
+    def resolve(host: str, port: int, **kwargs: Any) -> list[Any]:
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (next(answers), port, 0, 0))]
+
+    monkeypatch.setattr(webhook_urls.socket, "getaddrinfo", resolve)
+    assert webhook_urls.target("https://hooks.example.com/in", allow_private=False).address == public
+    with pytest.raises(RefusedURL, match="a private or reserved address"):
+        webhook_urls.target("https://hooks.example.com/in", allow_private=False)
+    local_nat64 = "64:ff9b:1::5db8:d822"  # where its IPv4 address sits is each network's choice
+    assert not webhook_urls.is_public(local_nat64)
 
 
 @pytest.fixture

@@ -322,6 +322,10 @@ async def test_an_agent_makes_recurring_tasks_with_reminders_and_reschedules_the
                 client, "add_task", title="x", due_date="2030-12-02T09:00:00Z", recurrence="FREQ=HOURLY"
             )
         ) == "recurrence is not a valid RRULE: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY."
+        never = "FREQ=DAILY;INTERVAL=7;BYDAY=MO"  # a Monday every 7 days from a Thursday
+        assert (
+            await refused(client, "add_task", title="x", due_date="2026-01-01T09:00:00Z", recurrence=never)
+        ).startswith("recurrence: No occurrence of the rule after the due date")
     assert len(rest(server, token)) == 2
 
 
