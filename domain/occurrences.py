@@ -6,7 +6,7 @@ dateutil's rrule, which did this before, searches for the next occurrence up to 
 whatever that costs: FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Thursday never occurs, and it looked
 at every seventh day until 9999 (0.6 s of CPU) to say so; it has no way to stop sooner
 (dateutil issue 1393). Here each day a period holds counts against MAX_DAYS_SEARCHED, and a
-search that spends them all without finding an occurrence raises `NotFound`.
+search that spends them all without finding an occurrence raises `SearchExhausted`.
 
 The days picked are dateutil's (tests/unit/test_occurrences.py compares the two) but in one case,
 where dateutil departs from the RFC: BYDAY with both plain and ordinal days (MO,1FR in a monthly
@@ -29,7 +29,7 @@ Span = range
 LAST_DAY = dt.date.max.toordinal()
 
 
-class NotFound(Exception):
+class SearchExhausted(Exception):
     """The search looked at MAX_DAYS_SEARCHED days without finding the next occurrence."""
 
 
@@ -65,7 +65,7 @@ class Pattern:
 def after(pattern: Pattern, start: dt.datetime, until: dt.datetime | None = None) -> Iterator[dt.datetime]:
     """The occurrences strictly after `start` (naive; the series' anchor, whose time of day
     each occurrence takes) and up to `until`, in order, ending with the calendar (year 9999).
-    Raises NotFound once the search has looked at MAX_DAYS_SEARCHED days in all: reading past
+    Raises SearchExhausted once the search has looked at MAX_DAYS_SEARCHED days in all: reading past
     occurrences (a late completion's) counts too, so no caller can make it look further."""
     pattern = pattern.starting(start.date())
     time = start.time().replace(microsecond=0)
@@ -82,7 +82,7 @@ def after(pattern: Pattern, start: dt.datetime, until: dt.datetime | None = None
                 yield moment
         searched += sum(map(len, spans))
         if searched >= MAX_DAYS_SEARCHED:
-            raise NotFound
+            raise SearchExhausted
 
 
 def periods(pattern: Pattern, start: dt.date) -> Iterator[list[Span]]:

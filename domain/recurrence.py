@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
-from domain.occurrences import NotFound, Pattern, after
+from domain.occurrences import SearchExhausted, Pattern, after
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL")
@@ -40,7 +40,7 @@ class Rule:
 
     def occurrences(self, start: dt.datetime, zone: zoneinfo.ZoneInfo) -> Iterator[dt.datetime]:
         """The local occurrences strictly after `start` (a naive local time, the series'
-        anchor), up to UNTIL; NotFound when the search gives up (occurrences.py)."""
+        anchor), up to UNTIL; SearchExhausted when the search gives up (occurrences.py)."""
         return after(self.pattern, start, self.until(zone) if "UNTIL" in self.parts else None)
 
     def until(self, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -191,7 +191,7 @@ def next_occurrence(
                 return None
             if when > threshold:
                 return to_utc(when, zone), number
-    except (NotFound, OverflowError):  # OverflowError: beyond the first or last datetime
+    except (SearchExhausted, OverflowError):  # OverflowError: beyond the first or last datetime
         return None
     return None
 
@@ -203,7 +203,7 @@ def findable(text: str, time_zone: str, due: dt.datetime) -> bool:
     zone = zoneinfo.ZoneInfo(time_zone)
     try:
         next(Rule(text).occurrences(local(due, zone), zone), None)
-    except NotFound:
+    except SearchExhausted:
         return False
     except OverflowError:  # the due date's local time is beyond the calendar: nothing after it
         pass

@@ -13,7 +13,7 @@ from dateutil.rrule import rrule, rrulestr
 from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
-from domain.occurrences import MAX_DAYS_SEARCHED, NotFound, after
+from domain.occurrences import MAX_DAYS_SEARCHED, SearchExhausted, after
 from domain.recurrence import Rule, findable, next_occurrence
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -65,7 +65,7 @@ def test_the_search_finds_the_occurrences_dateutil_found(text: str, start: dt.da
         reject()
     try:
         ours = list(itertools.islice(after(rule.pattern, start), 5))
-    except NotFound:
+    except SearchExhausted:
         ours = []
     assume(ours)  # dateutil may take a second to find none
     # dateutil stops at UNTIL once it finds a day, so asking for no more than ours stays quick.
@@ -86,7 +86,7 @@ def test_the_search_finds_the_occurrences_dateutil_found(text: str, start: dt.da
 def test_a_rule_that_never_occurs_from_its_start_is_given_up_on(text: str) -> None:
     """dateutil looked at every period up to the year 9999 for these; the search stops once
     it has looked at MAX_DAYS_SEARCHED days."""
-    with pytest.raises(NotFound):
+    with pytest.raises(SearchExhausted):
         next(Rule(text).occurrences(THURSDAY, UTC), None)
     assert not findable(text, "UTC", THURSDAY)
     assert next_occurrence(text, "UTC", THURSDAY, 1, THURSDAY) is None  # the series ends
