@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import expect, sync_playwright
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, TOKEN_KEY
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, TOKEN_KEY
 from tests.support.live import Server, call
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"

@@ -20,16 +20,6 @@ def tasks_path(shape: str, user_id: str, suffix: str = "") -> str:
     return f"/api/tasks{suffix}" if shape == "own" else f"/api/{user_id}/tasks{suffix}"
 
 
-@pytest.fixture
-def ann(client: TestClient) -> dict[str, Any]:
-    return signup(client, "ann@example.com")
-
-
-@pytest.fixture
-def bob(client: TestClient) -> dict[str, Any]:
-    return signup(client, "bob@example.com")
-
-
 def create(client: TestClient, account: dict[str, Any], shape: str = "own", **fields: Any) -> dict[str, Any]:
     body = {"title": "Buy milk", **fields}
     response = client.post(

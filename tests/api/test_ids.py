@@ -26,11 +26,6 @@ def client(make_settings: Callable[..., Settings]) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def ann(client: TestClient) -> dict[str, str]:
-    return auth(signup(client)["access_token"])
-
-
 def made(client: TestClient, path: str, body: Any, headers: dict[str, str]) -> Any:
     answer = client.post(path, json=body, headers=headers)
     assert answer.status_code == 201, answer.text
@@ -53,60 +48,64 @@ KINDS = {
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_deleting_the_newest_and_making_another_gives_a_new_id(
-    client: TestClient, ann: dict[str, str], kind: str
+    client: TestClient, ann_auth: dict[str, str], kind: str
 ) -> None:
     path, body = KINDS[kind]
     names = iter(range(10))
 
     def make() -> int:
-        return int(made(client, path, body or {"name": f"list {next(names)}"}, ann)["id"])
+        return int(made(client, path, body or {"name": f"list {next(names)}"}, ann_auth)["id"])
 
     first, newest = make(), make()
-    gone(client, f"{path}/{newest}", ann)
+    gone(client, f"{path}/{newest}", ann_auth)
     again = make()
     assert again > newest > first
-    gone(client, f"{path}/{again}", ann)
-    gone(client, f"{path}/{first}", ann)
+    gone(client, f"{path}/{again}", ann_auth)
+    gone(client, f"{path}/{first}", ann_auth)
     assert make() > again  # and with none left at all
 
 
-def test_another_users_new_task_never_takes_a_deleted_id(client: TestClient, ann: dict[str, str]) -> None:
-    bob = auth(signup(client, "bob@example.com")["access_token"])
-    deleted = made(client, "/api/tasks", {"title": "ann's"}, ann)["id"]
-    gone(client, f"/api/tasks/{deleted}", ann)
-    bobs = made(client, "/api/tasks", {"title": "bob's"}, bob)["id"]
+def test_another_users_new_task_never_takes_a_deleted_id(
+    client: TestClient, ann_auth: dict[str, str]
+) -> None:
+    bob_auth = auth(signup(client, "bob@example.com")["access_token"])
+    deleted = made(client, "/api/tasks", {"title": "ann's"}, ann_auth)["id"]
+    gone(client, f"/api/tasks/{deleted}", ann_auth)
+    bobs = made(client, "/api/tasks", {"title": "bob's"}, bob_auth)["id"]
     assert bobs > deleted
-    assert client.get(f"/api/tasks/{deleted}", headers=ann).status_code == 404
-    assert client.get(f"/api/tasks/{deleted}", headers=bob).status_code == 404
+    assert client.get(f"/api/tasks/{deleted}", headers=ann_auth).status_code == 404
+    assert client.get(f"/api/tasks/{deleted}", headers=bob_auth).status_code == 404
 
 
-def test_a_reminder_made_anew_gets_a_new_id(client: TestClient, ann: dict[str, str]) -> None:
+def test_a_reminder_made_anew_gets_a_new_id(client: TestClient, ann_auth: dict[str, str]) -> None:
     """A task's reminders are made anew with each change of them (crud/reminders.py): the
     reminders listed after a change never carry the id of one listed before."""
-    task = made(client, "/api/tasks", {"title": "t", "due_date": FAR, "reminders": [{"before": "PT1H"}]}, ann)
+    task = made(
+        client, "/api/tasks", {"title": "t", "due_date": FAR, "reminders": [{"before": "PT1H"}]}, ann_auth
+    )
     listed: list[int] = []
     for before in ("PT2H", "PT3H", "PT1H"):
-        shown = client.get("/api/reminders", params={"before": FAR}, headers=ann).json()
+        shown = client.get("/api/reminders", params={"before": FAR}, headers=ann_auth).json()
         assert [reminder["task_id"] for reminder in shown] == [task["id"]]
         assert shown[0]["id"] not in listed
         listed.append(shown[0]["id"])
         answer = client.patch(
-            f"/api/tasks/{task['id']}", json={"reminders": [{"before": before}]}, headers=ann
+            f"/api/tasks/{task['id']}", json={"reminders": [{"before": before}]}, headers=ann_auth
         )
         assert answer.status_code == 200, answer.text
 
 
 def test_the_feed_names_a_deleted_task_and_its_successor_once_each(
-    client: TestClient, ann: dict[str, str]
+    client: TestClient, ann_auth: dict[str, str]
 ) -> None:
-    start = client.get("/api/changes", headers=ann).json()["cursor"]
-    old = made(client, "/api/tasks", {"title": "old"}, ann)
-    gone(client, f"/api/tasks/{old['id']}", ann)
-    new = made(client, "/api/tasks", {"title": "new"}, ann)
-    changes = client.get("/api/changes", params={"since": start}, headers=ann).json()["changes"]
+    start = client.get("/api/changes", headers=ann_auth).json()["cursor"]
+    old = made(client, "/api/tasks", {"title": "old"}, ann_auth)
+    gone(client, f"/api/tasks/{old['id']}", ann_auth)
+    new = made(client, "/api/tasks", {"title": "new"}, ann_auth)
+    changes = client.get("/api/changes", params={"since": start}, headers=ann_auth).json()["changes"]
     tasks = [(change["id"], change["op"]) for change in changes if change["kind"] == "task"]
     assert tasks == [(old["id"], "delete"), (new["id"], "upsert")]
-    gone(client, f"/api/tasks/{new['id']}", ann)
-    changes = client.get("/api/changes", params={"since": start}, headers=ann).json()["changes"]
+    gone(client, f"/api/tasks/{new['id']}", ann_auth)
+    changes = client.get("/api/changes", params={"since": start}, headers=ann_auth).json()["changes"]
     tasks = [(change["id"], change["op"]) for change in changes if change["kind"] == "task"]
     assert tasks == [(old["id"], "delete"), (new["id"], "delete")]

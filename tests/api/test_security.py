@@ -33,10 +33,9 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-def ann(client: TestClient) -> dict[str, Any]:
-    account = signup(client, "ann@example.com")
-    client.post("/api/tasks", json={"title": "first", "tags": ["a"]}, headers=auth(account["access_token"]))
-    return account
+def ann_with_a_task(client: TestClient, ann: dict[str, Any]) -> dict[str, Any]:
+    client.post("/api/tasks", json={"title": "first", "tags": ["a"]}, headers=auth(ann["access_token"]))
+    return ann
 
 
 # Tokens --------------------------------------------------------------------------------------
@@ -57,13 +56,13 @@ def tampered(token: str) -> str:
     return f"{header}.{forged}.{signature}"
 
 
-def bad_tokens(ann: dict[str, Any]) -> dict[str, str]:
+def bad_tokens(ann_with_a_task: dict[str, Any]) -> dict[str, str]:
     now = int(time.time())
-    user_id = ann["user"]["id"]
+    user_id = ann_with_a_task["user"]["id"]
     return {
         "alg none": unsigned({"sub": user_id, "exp": now + 600}),
         "alg none upper": unsigned({"sub": user_id, "exp": now + 600}).replace("bm9uZ", "Tk9OR", 1),
-        "tampered payload": tampered(ann["access_token"]),
+        "tampered payload": tampered(ann_with_a_task["access_token"]),
         "expired": signed_token({"sub": user_id, "exp": now - 3600}),
         "nbf in the future": signed_token({"sub": user_id, "nbf": now + 3600}),
         "no sub": signed_token({}),
@@ -77,9 +76,9 @@ def bad_tokens(ann: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def test_bad_tokens_are_401_and_change_nothing(client: TestClient, ann: dict[str, Any]) -> None:
+def test_bad_tokens_are_401_and_change_nothing(client: TestClient, ann_with_a_task: dict[str, Any]) -> None:
     before = snapshot()
-    for name, token in bad_tokens(ann).items():
+    for name, token in bad_tokens(ann_with_a_task).items():
         for method, path in (("GET", "/api/tasks"), ("POST", "/api/tasks"), ("GET", "/api/auth/me")):
             response = client.request(method, path, json={"title": "x"}, headers=auth(token))
             assert response.status_code == 401, (name, method, path, response.text)
@@ -121,8 +120,8 @@ def test_wrong_issuer_or_audience_when_set(make_settings: Callable[..., Settings
             )
 
 
-def test_token_of_a_deleted_user_is_401(client: TestClient, ann: dict[str, Any]) -> None:
-    token = ann["access_token"]
+def test_token_of_a_deleted_user_is_401(client: TestClient, ann_with_a_task: dict[str, Any]) -> None:
+    token = ann_with_a_task["access_token"]
     response = client.request("DELETE", "/api/auth/me", json={"password": PASSWORD}, headers=auth(token))
     assert response.status_code == 204
     assert client.get("/api/tasks", headers=auth(token)).status_code == 401
@@ -131,8 +130,8 @@ def test_token_of_a_deleted_user_is_401(client: TestClient, ann: dict[str, Any])
     assert snapshot()["Task"] == [] and snapshot()["TaskTag"] == []
 
 
-def test_password_change_revokes_older_tokens(client: TestClient, ann: dict[str, Any]) -> None:
-    old = ann["access_token"]
+def test_password_change_revokes_older_tokens(client: TestClient, ann_with_a_task: dict[str, Any]) -> None:
+    old = ann_with_a_task["access_token"]
     body = {"current_password": PASSWORD, "new_password": "a brand new password"}
     assert client.post("/api/auth/password", json=body, headers=auth(old)).status_code == 204
     assert client.get("/api/tasks", headers=auth(old)).status_code == 401
@@ -149,44 +148,55 @@ def test_password_change_revokes_older_tokens(client: TestClient, ann: dict[str,
     ] == ["first"]
 
 
-def test_password_change_needs_the_current_password(client: TestClient, ann: dict[str, Any]) -> None:
+def test_password_change_needs_the_current_password(
+    client: TestClient, ann_with_a_task: dict[str, Any]
+) -> None:
     before = snapshot()["User"]
     body = {"current_password": "wrong password", "new_password": "a brand new password"}
-    response = client.post("/api/auth/password", json=body, headers=auth(ann["access_token"]))
+    response = client.post("/api/auth/password", json=body, headers=auth(ann_with_a_task["access_token"]))
     assert response.status_code == 403
     too_short = {"current_password": PASSWORD, "new_password": "short"}
     assert (
-        client.post("/api/auth/password", json=too_short, headers=auth(ann["access_token"])).status_code
+        client.post(
+            "/api/auth/password", json=too_short, headers=auth(ann_with_a_task["access_token"])
+        ).status_code
         == 422
     )
     assert snapshot()["User"] == before
-    assert client.get("/api/tasks", headers=auth(ann["access_token"])).status_code == 200
+    assert client.get("/api/tasks", headers=auth(ann_with_a_task["access_token"])).status_code == 200
 
 
-def test_account_deletion_needs_the_password(client: TestClient, ann: dict[str, Any]) -> None:
+def test_account_deletion_needs_the_password(client: TestClient, ann_with_a_task: dict[str, Any]) -> None:
     before = snapshot()
     for body in ({"password": "wrong password"},):
-        response = client.request("DELETE", "/api/auth/me", json=body, headers=auth(ann["access_token"]))
+        response = client.request(
+            "DELETE", "/api/auth/me", json=body, headers=auth(ann_with_a_task["access_token"])
+        )
         assert response.status_code == 403
-    missing = client.request("DELETE", "/api/auth/me", headers=auth(ann["access_token"]))
+    missing = client.request("DELETE", "/api/auth/me", headers=auth(ann_with_a_task["access_token"]))
     assert missing.status_code == 422
     after = snapshot()
     assert after["User"] == before["User"] and after["Task"] == before["Task"]
 
 
-def test_deleting_an_account_leaves_other_accounts_alone(client: TestClient, ann: dict[str, Any]) -> None:
+def test_deleting_an_account_leaves_other_accounts_alone(
+    client: TestClient, ann_with_a_task: dict[str, Any]
+) -> None:
     bob = signup(client, "bob@example.com")
     client.post("/api/tasks", json={"title": "bob's"}, headers=auth(bob["access_token"]))
     assert (
         client.request(
-            "DELETE", "/api/auth/me", json={"password": PASSWORD}, headers=auth(ann["access_token"])
+            "DELETE",
+            "/api/auth/me",
+            json={"password": PASSWORD},
+            headers=auth(ann_with_a_task["access_token"]),
         ).status_code
         == 204
     )
     assert [t["title"] for t in client.get("/api/tasks", headers=auth(bob["access_token"])).json()] == [
         "bob's"
     ]
-    assert signup(client, "ann@example.com")["user"]["id"] != ann["user"]["id"]
+    assert signup(client, "ann@example.com")["user"]["id"] != ann_with_a_task["user"]["id"]
 
 
 # Throttling ----------------------------------------------------------------------------------
@@ -366,8 +376,10 @@ def test_a_burst_of_parallel_guesses_is_held_to_the_limit(settings: Settings) ->
 # Bodies, paths and queries -------------------------------------------------------------------
 
 
-def test_hostile_bodies_get_4xx_and_change_nothing(client: TestClient, ann: dict[str, Any]) -> None:
-    headers = {**auth(ann["access_token"]), "content-type": "application/json"}
+def test_hostile_bodies_get_4xx_and_change_nothing(
+    client: TestClient, ann_with_a_task: dict[str, Any]
+) -> None:
+    headers = {**auth(ann_with_a_task["access_token"]), "content-type": "application/json"}
     task_id = client.get("/api/tasks", headers=headers).json()[0]["id"]
     before = snapshot()
     bodies = {
@@ -403,15 +415,17 @@ def test_nul_in_a_login_email_is_422_not_500(client: TestClient) -> None:
     assert form.status_code == 422
 
 
-def test_emoji_and_non_latin_text_round_trip(client: TestClient, ann: dict[str, Any]) -> None:
+def test_emoji_and_non_latin_text_round_trip(client: TestClient, ann_with_a_task: dict[str, Any]) -> None:
     text = "Café ☕ 日本語 🧪 Ω"
     response = client.post(
         "/api/tasks",
         json={"title": text, "description": text, "tags": ["🏷️", "Ünï"]},
-        headers=auth(ann["access_token"]),
+        headers=auth(ann_with_a_task["access_token"]),
     )
     assert response.status_code == 201
-    stored = client.get(f"/api/tasks/{response.json()['id']}", headers=auth(ann["access_token"])).json()
+    stored = client.get(
+        f"/api/tasks/{response.json()['id']}", headers=auth(ann_with_a_task["access_token"])
+    ).json()
     assert (stored["title"], stored["description"], stored["tags"]) == (text, text, ["🏷️", "ünï"])
 
 
@@ -427,11 +441,16 @@ def test_emoji_and_non_latin_text_round_trip(client: TestClient, ann: dict[str, 
         "1%00",
     ],
 )
-def test_path_ids_out_of_range_or_odd(client: TestClient, ann: dict[str, Any], task_id: str) -> None:
+def test_path_ids_out_of_range_or_odd(
+    client: TestClient, ann_with_a_task: dict[str, Any], task_id: str
+) -> None:
     before = snapshot()
     for method in ("GET", "PUT", "PATCH", "DELETE"):
         response = client.request(
-            method, f"/api/tasks/{task_id}", json={"title": "x"}, headers=auth(ann["access_token"])
+            method,
+            f"/api/tasks/{task_id}",
+            json={"title": "x"},
+            headers=auth(ann_with_a_task["access_token"]),
         )
         assert response.status_code in (404, 422), (method, task_id, response.text)
     assert snapshot() == before
@@ -455,23 +474,27 @@ INJECTIONS = [
     "parameter",
     ["completed", "status", "q", "priority", "tag", "due_before", "due_after", "sort", "limit", "offset"],
 )
-def test_injection_like_query_values(client: TestClient, ann: dict[str, Any], parameter: str) -> None:
+def test_injection_like_query_values(
+    client: TestClient, ann_with_a_task: dict[str, Any], parameter: str
+) -> None:
     before = snapshot()
     for value in INJECTIONS:
-        response = client.get("/api/tasks", params={parameter: value}, headers=auth(ann["access_token"]))
+        response = client.get(
+            "/api/tasks", params={parameter: value}, headers=auth(ann_with_a_task["access_token"])
+        )
         assert response.status_code in (200, 422), (parameter, value, response.text)
         if response.status_code == 200:
             assert response.json() == []  # nothing matches such a value
     deleted = client.delete(
-        "/api/tasks", params={"completed": "' OR 1=1 --"}, headers=auth(ann["access_token"])
+        "/api/tasks", params={"completed": "' OR 1=1 --"}, headers=auth(ann_with_a_task["access_token"])
     )
     assert deleted.status_code == 422
     assert snapshot() == before
 
 
-def test_user_id_path_injection_is_403(client: TestClient, ann: dict[str, Any]) -> None:
-    for user_id in ("' OR 1=1 --", "..", "%2e%2e", ann["user"]["id"] + "x"):
-        response = client.get(f"/api/{user_id}/tasks", headers=auth(ann["access_token"]))
+def test_user_id_path_injection_is_403(client: TestClient, ann_with_a_task: dict[str, Any]) -> None:
+    for user_id in ("' OR 1=1 --", "..", "%2e%2e", ann_with_a_task["user"]["id"] + "x"):
+        response = client.get(f"/api/{user_id}/tasks", headers=auth(ann_with_a_task["access_token"]))
         assert response.status_code in (403, 404), user_id
 
 

@@ -9,7 +9,6 @@ the README's picture, docs/screenshot.png, is taken by scripts/screenshot.py."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -22,29 +21,15 @@ import pytest
 
 from settings import PROJECT_DIR
 from tests.support.accounts import PASSWORD, signup
+from tests.support.browser import LAPTOP, PHONE, TOKEN_KEY
 from tests.support.live import Server, call
-from tests.support.skips import skip_or_fail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, Route, ViewportSize
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 ARTIFACTS = Path(PROJECT_DIR) / "tests" / "artifacts"
-PHONE: ViewportSize = {"width": 390, "height": 844}
-LAPTOP: ViewportSize = {"width": 1280, "height": 800}
-TOKEN_KEY = "todo-api.token"
 # What Chromium prints to the console when the page's Content-Security-Policy blocks something,
 # and what the `securitypolicyviolation` listener below prints.
 CSP_MARKERS = ("Content Security Policy", "Refused to", "CSP violation")
@@ -58,24 +43,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
 # or in the moment before an event reaches it. The tests of what a page does with an old view
 # use it, so that no event reloads the view under them.
 NO_LIVE_UPDATES = "delete window.EventSource;"
-
-
-@pytest.fixture(scope="module")
-def playwright_api() -> ModuleType:
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"no browser: {CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        return importlib.import_module("playwright.sync_api")
-    except ImportError:
-        skip_or_fail("the playwright package is missing (pip install -r requirements-dev.txt)")
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_api: ModuleType) -> Iterator[Browser]:
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

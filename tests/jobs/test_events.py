@@ -20,27 +20,13 @@ from domain.event_stream import purge_events
 from models import Event, User, open_database, utc_now
 from settings import Settings
 from tests.support.accounts import signup
-from tests.support.live import Server, call, uvicorn_command
+from tests.support.live import Server, call, send, uvicorn_command
 from tests.support.ports import HOST, free_port
 from tests.support.services import migrated_services
 from tests.support.skips import skip_or_fail
 from tests.support.sse import EventStream, Message
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[Server]:
-    started = Server.sharing(settings).start()
-    yield started
-    started.stop()
-    assert "Traceback" not in started.output()
-
-
-def send(server: Server, token: str, method: str, path: str, body: Any = None) -> Any:
-    reply = call(method, f"{server.base}{path}", body, token)
-    assert reply.status < 300, reply.body
-    return reply.body
 
 
 def stream(server: Server, token: str | None = None, query: str = "", **headers: str) -> EventStream:

@@ -22,18 +22,12 @@ import pytest
 from models import open_database
 from settings import Settings
 from tests.support.accounts import signup
-from tests.support.live import Server, call, uvicorn_command
+from tests.support.live import Server, call, send, uvicorn_command
 from tests.support.receiver import Receiver
 from tests.support.sse import EventStream
 
-pytestmark = pytest.mark.slow
 FAST = {"REMINDER_POLL_SECONDS": "1", "WEBHOOK_ALLOW_PRIVATE": "true"}
-
-
-def send(server: Server, token: str, method: str, path: str, body: Any = None) -> Any:
-    reply = call(method, f"{server.base}{path}", body, token)
-    assert reply.status < 300, reply.body
-    return reply.body
+pytestmark = [pytest.mark.slow, pytest.mark.server_env(**FAST)]
 
 
 def at(seconds: float) -> str:
@@ -70,14 +64,6 @@ def no_more(server: Server, token: str, seconds: float) -> int:
             count += message.event == "reminder.due"
     finally:
         stream.close()
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[Server]:
-    started = Server.sharing(settings, **FAST).start()
-    yield started
-    started.stop()
-    assert "Traceback" not in started.output()
 
 
 def test_a_reminder_fires_once_on_the_stream_and_on_webhooks(server: Server) -> None:

@@ -26,20 +26,12 @@ from runtime import webhook_urls
 from runtime.webhook_urls import RefusedURL
 from settings import Settings
 from tests.support.accounts import signup
-from tests.support.live import Server, call, uvicorn_command
+from tests.support.live import Server, call, send, uvicorn_command
 from tests.support.receiver import Delivery, Receiver
 from tests.support.sse import EventStream
 
-pytestmark = pytest.mark.slow
 PRIVATE = {"WEBHOOK_ALLOW_PRIVATE": "true", "WEBHOOK_CLAIM_SECONDS": "15"}
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[Server]:
-    started = Server.sharing(settings, **PRIVATE).start()
-    yield started
-    started.stop()
-    assert "Traceback" not in started.output()
+pytestmark = [pytest.mark.slow, pytest.mark.server_env(**PRIVATE)]
 
 
 @pytest.fixture
@@ -47,12 +39,6 @@ def receiver() -> Iterator[Receiver]:
     made = Receiver()
     yield made
     made.close()
-
-
-def send(server: Server, token: str, method: str, path: str, body: Any = None) -> Any:
-    reply = call(method, f"{server.base}{path}", body, token)
-    assert reply.status < 300, reply.body
-    return reply.body
 
 
 def register(server: Server, token: str, url: str, **fields: Any) -> dict[str, Any]:
