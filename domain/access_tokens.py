@@ -4,8 +4,10 @@ database call).
 A token is `tdo_` and 43 characters of base64url (32 random bytes); only its SHA-256 is kept,
 so the token is shown in the answer that makes it and nowhere else. A revoked token's row is
 gone, and every request with a personal token reads its row, so a revocation holds at once on
-every worker and replica. A password change revokes every personal token of the user; deleting
-the account deletes them with it (foreign key).
+every worker and replica; an open event stream reads it again several times a second
+(crud/credentials.py), by its hash: SQLite may give a gone row's id to the next token. A
+password change revokes every personal token of the user; deleting the account deletes them
+with it (foreign key).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import TypeGuard
 
 from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
@@ -22,6 +25,7 @@ from models import AccessToken, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
+REVOKED = "Invalid or revoked access token"
 # last_used_at is written when it is older than this: a minute's lag, not a write per request.
 USE_RECORDED_EVERY = dt.timedelta(minutes=1)
 
@@ -69,8 +73,8 @@ def personal_principal(token_hash: str) -> tuple[Principal, bool]:
     that is unknown (never made, or revoked) or expired."""
     row = AccessToken.get_or_none(AccessToken.token_hash == token_hash)
     now = utc_now()
-    if row is None or (row.expires_at is not None and row.expires_at <= now):
-        raise Unauthenticated("Invalid or revoked access token")
+    if not token_stands(row, now):
+        raise Unauthenticated(REVOKED)
     principal = Principal(
         subject=row.user_id,
         email=None,
@@ -78,11 +82,17 @@ def personal_principal(token_hash: str) -> tuple[Principal, bool]:
         version=None,
         issued_at=None,
         scopes=frozenset(row.scopes.split()),
-        personal_token_id=row.id,
+        personal_token_hash=row.token_hash,
     )
     stale = row.last_used_at is None or row.last_used_at < now - USE_RECORDED_EVERY
     return principal, stale
 
 
-def record_use(token_id: int) -> None:
-    AccessToken.update(last_used_at=utc_now()).where(AccessToken.id == token_id).execute()
+def token_stands(row: AccessToken | None, now: dt.datetime) -> TypeGuard[AccessToken]:
+    """The token's row is there (revoking deletes it) and the token has not expired: what each
+    request with it asks, and each stream opened with it, again and again (crud/credentials.py)."""
+    return row is not None and (row.expires_at is None or row.expires_at > now)
+
+
+def record_use(token_hash: str) -> None:
+    AccessToken.update(last_used_at=utc_now()).where(AccessToken.token_hash == token_hash).execute()

@@ -27,7 +27,10 @@ class Principal:
     version: int | None  # this service's `ver` claim; None for tokens of other issuers
     issued_at: float | None  # `iat`, when the token has one
     scopes: frozenset[str] = LOGIN_SCOPES
-    personal_token_id: int | None = None  # set for a personal access token
+    # A personal access token's SHA-256, its row's `token_hash` (not its id, which SQLite may
+    # give again to a later token once the row is gone).
+    personal_token_hash: str | None = None
+    expires_at: float | None = None  # a JWT's `exp` (a personal token's end is on its row)
 
 
 def require_scope(principal: Principal, scope: str | None) -> None:

@@ -47,7 +47,7 @@ class TokenService:
         """The token's principal, or 401: bad signature, algorithm, time, issuer, audience or subject."""
         if len(token) > MAX_TOKEN_LENGTH:
             raise Unauthenticated("Invalid token")
-        if (cached := self.verified.get(token)) is not None and time.time() < cached[1] + LEEWAY_SECONDS:
+        if (cached := self.verified.get(token)) is not None and not expired(cached[1], time.time()):
             return cached[0]
         try:
             header = jwt.get_unverified_header(token)
@@ -83,6 +83,11 @@ class TokenService:
         raise jwt.InvalidTokenError("no acceptable key for this token")
 
 
+def expired(expires_at: float | None, now: float) -> bool:
+    """A JWT's `exp` has passed, with the leeway `jwt.decode` gives (PyJWT's own rule)."""
+    return expires_at is not None and now >= expires_at + LEEWAY_SECONDS
+
+
 def principal_from(claims: dict[str, Any], own_issuer: str) -> Principal:
     subject = claims["sub"]
     if not isinstance(subject, str) or not 1 <= len(subject) <= 128 or control_characters(subject):
@@ -97,6 +102,7 @@ def principal_from(claims: dict[str, Any], own_issuer: str) -> Principal:
         name=clean_claim(claims.get("name"), 100),
         version=version,
         issued_at=float(issued_at) if isinstance(issued_at, int | float) else None,
+        expires_at=float(claims["exp"]),
     )
 
 

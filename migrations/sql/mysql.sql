@@ -170,3 +170,13 @@ UPDATE alembic_version SET version_num='010_recurrence_reminders' WHERE alembic_
 -- Running upgrade 010_recurrence_reminders -> 011_ids_never_reused
 
 UPDATE alembic_version SET version_num='011_ids_never_reused' WHERE alembic_version.version_num = '010_recurrence_reminders';
+
+-- Running upgrade 011_ids_never_reused -> 012_ticket_credentials
+
+ALTER TABLE `event_tickets` ADD COLUMN `personal_token_hash` VARCHAR(64);
+
+ALTER TABLE `event_tickets` ADD COLUMN `token_version` INTEGER;
+
+ALTER TABLE `event_tickets` ADD COLUMN `token_expires_at` DATETIME(6);
+
+UPDATE alembic_version SET version_num='012_ticket_credentials' WHERE alembic_version.version_num = '011_ids_never_reused';

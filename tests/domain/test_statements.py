@@ -132,6 +132,19 @@ def test_defaults_peewee_would_add_are_refused(db: Services) -> None:
     assert Task.select().count() == 0
 
 
+def test_the_hubs_reads_find_every_key_and_keep_few_texts(db: Services) -> None:
+    """The event hub's reads of users and personal tokens by key: each key found once, however
+    many, and the IN lists padded to a power of two (so at most ten texts each)."""
+    for n in range(600):
+        add_user(f"u_{n}")
+    users = [f"u_{n}" for n in range(599, -1, -1)] + ["u_missing", "u_3"]
+    found = queries.users_versions(users)
+    assert set(found) == {f"u_{n}" for n in range(600)} and found["u_7"] == (0, 0)
+    assert sorted(len(chunk) for chunk in queries.padded_chunks(users)) == [128, 512]
+    assert [len(chunk) for chunk in queries.padded_chunks(["a", "b", "c"])] == [4]
+    assert queries.padded_chunks([]) == []
+
+
 def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> None:
     """The first-compile check cannot see two equal values swapped (a new task's created_at and
     updated_at, two None): each statement of models/queries.py compiled with values that all
@@ -174,6 +187,8 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         (queries.COUNT_LIST_TASKS, (1, -1, 41, 21, "u_a"), None),
         (queries.LAST_KEY, (21,), 1),
         (queries.LAST_KEY, (21, 31), 2),
+        (queries.USERS_VERSIONS, ("u_a", "u_b"), 2),
+        (queries.PERSONAL_TOKENS, ("a" * 64, "b" * 64), 2),
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
         cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))

@@ -1,7 +1,8 @@
 """Events through a real server on every database: each change's events with the state after it,
-the stream's resume, resync, heartbeats and tickets, one user never hearing another's, and an
+the stream's resume, resync, heartbeats and tickets, one user never hearing another's, an
 event reaching a stream on another process (two servers on one PostgreSQL database, two workers
-on SQLite) within a second of its commit."""
+on SQLite) within a second of its commit, and a stream ending, hearing nothing more, once its
+credential dies (on that process or another)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,18 @@ from typing import Any
 
 import pytest
 
-from domain.event_stream import purge_events
+from domain.event_stream import StreamStart, purge_events
+from domain.principal import Principal
 from models import Event, User, open_database, utc_now
+from runtime.event_hub import EventHub, HubRead, Subscription
 from settings import Settings
-from tests.support.accounts import signup
+from tests.support.accounts import PASSWORD, signup
 from tests.support.live import Server, call, send, uvicorn_command
 from tests.support.ports import HOST, free_port
 from tests.support.services import migrated_services
 from tests.support.skips import skip_or_fail
 from tests.support.sse import EventStream, Message
+from tests.support.tokens import signed_token
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +37,31 @@ def stream(server: Server, token: str | None = None, query: str = "", **headers:
     opened = EventStream(f"{server.base}/api/events{query}", token, headers)
     assert opened.status == 200, opened.response.read()
     return opened
+
+
+def heard_until_it_ends(opened: EventStream, within: float = 3) -> list[Message]:
+    """The events a stream sends until it ends; TimeoutError when it is still open after `within` s."""
+    deadline = time.monotonic() + within
+    heard = []
+    while True:
+        try:
+            message = opened.next(timeout=deadline - time.monotonic())
+        except EOFError:
+            return heard
+        if message.event is not None:
+            heard.append(message)
+
+
+def personal_token(server: Server, login: str, scopes: tuple[str, ...] = ("tasks:read",)) -> dict[str, Any]:
+    made: dict[str, Any] = send(
+        server, login, "POST", "/api/auth/tokens", {"name": "agent", "scopes": scopes}
+    )
+    return made
+
+
+def ticket_for(server: Server, token: str) -> str:
+    made: str = send(server, token, "POST", "/api/events/tickets")["ticket"]
+    return made
 
 
 def summary(message: Message) -> tuple[str | None, Any]:
@@ -142,6 +171,67 @@ def test_tickets_open_one_stream_once_and_long_lived_tokens_stay_out_of_urls(ser
     assert stream(server, reader.body["token"]).status == 200
 
 
+def test_a_ticket_stands_for_the_credential_that_asked_for_it(server: Server) -> None:
+    ann = signup(server)["access_token"]
+    for unknown in ("x" * 300, ann):  # unknown whatever its length, a JWT pasted there too
+        refused = EventStream(f"{server.base}/api/events?ticket={unknown}")
+        assert refused.status == 401, refused.response.read()
+    before_the_change = ticket_for(server, ann)
+    change = {"current_password": PASSWORD, "new_password": "another horse battery"}
+    assert call("POST", f"{server.base}/api/auth/password", change, ann).status == 204
+    assert EventStream(f"{server.base}/api/events?ticket={before_the_change}").status == 401
+    ann = call(
+        "POST",
+        f"{server.base}/api/auth/login",
+        {"email": "ann@example.com", "password": change["new_password"]},
+    ).body["access_token"]
+    agent = personal_token(server, ann)
+    unused = ticket_for(server, agent["token"])
+    opened = stream(server, None, f"?ticket={ticket_for(server, agent['token'])}")
+    assert opened.next().comments == ["connected"]
+    send(server, ann, "DELETE", f"/api/auth/tokens/{agent['id']}")
+    send(server, ann, "POST", "/api/tasks", {"title": "after the revocation"})
+    assert heard_until_it_ends(opened) == []  # the stream the ticket opened stands for the token
+    assert EventStream(f"{server.base}/api/events?ticket={unused}").status == 401
+
+
+def test_a_stream_ends_when_its_personal_token_is_revoked_and_hears_nothing_after(server: Server) -> None:
+    login = signup(server)["access_token"]
+    agent = personal_token(server, login)
+    live = stream(server, agent["token"])
+    assert live.next().comments == ["connected"]
+    send(server, login, "POST", "/api/tasks", {"title": "before"})
+    assert summary(live.events(2)[-1]) == ("task.created", ("before", None))
+    revoked = time.monotonic()
+    send(server, login, "DELETE", f"/api/auth/tokens/{agent['id']}")
+    assert call("GET", f"{server.base}/api/tasks", None, agent["token"]).status == 401
+    send(server, login, "POST", "/api/tasks", {"title": "after"})
+    assert heard_until_it_ends(live) == [] and time.monotonic() - revoked < 3
+
+
+def test_a_stream_ends_when_its_login_token_dies_by_a_password_change_or_expiry_or_account_deletion(
+    server: Server,
+) -> None:
+    ann = signup(server)
+    changed = stream(server, ann["access_token"])
+    assert changed.next().comments == ["connected"]
+    change = {"current_password": PASSWORD, "new_password": "another horse battery"}
+    assert call("POST", f"{server.base}/api/auth/password", change, ann["access_token"]).status == 204
+    login = {"email": "ann@example.com", "password": change["new_password"]}
+    fresh = call("POST", f"{server.base}/api/auth/login", login).body["access_token"]
+    send(server, fresh, "POST", "/api/tasks", {"title": "after the change"})
+    assert heard_until_it_ends(changed) == []
+    # Expired 6 s ago: still taken within the 10 s leeway, then the stream ends with the token.
+    expiring = signed_token({"sub": ann["user"]["id"], "exp": int(time.time()) - 6})
+    expired = stream(server, expiring)
+    assert expired.next().comments == ["connected"]
+    assert heard_until_it_ends(expired, within=6) == []
+    deleted = stream(server, fresh)
+    assert deleted.next().comments == ["connected"]
+    assert call("DELETE", f"{server.base}/api/auth/me", {"password": login["password"]}, fresh).status == 204
+    assert heard_until_it_ends(deleted) == []
+
+
 def test_a_quiet_stream_sends_a_comment_at_least_every_15_seconds(server: Server) -> None:
     token = signup(server)["access_token"]
     quiet = stream(server, token)
@@ -189,6 +279,19 @@ def test_an_event_reaches_a_stream_on_another_process_within_a_second(replicas: 
     assert max(latencies) < 1.0, latencies
     for opened in streams:
         opened.close()
+
+
+def test_a_token_revoked_on_one_process_ends_its_streams_on_another(replicas: list[Server]) -> None:
+    first, second = replicas[0], replicas[-1]
+    login = signup(first)["access_token"]
+    agent = personal_token(first, login)
+    streams = [stream(second, agent["token"]) for _ in range(4)]  # on two workers, some land on each
+    for opened in streams:
+        assert opened.next().comments == ["connected"]
+    send(first, login, "DELETE", f"/api/auth/tokens/{agent['id']}")
+    send(first, login, "POST", "/api/tasks", {"title": "after the revocation"})
+    for opened in streams:
+        assert heard_until_it_ends(opened) == []
 
 
 NGINX_CONF = """
@@ -248,6 +351,30 @@ def test_the_stream_passes_through_nginx_with_its_default_settings(server: Serve
     finally:
         proxy.terminate()
         proxy.wait(10)
+
+
+@pytest.mark.anyio
+async def test_a_hub_read_reaches_neither_a_refused_credential_nor_a_stream_begun_during_it() -> None:
+    """The hub's own bookkeeping, around a read that finds one credential refused and during
+    which a stream begins (too narrow a moment to catch through a server)."""
+    hub = EventHub()
+    alive = Principal("u_1", None, None, 0, None)
+    revoked = Principal("u_1", None, None, None, None, frozenset({"tasks:read"}), "a" * 64)
+    kept, ended = hub.subscribe(alive), hub.subscribe(revoked)
+    hub.track(StreamStart("u_1", 0, 0, 0, [], False))
+    began: list[Subscription] = []
+
+    async def read(known: dict[str, tuple[int, int]], asked: frozenset[Principal]) -> HubRead:
+        assert known == {"u_1": (0, 0)} and asked == {alive, revoked}
+        began.append(hub.subscribe(Principal("u_1", None, None, 0, 1.0)))
+        event = Event(id=7, user="u_1", type="task.created", at=utc_now(), data="{}")
+        return HubRead({"u_1": (1, [event], True)}, {revoked})
+
+    await hub.read_once(read)
+    assert [kept.queue.get_nowait().id] == [7]  # type: ignore[union-attr]
+    assert ended.ended and ended.queue.get_nowait() is None and ended.queue.empty()  # woken, told nothing
+    assert began[0].overflowed and began[0].queue.get_nowait() is None  # woken to read for itself
+    assert hub.users["u_1"].subscriptions == {kept, began[0]}
 
 
 def test_old_events_are_purged_oldest_first(sqlite_settings: Settings) -> None:
