@@ -13,11 +13,10 @@ import time
 from collections.abc import Collection
 
 from domain.access_tokens import REVOKED, token_stands
-from domain.principal import Principal
+from domain.principal import Principal, expired
 from domain.users import GONE, version_refusal
 from models import AccessToken, utc_now
 from models.queries import personal_tokens, users_versions
-from runtime.token_service import expired
 
 
 def refusals(principals: Collection[Principal]) -> dict[Principal, str]:

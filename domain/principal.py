@@ -15,6 +15,7 @@ TASKS_WRITE = "tasks:write"
 ACCOUNT = "account"
 TASK_SCOPES = (TASKS_READ, TASKS_WRITE)
 LOGIN_SCOPES = frozenset((*TASK_SCOPES, ACCOUNT))
+LEEWAY_SECONDS = 10  # a JWT's clock skew allowed, as `jwt.decode` is told
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,8 @@ def require_scope(principal: Principal, scope: str | None) -> None:
             else f"This token lacks the {scope} scope"
         )
         raise InsufficientScope(detail, scope)
+
+
+def expired(expires_at: float | None, now: float) -> bool:
+    """A JWT's `exp` has passed, with the leeway `jwt.decode` gives (PyJWT's own rule)."""
+    return expires_at is not None and now >= expires_at + LEEWAY_SECONDS

@@ -9,13 +9,12 @@ import jwt
 
 from domain.errors import Unauthenticated
 from domain.fields import clean_email, control_characters
-from domain.principal import Principal
+from domain.principal import LEEWAY_SECONDS, Principal, expired
 from runtime.jwks import JWKSCache
 from settings import Settings
 
 ASYMMETRIC_ALGORITHMS = ("EdDSA", "ES256", "RS256")
 MAX_TOKEN_LENGTH = 4096
-LEEWAY_SECONDS = 10
 VERIFIED_CACHE_SIZE = 4096
 
 
@@ -81,11 +80,6 @@ class TokenService:
             if key is not None and key.algorithm_name == algorithm:
                 return key
         raise jwt.InvalidTokenError("no acceptable key for this token")
-
-
-def expired(expires_at: float | None, now: float) -> bool:
-    """A JWT's `exp` has passed, with the leeway `jwt.decode` gives (PyJWT's own rule)."""
-    return expires_at is not None and now >= expires_at + LEEWAY_SECONDS
 
 
 def principal_from(claims: dict[str, Any], own_issuer: str) -> Principal:
