@@ -26,10 +26,12 @@ $(VENV)/.dev: requirements.lock requirements-dev.lock | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/uvicorn router:app --host $${HOST:-0.0.0.0} --port $${PORT:-7860} --no-proxy-headers --no-server-header
 
-## Install everything the tests need (database servers, browser), run the checks, then the suite.
+## Install everything the tests need (database servers, browser), run the checks, then the suite
+## in TEST_WORKERS processes (most tests wait on servers and databases: more than the cores pay).
+TEST_WORKERS ?= 4
 test: check
 	scripts/install-test-deps.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## The code checks itself: ruff's lint and format, and mypy --strict (pyproject.toml says on what).
 check: $(VENV)/.dev
