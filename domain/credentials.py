@@ -1,5 +1,7 @@
 """Whether the credentials behind principals verified earlier still stand (inside a database
-call): what an open event stream asks again and again, and a ticket when it is redeemed.
+call): what an open event stream asks again and again, and a ticket when it is redeemed; and,
+for those that stand, when they will stop standing by themselves (their expiry), so that a hub
+that reads only when told can read then (runtime/event_hub.py).
 
 It is REST's rule, made of the functions each request applies (`crud.tokens.token_stands`,
 `crud.users.version_refusal`, `tokens.expired`), asked for many principals in two reads: the
@@ -11,30 +13,48 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from domain.access_tokens import REVOKED, token_stands
-from domain.principal import Principal, expired
+from domain.principal import LEEWAY_SECONDS, Principal, expired
 from domain.users import GONE, version_refusal
 from models import AccessToken, utc_now
 from models.queries import personal_tokens, users_versions
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Of some principals: those whose credential no longer stands, each with the reason REST's
+    401 would give; and of the others, the moment each stops standing unless something ends it
+    sooner (a JWT's `exp` with its leeway, a personal token's end), for those that have one."""
+
+    refused: dict[Principal, str]
+    ends: dict[Principal, float]  # a time.time() timestamp
 
 
 def refusals(principals: Collection[Principal]) -> dict[Principal, str]:
     """Of `principals`, those whose credential no longer stands, each with the reason REST's 401
     would give: a personal token revoked or expired, a token issued before a password change,
     a deleted user, an expired JWT."""
+    return standing(principals).refused
+
+
+def standing(principals: Collection[Principal]) -> Standing:
+    """`refusals`, with the ends of the credentials that stand (in the same two reads)."""
     users = users_versions(principal.subject for principal in principals)
     tokens = personal_tokens(
         principal.personal_token_hash for principal in principals if principal.personal_token_hash
     )
     now, now_utc = time.time(), utc_now()
-    found = {}
+    refused, ends = {}, {}
     for principal in principals:
         token_version = users[principal.subject][1] if principal.subject in users else None
         refusal = refusal_of(principal, token_version, tokens, now, now_utc)
         if refusal is not None:
-            found[principal] = refusal
-    return found
+            refused[principal] = refusal
+        elif (end := end_of(principal, tokens)) is not None:
+            ends[principal] = end
+    return Standing(refused, ends)
 
 
 def refusal_of(
@@ -54,3 +74,16 @@ def refusal_of(
     if expired(principal.expires_at, now):
         return "Token has expired"
     return version_refusal(principal, token_version)
+
+
+def end_of(principal: Principal, tokens: dict[str, AccessToken]) -> float | None:
+    """When a credential that stands now stops standing by itself: the moment `refusal_of` first
+    finds it expired (a JWT's `exp` plus the leeway, a personal token's `expires_at`), or None
+    for one that never expires."""
+    ends = []
+    if principal.expires_at is not None:
+        ends.append(principal.expires_at + LEEWAY_SECONDS)
+    row = tokens.get(principal.personal_token_hash) if principal.personal_token_hash else None
+    if row is not None and row.expires_at is not None:
+        ends.append(row.expires_at.replace(tzinfo=dt.UTC).timestamp())
+    return min(ends, default=None)

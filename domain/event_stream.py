@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from domain.credentials import refusals
+from domain.credentials import refusals, standing
 from domain.errors import Unauthenticated
 from domain.principal import TASKS_READ, Principal
 from domain.users import current_user
@@ -35,10 +35,12 @@ NewEvents = dict[str, tuple[int, list[Event], bool]]
 @dataclass
 class HubRead:
     """What one read of the hub finds: the new events, and of the principals asked about,
-    those whose credential no longer stands."""
+    those whose credential no longer stands, and when each of the others will stop standing
+    by itself (those that expire)."""
 
     events: NewEvents
     refused: set[Principal]
+    ends: dict[Principal, float]  # time.time() timestamps
 
 
 def digest(ticket: str) -> str:
@@ -158,15 +160,16 @@ def events_after(user_id: str, after_id: int, limit: int = REPLAY_LIMIT) -> list
 def hub_read(known: dict[str, tuple[int, int]], principals: Collection[Principal]) -> HubRead:
     """For the event hub: of the users `known` names (with their change sequence and newest
     event handed on), those whose sequence moved, with their events since; then, of the
-    streams' `principals`, those whose credential no longer stands. Read after the events, so
-    an event committed after a credential died is never handed on to its streams (each read
-    sees at least what had committed when the one before it began)."""
+    streams' `principals`, those whose credential no longer stands, and the others' ends. Read
+    after the events, so an event committed after a credential died is never handed on to its
+    streams (each read sees at least what had committed when the one before it began)."""
     moved = changed_users({user_id: tasks_version for user_id, (tasks_version, _) in known.items()})
     found = {}
     for user_id, tasks_version in moved.items():
         events = events_after(user_id, known[user_id][1], HUB_LIMIT)
         found[user_id] = (tasks_version, events, len(events) < HUB_LIMIT)
-    return HubRead(found, set(refusals(principals)))
+    credentials = standing(principals)
+    return HubRead(found, set(credentials.refused), credentials.ends)
 
 
 def changed_users(known: dict[str, int]) -> dict[str, int]:

@@ -87,6 +87,34 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
     )
 
 
+def listening_connection(
+    database: DatabaseURL, timeout: float, channels: tuple[str, ...]
+) -> psycopg2.extensions.connection:
+    """A PostgreSQL connection of its own, outside the pool, in autocommit, that LISTENs on
+    `channels` (runtime/listener.py); blocks while it connects. Parameters the URL gives (TLS,
+    a timeout) win over these defaults. TCP keepalives find a peer gone without a word within
+    about 25 s: the server sends nothing while there is nothing to notify."""
+    options: dict[str, object] = {
+        "connect_timeout": int(timeout),
+        "application_name": "todo-api listener",
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }
+    options.update(parse(database.url, unquote_user=True, unquote_password=True))
+    connection = psycopg2.connect(**options)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            for channel in channels:
+                cursor.execute(f"LISTEN {channel}")  # our own names: identifiers cannot be bound
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def close_connections(db: peewee.Database) -> None:
     """Close every connection the pool holds (at shutdown)."""
     if isinstance(db, PooledDatabase):
@@ -97,6 +125,10 @@ def is_sqlite(db: peewee.Database) -> bool:
     return isinstance(db, peewee.SqliteDatabase)
 
 
+def is_postgresql(db: peewee.Database) -> bool:
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
 def write_transaction(db: peewee.Database) -> peewee._atomic:
     """A transaction that takes SQLite's write lock up front (`BEGIN IMMEDIATE`)."""
     return db.atomic("IMMEDIATE") if is_sqlite(db) else db.atomic()
@@ -104,4 +136,4 @@ def write_transaction(db: peewee.Database) -> peewee._atomic:
 
 def binary_collation(db: peewee.Database) -> str | None:
     """The collation that orders text by code point: SQLite and our MySQL tables already do."""
-    return '"C"' if isinstance(db, peewee.PostgresqlDatabase) else None
+    return '"C"' if is_postgresql(db) else None

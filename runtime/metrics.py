@@ -63,8 +63,9 @@ class Metrics:
     pool_waits: Histogram  # kind: time spent waiting for a database thread
     page_cache: Counter  # result: hit or miss
     login_throttled: Counter  # login and password-confirmation attempts answered 429
+    hub_reads: Counter  # mode: how the event hub knew to read, "polling" or "listening"
     directory: Path
-    counts: Counts  # the pending increments of `requests` and `page_cache`
+    counts: Counts  # the pending increments of `requests`, `page_cache` and `hub_reads`
 
 
 async def flush_periodically(metrics: Metrics) -> None:
@@ -108,6 +109,9 @@ def open_metrics() -> Metrics:
         ),
         page_cache=Counter("todo_api_page_cache", "Task-list pages asked for", ["result"], registry=None),
         login_throttled=Counter("todo_api_login_throttled", "Login attempts answered 429", registry=None),
+        hub_reads=Counter(
+            "todo_api_event_hub_reads", "Reads of the event hub for its streams", ["mode"], registry=None
+        ),
         directory=directory,
         counts=Counts(),
     )

@@ -181,4 +181,24 @@ ALTER TABLE "event_tickets" ADD COLUMN "token_expires_at" TIMESTAMP;
 
 UPDATE alembic_version SET version_num='012_ticket_credentials' WHERE alembic_version.version_num = '011_ids_never_reused';
 
+-- Running upgrade 012_ticket_credentials -> 015_change_notifications
+
+CREATE OR REPLACE FUNCTION todo_notify_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('todo_user_changed', NEW.user_id); RETURN NULL; END $$;
+
+CREATE OR REPLACE FUNCTION todo_notify_token() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('todo_user_changed', OLD.user_id); RETURN NULL; END $$;
+
+CREATE OR REPLACE FUNCTION todo_notify_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('todo_user_changed', OLD.id); RETURN NULL; END $$;
+
+CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION todo_notify_event();
+
+CREATE TRIGGER access_tokens_notify_delete AFTER DELETE ON access_tokens FOR EACH ROW EXECUTE FUNCTION todo_notify_token();
+
+CREATE TRIGGER access_tokens_notify_expiry AFTER UPDATE OF expires_at ON access_tokens FOR EACH ROW WHEN (OLD.expires_at IS DISTINCT FROM NEW.expires_at) EXECUTE FUNCTION todo_notify_token();
+
+CREATE TRIGGER users_notify_delete AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION todo_notify_user();
+
+CREATE TRIGGER users_notify_token_version AFTER UPDATE OF token_version ON users FOR EACH ROW WHEN (OLD.token_version IS DISTINCT FROM NEW.token_version) EXECUTE FUNCTION todo_notify_user();
+
+UPDATE alembic_version SET version_num='015_change_notifications' WHERE alembic_version.version_num = '012_ticket_credentials';
+
 COMMIT;

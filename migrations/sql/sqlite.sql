@@ -286,3 +286,7 @@ ALTER TABLE "event_tickets" ADD COLUMN "token_version" INTEGER;
 ALTER TABLE "event_tickets" ADD COLUMN "token_expires_at" DATETIME;
 
 UPDATE alembic_version SET version_num='012_ticket_credentials' WHERE alembic_version.version_num = '011_ids_never_reused';
+
+-- Running upgrade 012_ticket_credentials -> 015_change_notifications
+
+UPDATE alembic_version SET version_num='015_change_notifications' WHERE alembic_version.version_num = '012_ticket_credentials';

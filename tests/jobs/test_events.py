@@ -2,27 +2,41 @@
 the stream's resume, resync, heartbeats and tickets, one user never hearing another's, an
 event reaching a stream on another process (two servers on one PostgreSQL database, two workers
 on SQLite) within a second of its commit, and a stream ending, hearing nothing more, once its
-credential dies (on that process or another)."""
+credential dies (on that process or another). On PostgreSQL the hub reads only when a commit
+notifies it (LISTEN/NOTIFY), and a lost LISTEN connection or a database restart loses no event;
+elsewhere it polls."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import math
 import os
+import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
+import psycopg2
 import pytest
 
 from domain.event_stream import StreamStart, purge_events
 from domain.principal import Principal
-from models import Event, User, open_database, utc_now
-from runtime.event_hub import EventHub, HubRead, Subscription
+from models import AccessToken, Event, User, open_database, utc_now
+from models.database import listening_connection
+from runtime import listener
+from runtime.event_hub import POLL_SECONDS, EventHub, HubRead, Subscription
+from runtime.listener import PROBE_CHANNEL, USER_CHANNEL, Listener
 from settings import Settings
 from tests.support.accounts import PASSWORD, signup
+from tests.support.dbservers import DatabaseServer, PostgresServer
 from tests.support.live import Server, call, send, uvicorn_command
 from tests.support.ports import HOST, free_port
 from tests.support.services import migrated_services
@@ -294,6 +308,176 @@ def test_a_token_revoked_on_one_process_ends_its_streams_on_another(replicas: li
         assert heard_until_it_ends(opened) == []
 
 
+def test_a_revocation_a_password_change_or_an_account_deletion_alone_ends_streams_on_another_process(
+    replicas: list[Server],
+) -> None:
+    """Nothing is written after each: the change of the credential alone ends the streams.
+    Each waits a moment first, for the reads that follow the streams' starts to be done."""
+    first, second = replicas[0], replicas[-1]
+    ann = signup(first)
+    agent = personal_token(first, ann["access_token"])
+    streams = [stream(second, agent["token"]) for _ in range(4)]  # on two workers, some land on each
+    for opened in streams:
+        assert opened.next().comments == ["connected"]
+    time.sleep(0.5)
+    send(first, ann["access_token"], "DELETE", f"/api/auth/tokens/{agent['id']}")
+    for opened in streams:
+        assert heard_until_it_ends(opened) == []
+    streams = [stream(second, ann["access_token"]) for _ in range(4)]
+    for opened in streams:
+        assert opened.next().comments == ["connected"]
+    time.sleep(0.5)
+    change = {"current_password": PASSWORD, "new_password": "another horse battery"}
+    assert call("POST", f"{first.base}/api/auth/password", change, ann["access_token"]).status == 204
+    for opened in streams:
+        assert heard_until_it_ends(opened) == []
+    login = {"email": "ann@example.com", "password": change["new_password"]}
+    fresh = call("POST", f"{first.base}/api/auth/login", login).body["access_token"]
+    streams = [stream(second, fresh) for _ in range(4)]
+    for opened in streams:
+        assert opened.next().comments == ["connected"]
+    time.sleep(0.5)
+    assert call("DELETE", f"{first.base}/api/auth/me", {"password": login["password"]}, fresh).status == 204
+    for opened in streams:
+        assert heard_until_it_ends(opened) == []
+
+
+def test_a_stream_ends_when_its_personal_token_reaches_its_end(server: Server, settings: Settings) -> None:
+    """The end moved to two seconds from now, as an operator's UPDATE would: nothing is written
+    when that moment comes, and the stream ends then, not before."""
+    login = signup(server)["access_token"]
+    agent = personal_token(server, login)
+    live = stream(server, agent["token"])
+    assert live.next().comments == ["connected"]
+    for services in migrated_services(settings):
+        with services.db.connection_context():
+            soon = utc_now() + dt.timedelta(seconds=2)
+            AccessToken.update(expires_at=soon).where(AccessToken.id == agent["id"]).execute()
+    moved = time.monotonic()
+    send(server, login, "POST", "/api/tasks", {"title": "before its end"})
+    assert summary(live.events(2)[-1]) == ("task.created", ("before its end", None))
+    assert heard_until_it_ends(live, within=5) == []
+    assert time.monotonic() - moved > 1.5
+
+
+def hub_reads(server: Server) -> dict[str, float]:
+    """The reads of the server's event hub so far, by mode (the server runs with METRICS=true)."""
+    with urllib.request.urlopen(f"{server.base}/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+    found = re.findall(r'^todo_api_event_hub_reads_total\{mode="(\w+)"\} (\S+)$', text, re.MULTILINE)
+    return {mode: float(count) for mode, count in found}
+
+
+def reads_while(server: Server, act: Callable[[], object]) -> dict[str, float]:
+    """The hub's reads, by mode, while `act` runs."""
+    before = hub_reads(server)
+    act()
+    after = hub_reads(server)
+    return {mode: after[mode] - before.get(mode, 0) for mode in after if after[mode] != before.get(mode, 0)}
+
+
+@pytest.mark.server_env(METRICS="true")
+def test_on_postgresql_the_hub_reads_when_a_commit_notifies_it_and_elsewhere_it_polls(
+    server: Server, database_kind: str
+) -> None:
+    token = signup(server)["access_token"]
+    quiet = stream(server, token)
+    assert quiet.next().comments == ["connected"]
+    time.sleep(1)  # the reads that follow a stream's start
+    idle = reads_while(server, lambda: time.sleep(2))
+    if database_kind != "postgresql":
+        assert idle.keys() == {"polling"} and idle["polling"] >= 4, idle  # every 250 ms
+        return
+    assert idle == {}, idle  # a quiet hub does not read
+
+    def write_and_hear() -> None:
+        send(server, token, "POST", "/api/tasks", {"title": "heard of"})
+        assert quiet.events(2)[-1].json()["data"]["task"]["title"] == "heard of"
+
+    assert reads_while(server, write_and_hear).keys() == {"listening"}
+    quiet.close()
+
+
+@pytest.fixture
+def postgres_replicas(
+    settings: Settings, database_kind: str, database_server: Callable[[str], DatabaseServer]
+) -> Iterator[tuple[PostgresServer, list[Server]]]:
+    """Two servers on one PostgreSQL database (METRICS=true), and the PostgreSQL server."""
+    if database_kind != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's: SQLite and MySQL poll")
+    postgres = database_server("postgresql")
+    assert isinstance(postgres, PostgresServer)
+    servers = [Server.sharing(settings, METRICS="true").start() for _ in range(2)]
+    yield postgres, servers
+    if not postgres.running:  # a test stopped it
+        postgres.start()
+    for server in servers:
+        server.stop()
+        assert "Traceback" not in server.output()
+
+
+LISTENING = "event streams hear commits by LISTEN"
+
+
+def listening_again(server: Server, times: int) -> None:
+    """Wait until the server's hub has begun listening `times` times in all."""
+    deadline = time.monotonic() + 40
+    while server.output().count(LISTENING) < times:
+        assert time.monotonic() < deadline, server.output()
+        time.sleep(0.05)
+
+
+def created(server: Server, token: str, title: str) -> None:
+    """A task made through `server`, retried while the database is away (503)."""
+    deadline = time.monotonic() + 30
+    while (status := call("POST", f"{server.base}/api/tasks", {"title": title}, token).status) == 503:
+        assert time.monotonic() < deadline, "the database did not come back"
+        time.sleep(0.05)
+    assert status == 201
+
+
+def test_a_lost_listen_connection_loses_no_event(
+    postgres_replicas: tuple[PostgresServer, list[Server]], settings: Settings
+) -> None:
+    postgres, (first, second) = postgres_replicas
+    token = signup(first)["access_token"]
+    live = stream(second, token)
+    assert live.next().comments == ["connected"]
+    listening_again(second, 1)
+    database = settings.database.url.rsplit("/", 1)[1]
+    postgres.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        f" WHERE application_name = 'todo-api listener' AND datname = '{database}'"
+    )
+    created(first, token, "while the listener is away")  # commits before it is back
+    assert live.events(2, timeout=10)[-1].json()["data"]["task"]["title"] == "while the listener is away"
+    assert "event streams poll until LISTEN hears again" in second.output()
+    listening_again(second, 2)
+    created(first, token, "once it listens again")
+    assert live.events(1)[0].json()["data"]["task"]["title"] == "once it listens again"
+    assert reads_while(second, lambda: time.sleep(1)) == {}  # and polls no more
+    live.close()
+
+
+def test_a_postgresql_restart_loses_no_event(postgres_replicas: tuple[PostgresServer, list[Server]]) -> None:
+    postgres, (first, second) = postgres_replicas
+    token = signup(first)["access_token"]
+    agent = personal_token(first, token)
+    live = stream(second, agent["token"])
+    assert live.next().comments == ["connected"]
+    listening_again(second, 1)
+    postgres.stop()
+    time.sleep(2)  # the listener's reconnections back off meanwhile
+    postgres.start()
+    created(first, token, "after the restart")  # commits before the listener is back, most likely
+    assert live.events(2, timeout=10)[-1].json()["data"]["task"]["title"] == "after the restart"
+    listening_again(second, 2)
+    created(first, token, "once it listens again")
+    assert live.events(1)[0].json()["data"]["task"]["title"] == "once it listens again"
+    send(first, token, "DELETE", f"/api/auth/tokens/{agent['id']}")
+    assert heard_until_it_ends(live) == []  # revocations are heard again too
+
+
 NGINX_CONF = """
 {user}
 worker_processes 1;
@@ -368,13 +552,72 @@ async def test_a_hub_read_reaches_neither_a_refused_credential_nor_a_stream_begu
         assert known == {"u_1": (0, 0)} and asked == {alive, revoked}
         began.append(hub.subscribe(Principal("u_1", None, None, 0, 1.0)))
         event = Event(id=7, user="u_1", type="task.created", at=utc_now(), data="{}")
-        return HubRead({"u_1": (1, [event], True)}, {revoked})
+        return HubRead({"u_1": (1, [event], True)}, {revoked}, {})
 
     await hub.read_once(read)
     assert [kept.queue.get_nowait().id] == [7]  # type: ignore[union-attr]
     assert ended.ended and ended.queue.get_nowait() is None and ended.queue.empty()  # woken, told nothing
     assert began[0].overflowed and began[0].queue.get_nowait() is None  # woken to read for itself
     assert hub.users["u_1"].subscriptions == {kept, began[0]}
+
+
+@pytest.mark.anyio
+async def test_a_listening_hub_reads_whom_it_is_told_of_and_a_credential_at_its_end() -> None:
+    """The hub's choice of whom to read (a user, a set of them, or every user), which no server
+    shows from outside but by the reads it makes."""
+    hub = EventHub()
+    ann, bob = Principal("u_a", None, None, 0, None), Principal("u_b", None, None, 0, None)
+    hub.subscribe(ann)
+    hub.subscribe(bob)
+    hub.track(StreamStart("u_a", 0, 0, 0, [], False))
+    assert hub.take() is None and hub.wait_seconds() == POLL_SECONDS  # polling: every user, again
+    hub.notified(["u_a"])
+    assert not hub.wanted  # polling needs no notice
+    hub.listen()
+    assert hub.take() is None  # every user once: what was missed while polling
+    assert hub.take() == set() and hub.wait_seconds() == math.inf  # then nobody until told
+    hub.notified(["u_a", "u_nobody_here"])
+    assert hub.wait_seconds() == 0 and hub.take() == {"u_a"}
+    hub.track(StreamStart("u_b", 0, 0, 0, [], False))  # what committed before it was followed
+    assert hub.take() == {"u_b"}
+    hub.schedule_end(bob, time.time() + 60)
+    assert 59 < hub.wait_seconds() <= 60.1 and hub.take() == set()
+    hub.schedule_end(ann, time.time() - 1)
+    assert hub.take() == {"u_a"}  # its end has come: the read ends its streams
+    hub.deafen()
+    assert hub.take() is None and hub.wait_seconds() == POLL_SECONDS
+
+
+@pytest.mark.anyio
+async def test_a_listen_connection_that_hears_no_probe_leaves_the_hub_polling_and_says_why(
+    settings: Settings,
+    database_kind: str,
+    database_server: Callable[[str], DatabaseServer],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pooler in transaction mode passes LISTEN on but none of the notifications of other
+    sessions: here the probe is sent to another database, whose notifications this one's
+    listeners never hear either. Through this database, the hub listens."""
+    if database_kind != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's: SQLite and MySQL poll")
+    monkeypatch.setattr(listener, "PROBE_SECONDS", 0.5)
+    connect = functools.partial(listening_connection, settings.database, 5, (USER_CHANNEL, PROBE_CHANNEL))
+
+    def notify(url: str, token: str) -> None:
+        with contextlib.closing(psycopg2.connect(url)) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", (PROBE_CHANNEL, token))
+            connection.commit()
+
+    for probed, hears in ((database_server("postgresql").url, False), (settings.database.url, True)):
+        hub = EventHub()
+        probe = functools.partial(anyio.to_thread.run_sync, notify, probed)
+        async with anyio.create_task_group() as group:
+            group.start_soon(Listener(hub, connect, probe).run)
+            await anyio.sleep(1.5)
+            assert hub.listening is hears
+            group.cancel_scope.cancel()
+    assert caplog.text.count("is DATABASE_URL a pooler in transaction mode") == 1
 
 
 def test_old_events_are_purged_oldest_first(sqlite_settings: Settings) -> None:
