@@ -260,9 +260,8 @@ def test_a_quiet_stream_sends_a_comment_at_least_every_15_seconds(server: Server
 
 @pytest.fixture
 def replicas(settings: Settings, database_kind: str) -> Iterator[list[Server]]:
-    """Two processes on one database: two servers on PostgreSQL, two workers on SQLite."""
-    if database_kind == "mysql":
-        pytest.skip("MariaDB runs the same code as PostgreSQL here; the two-process cases are PostgreSQL's")
+    """Two processes on one database: two workers on SQLite, two servers on PostgreSQL (which
+    hear each other's commits by LISTEN/NOTIFY) and on MariaDB (which poll)."""
     if database_kind == "sqlite":
         two = Server.sharing(settings)
         two.command = uvicorn_command(two.port, workers=2)
