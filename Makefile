@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test check bench bench-scale schema lock
+.PHONY: run test check bench bench-scale bench-replicas schema lock
 
 # The locks (requirements*.lock) pin every package with its hashes; pip installs them with
 # --require-hashes, and wheels only: nothing is built from source (a build's own tools would be
@@ -70,3 +70,8 @@ bench: $(VENV)/.dev
 ## One user with 1,000 lists and 100,000 tasks, on SQLite and PostgreSQL: bench/SCALE.md.
 bench-scale: $(VENV)/.dev
 	bench/run.sh --scale $(BENCH_ARGS)
+
+## An event made on one replica, its delay to 200 streams on another, on PostgreSQL:
+## bench/REPLICAS.md. BASELINE=<git revision>: that revision too, after the working tree.
+bench-replicas: $(VENV)/.dev
+	bench/run.sh --replicas $(if $(BASELINE),--baseline '$(BASELINE)') $(BENCH_ARGS)

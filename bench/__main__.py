@@ -28,7 +28,7 @@ import shlex
 import shutil
 import sys
 
-from bench import scale
+from bench import replicas, scale
 from bench.cases import select
 from bench.paths import RESULTS_FILE, ROOT
 from bench.progress import log
@@ -105,6 +105,8 @@ def options(args: argparse.Namespace, argv: list[str]) -> Options:
 def main(argv: list[str]) -> int:
     if "--scale" in argv:
         return scale.main(argv)
+    if "--replicas" in argv:
+        return replicas.main(argv)
     arguments = parser()
     args = arguments.parse_args(argv)
     try:
