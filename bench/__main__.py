@@ -76,6 +76,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--case", action="append", default=[], metavar="NAME", help="only this case (repeatable)"
     )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="what the servers run on (postgresql: a server started for the run; default sqlite)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the report, leave RESULTS.md alone")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser
@@ -98,6 +104,7 @@ def options(args: argparse.Namespace, argv: list[str]) -> Options:
         repeat=max(1, args.repeat),
         baseline=args.baseline or None,
         metrics=args.metrics,
+        database=args.database,
         command=shlex.join(argv),
     )
 

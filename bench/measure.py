@@ -13,7 +13,7 @@ from bench.resources import cpu_seconds, peak_rss_mb, reset_peak_rss
 from bench.results import ColdStarts
 from bench.revisions import Side
 from bench.seeding import Client
-from bench.servers import Server, service_server
+from bench.servers import NewDatabase, Server, service_server
 from bench.wrk import Load, Row, run_wrk
 
 T = TypeVar("T")
@@ -65,24 +65,31 @@ def rotated(items: Sequence[T], turn: int) -> list[T]:
     return [*items[start:], *items[:start]]
 
 
-def start_once(side: Side, data_dir: Path, log_path: Path) -> float:
+def start_once(side: Side, data_dir: Path, log_path: Path, database_url: str) -> float:
     """One cold start: seconds from spawning the side's server to its first 200 from /health."""
-    server = service_server(side, data_dir, log_path)
+    server = service_server(side, data_dir, log_path, database_url)
     try:
         return server.start()
     finally:
         server.stop()
 
 
-def cold_starts(sides: Sequence[Side], work: Path, runs: int) -> dict[str, ColdStarts]:
+def cold_starts(
+    sides: Sequence[Side], work: Path, runs: int, new_database: NewDatabase
+) -> dict[str, ColdStarts]:
     """Per side: starts on fresh databases, then on an existing one, each a new process; the
     sides take turns within each run, alternating which goes first."""
     fresh: dict[str, list[float]] = {side.key: [] for side in sides}
     existing: dict[str, list[float]] = {side.key: [] for side in sides}
+    first: dict[str, str] = {}  # the database of each side's first fresh start
     for run in range(runs):
         for side in rotated(sides, run):
-            fresh[side.key].append(start_once(side, work / side.key / f"cold-{run}", work / "cold.log"))
+            url = new_database(f"cold_{side.key}_{run}")
+            first.setdefault(side.key, url)
+            data_dir = work / side.key / f"cold-{run}"
+            fresh[side.key].append(start_once(side, data_dir, work / "cold.log", url))
     for run in range(runs):
         for side in rotated(sides, run):
-            existing[side.key].append(start_once(side, work / side.key / "cold-0", work / "cold.log"))
+            data_dir = work / side.key / "cold-0"
+            existing[side.key].append(start_once(side, data_dir, work / "cold.log", first[side.key]))
     return {side.key: ColdStarts(tuple(fresh[side.key]), tuple(existing[side.key])) for side in sides}

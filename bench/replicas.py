@@ -31,18 +31,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bench.paths import BENCH_DIR
 from bench.progress import log
 from bench.resources import cpu_seconds
 from bench.revisions import Side, prepare_baseline, prepare_current, resolve
 from bench.seeding import PASSWORD, Client
-from bench.servers import Server, service_env
+from bench.servers import Server, databases, service_env
 from bench.streams import open_stream
-
-if TYPE_CHECKING:
-    from tests.support.dbservers import PostgresServer
 
 STREAMS = 200
 WRITE_INTERVAL = 0.05
@@ -80,16 +76,16 @@ class Arrivals:
             selector.register(sock, selectors.EVENT_READ)
         while not stop.is_set():
             for key, _ in selector.select(timeout=0.2):
-                sock = key.fileobj
-                assert isinstance(sock, socket.socket)
-                data = sock.recv(65536)
+                ready = key.fileobj
+                assert isinstance(ready, socket.socket)
+                data = ready.recv(65536)
                 arrived = time.perf_counter()
-                buffer, end = buffers[sock] + data, 0
+                buffer, end = buffers[ready] + data, 0
                 numbers = []
                 for match in TITLE.finditer(buffer):
                     numbers.append(int(match[1]))
                     end = match.end()
-                buffers[sock] = buffer[max(end, len(buffer) - 64) :]  # a title cut in two waits
+                buffers[ready] = buffer[max(end, len(buffer) - 64) :]  # a title cut in two waits
                 with self.lock:
                     for number in numbers:
                         self.at.setdefault(number, []).append(arrived)
@@ -98,7 +94,7 @@ class Arrivals:
 
 def write_tasks(port: int, token: str, until: float) -> list[tuple[float, float]]:
     """A task every WRITE_INTERVAL until `until`: (sent, answered) of each, by its number."""
-    client, times = Client(port), []
+    client, times = Client(port), list[tuple[float, float]]()
     while time.perf_counter() < until:
         sent = time.perf_counter()
         status, _, body = client.call("POST", "/api/tasks", {"title": f"w{len(times)}"}, token)
@@ -110,27 +106,11 @@ def write_tasks(port: int, token: str, until: float) -> list[tuple[float, float]
 
 
 @contextmanager
-def postgres(work: Path) -> Iterator[PostgresServer]:
-    """A PostgreSQL server of the suite's kind (tests/support/dbservers.py) for the run."""
-    from tests.support.dbservers import PostgresServer
-
-    available, reason = PostgresServer.available()
-    if not available:
-        raise LookupError(reason)
-    server = PostgresServer(work / "postgres")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-@contextmanager
 def two_servers(side: Side, url: str, work: Path) -> Iterator[tuple[Server, Server]]:
     with ExitStack() as stack:
         servers = []
         for name in ("writes", "streams"):
-            env = {**service_env(work / side.key / name, side.env), "DATABASE_URL": url}
+            env = service_env(work / side.key / name, side.env, url)
             log_path = work / f"{side.key}-{name}.log"
             server = Server(side.uvicorn, ["router:app", *side.flags], side.tree, env, log_path)
             server.start(timeout=120)
@@ -227,13 +207,16 @@ def main(argv: list[str]) -> int:
     if args.baseline:
         resolve(args.baseline)
     results = []
-    with tempfile.TemporaryDirectory(prefix="todo-replicas-") as tmp, postgres(Path(tmp)) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="todo-replicas-") as tmp,
+        databases("postgresql", Path(tmp)) as new_database,
+    ):
         work = Path(tmp)
         sides = [prepare_current()]
         if args.baseline:
             sides.append(prepare_baseline(args.baseline, work))
         for side in sides:
-            url = server.create_database(f"replicas_{side.key}")
+            url = new_database(f"replicas_{side.key}")
             results.append(measure(side, url, work, args.streams, args.duration))
     text = markdown(results, args.duration)
     print(text)

@@ -127,8 +127,15 @@ def throughput(report: Report) -> list[str]:
     return [
         "## Throughput and latency",
         "",
-        "One uvicorn worker (`" + " ".join(current.side.flags) + "`), SQLite in a temporary DATA_DIR. "
-        f"`list 20` is `GET /api/tasks?limit=20` of a user with {READER_TASKS} tasks; `list filter+search` "
+        "One uvicorn worker (`"
+        + " ".join(current.side.flags)
+        + "`), "
+        + (
+            "SQLite in a temporary DATA_DIR. "
+            if report.database == "sqlite"
+            else "PostgreSQL (a server started for the run, fsync off; a database per server). "
+        )
+        + f"`list 20` is `GET /api/tasks?limit=20` of a user with {READER_TASKS} tasks; `list filter+search` "
         f"is `GET /api/tasks?{SEARCH_QUERY}` over the same {READER_TASKS}; get, patch and complete "
         "rotate over existing tasks; create posts a task with two tags and a due date; login is bcrypt "
         "cost 12. `vs ceiling` is req/s over the bare Starlette app's at the same concurrency. "

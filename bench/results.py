@@ -60,6 +60,7 @@ class Report:
     started: dt.datetime
     others_cpu: float  # CPU-seconds other processes on the machine used during the run
     command: str  # the options of this run, to reproduce it
+    database: str = "sqlite"  # what every side's server ran on: "sqlite" or "postgresql"
 
     @property
     def current(self) -> SideResults:

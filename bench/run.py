@@ -18,7 +18,7 @@ from bench.progress import log
 from bench.resources import machine_busy_seconds, own_cpu_seconds, peak_rss_mb, reset_peak_rss
 from bench.results import ColdStarts, Report, SideResults, StreamsRun
 from bench.revisions import Side, prepare_baseline, prepare_current, with_metrics
-from bench.servers import Server, ceiling_server, running
+from bench.servers import NewDatabase, Server, ceiling_server, databases, running
 from bench.serving import Service
 from bench.streams import measure_streams
 from bench.wrk import Row, run_together
@@ -34,6 +34,7 @@ class Options:
     repeat: int = 1  # runs per side of each case and concurrency; the median one is reported
     baseline: str | None = None  # a git revision, served side by side with the working tree
     metrics: bool = False  # also the current revision with METRICS=true, on the flagged cases
+    database: str = "sqlite"  # or "postgresql": a server started for the run, a database per server
     command: str = ""  # the options as given, for the report
 
 
@@ -127,12 +128,12 @@ def measure_storm(service: Service, duration: float) -> list[Row]:
 
 
 @contextmanager
-def served(sides: Sequence[Side], work: Path) -> Iterator[list[Service]]:
+def served(sides: Sequence[Side], work: Path, new_database: NewDatabase) -> Iterator[list[Service]]:
     """Every side's server, started on its own database and seeded; all stopped on the way out."""
     with ExitStack() as stack:
         services = []
         for side in sides:
-            service = serving.start(side, work)
+            service = serving.start(side, work, new_database(f"served_{side.key}"))
             stack.callback(service.server.stop)
             services.append(service)
         yield services
@@ -155,17 +156,20 @@ def peak(readings: Sequence[float | None]) -> float | None:
 def run(options: Options) -> Report:
     started_at = dt.datetime.now(dt.UTC)
     clock, busy, own = time.perf_counter(), machine_busy_seconds(), own_cpu_seconds()
-    with tempfile.TemporaryDirectory(prefix="todo-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="todo-bench-") as tmp,
+        databases(options.database, Path(tmp)) as new_database,
+    ):
         work = Path(tmp)
         sides = prepare_sides(options, work)
         log("cold start ...")
-        cold = cold_starts(sides, work, options.cold_runs)
+        cold = cold_starts(sides, work, options.cold_runs, new_database)
         for side in sides:
             log(
                 f"  {side.title}: fresh {cold[side.key].fresh_median:.3f} s,"
                 f" existing {cold[side.key].existing_median:.3f} s"
             )
-        with served(sides, work) as services:
+        with served(sides, work, new_database) as services:
             seeded_peak = {s.side.key: peak_rss_mb(s.server.pid) for s in services}  # start-up, seeding
             runs = measure_cases(services, options, work)
             log("login storm ...")
@@ -183,6 +187,7 @@ def run(options: Options) -> Report:
         started=started_at,
         others_cpu=max(others_cpu, 0.0),
         command=options.command,
+        database=options.database,
     )
 
 

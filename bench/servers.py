@@ -7,7 +7,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,14 +24,20 @@ def free_port() -> int:
         return port
 
 
-def service_env(data_dir: Path, extra: Mapping[str, str]) -> dict[str, str]:
-    """The process environment, with SQLite in `data_dir`; every other setting at its default,
-    but the login limits: every request of the bench comes from one address and one account, and
-    the login case measures bcrypt, not the throttle (tests/api/test_security.py covers that)."""
+# A fresh, empty database for a server, by a name of its own: its DATABASE_URL ("" is SQLite
+# in the server's DATA_DIR).
+NewDatabase = Callable[[str], str]
+
+
+def service_env(data_dir: Path, extra: Mapping[str, str], database_url: str = "") -> dict[str, str]:
+    """The process environment, on `database_url` (SQLite in `data_dir` when empty); every other
+    setting at its default, but the login limits: every request of the bench comes from one
+    address and one account, and the login case measures bcrypt, not the throttle
+    (tests/api/test_security.py covers that)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("BENCH_")}
     env.update(
         DATA_DIR=str(data_dir),
-        DATABASE_URL="",  # empty wins over a .env file: SQLite in DATA_DIR
+        DATABASE_URL=database_url,  # empty wins over a .env file: SQLite in DATA_DIR
         JWT_SECRET=JWT_SECRET,
         JWKS_URL="",
         BCRYPT_ROUNDS="",  # the default cost
@@ -103,9 +109,9 @@ def health_status(port: int) -> int | None:
         conn.close()
 
 
-def service_server(side: Side, data_dir: Path, log_path: Path) -> Server:
-    """The side's app as production runs it, on SQLite in `data_dir`."""
-    env = service_env(data_dir, side.env)
+def service_server(side: Side, data_dir: Path, log_path: Path, database_url: str = "") -> Server:
+    """The side's app as production runs it, on `database_url` (SQLite in `data_dir` when empty)."""
+    env = service_env(data_dir, side.env, database_url)
     return Server(side.uvicorn, ["router:app", *side.flags], side.tree, env, log_path)
 
 
@@ -123,3 +129,24 @@ def running(server: Server) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def databases(kind: str, work: Path) -> Iterator[NewDatabase]:
+    """Fresh databases of `kind` for the run's servers: SQLite files in their DATA_DIRs, or
+    databases on one PostgreSQL server of the suite's kind (tests/support/dbservers.py, with its
+    settings: fsync off), started for the run (LookupError when it is not installed)."""
+    if kind == "sqlite":
+        yield lambda name: ""
+        return
+    from tests.support.dbservers import PostgresServer
+
+    available, reason = PostgresServer.available()
+    if not available:
+        raise LookupError(reason)
+    server = PostgresServer(work / "postgres")
+    server.start()
+    try:
+        yield server.create_database
+    finally:
+        server.close()

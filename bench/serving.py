@@ -43,9 +43,9 @@ class Service:
         return reason
 
 
-def start(side: Side, work: Path) -> Service:
-    """The side's server started on a fresh database of its own, and seeded."""
-    server = service_server(side, work / side.key / "data", work / f"{side.key}.log")
+def start(side: Side, work: Path, database_url: str) -> Service:
+    """The side's server started on `database_url`, a fresh database of its own, and seeded."""
+    server = service_server(side, work / side.key / "data", work / f"{side.key}.log", database_url)
     server.start()
     try:
         log(f"seeding the {side.title} side ...")
