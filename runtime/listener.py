@@ -5,10 +5,11 @@ ends one of the user's credentials) and tells the hub (runtime/event_hub.py) who
 A connection of its own: a LISTEN belongs to a session and hears while that session stays
 open, and the pool lends its connections to one database call at a time (and closes the stale
 ones). It is psycopg2's, as the pool's are, in autocommit, and it is read on the event loop:
-`anyio.wait_readable` on its socket (the loop's `add_reader`), then `poll()`, which takes what
-arrived without blocking (libpq keeps the socket non-blocking) and leaves the notifications in
-`notifies`. No thread waits on it; a notification costs the loop a few microseconds. Opening it
-(DNS, TLS, authentication) blocks, so that runs in a thread.
+a reader callback on its socket (`loop.add_reader`) calls `poll()`, which takes what arrived
+without blocking (libpq keeps the socket non-blocking) and leaves the notifications in
+`notifies`. No thread waits on it, and no task wakes for a notification: a few microseconds of
+the loop's time each (a write pays it on every replica, so it matters). Opening it (DNS, TLS,
+authentication) blocks, so that runs in a thread.
 
 The hub stops polling only once the path is known to work: after LISTEN, a probe (a NOTIFY
 sent through the pool, as a change's trigger sends it) must come back within PROBE_SECONDS.
@@ -25,6 +26,7 @@ committed while it did not hear is in a poll or in that read.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -98,40 +100,79 @@ class Listener:
 
     async def listen(self, connection: psycopg2.extensions.connection, deaf_since: float) -> None:
         """Probe, then hand the hub what is heard until the connection is lost (an exception)."""
-        await self.check(connection)
-        self.hub.listen()
-        polled = time.monotonic() - deaf_since
-        logger.info("event streams hear commits by LISTEN (after %.1f s of polling)", polled)
-        while True:
-            with anyio.move_on_after(QUIET_SECONDS) as quiet:
-                while True:
-                    await self.hear(connection)
-            if quiet.cancelled_caught:
-                await self.check(connection)
+        loop = asyncio.get_running_loop()
+        ears = Ears(connection, self.hub)
+        loop.add_reader(ears.fd, ears.readable)
+        try:
+            await self.check(ears)
+            self.hub.listen()
+            polled = time.monotonic() - deaf_since
+            logger.info("event streams hear commits by LISTEN (after %.1f s of polling)", polled)
+            while True:
+                with anyio.move_on_after(ears.heard_at + QUIET_SECONDS - time.monotonic()):
+                    await ears.until(lambda: False)  # raises once the connection is lost
+                if time.monotonic() >= ears.heard_at + QUIET_SECONDS:
+                    await self.check(ears)
+        finally:
+            if ears.lost is None:  # else removed already, and the number may be another socket's now
+                loop.remove_reader(ears.fd)
 
-    async def check(self, connection: psycopg2.extensions.connection) -> None:
-        """Send a probe through the pool and hear it back on `connection`, or raise Deaf."""
+    async def check(self, ears: Ears) -> None:
+        """Send a probe through the pool and hear it back, or raise Deaf."""
         token = secrets.token_hex(8)
         await self.probe(token)
         with anyio.move_on_after(PROBE_SECONDS):
-            while token not in await self.hear(connection):
-                pass
+            await ears.until(lambda: token in ears.probes)
+            ears.probes.clear()
             return
         raise Deaf(
             f"LISTEN heard no probe within {PROBE_SECONDS:.0f} s: is DATABASE_URL a pooler in"
             " transaction mode (PgBouncer, Neon's -pooler host)? Those pass no notifications on"
         )
 
-    async def hear(self, connection: psycopg2.extensions.connection) -> list[str]:
-        """Wait for what the server sends; the users notified go to the hub. Returns the probe
-        tokens heard (any listener's)."""
-        while not connection.notifies:
-            await anyio.wait_readable(connection)
-            connection.poll()  # psycopg2.OperationalError once the connection is lost
-        heard = list(connection.notifies)
-        connection.notifies.clear()
-        self.hub.notified(note.payload for note in heard if note.channel == USER_CHANNEL)
-        return [note.payload for note in heard if note.channel == PROBE_CHANNEL]
+
+class Ears:
+    """The connection's reader on the event loop (`loop.add_reader`: no task wakes for it). Each
+    time its socket is readable, `poll()` takes what arrived; the users notified go to the hub
+    at once, and probe tokens (any listener's) are noted for `until`."""
+
+    def __init__(self, connection: psycopg2.extensions.connection, hub: EventHub) -> None:
+        self.connection, self.hub = connection, hub
+        self.fd = connection.fileno()  # psycopg2 forgets it once the connection is lost
+        self.heard_at = time.monotonic()  # when something was last heard
+        self.probes: set[str] = set()
+        self.lost: Exception | None = None
+        self.news = anyio.Event()  # a probe heard, or the connection lost
+
+    def readable(self) -> None:
+        try:
+            self.connection.poll()
+        except Exception as exc:  # psycopg2.OperationalError: the connection is lost
+            # At once: libpq has closed the socket, whose number the loop may give out again.
+            asyncio.get_running_loop().remove_reader(self.fd)
+            self.lost = exc
+            self.news.set()
+            return
+        heard = self.connection.notifies
+        if not heard:
+            return
+        self.heard_at = time.monotonic()
+        self.hub.notified([note.payload for note in heard if note.channel == USER_CHANNEL])
+        probes = [note.payload for note in heard if note.channel == PROBE_CHANNEL]
+        heard.clear()
+        if probes:
+            self.probes.update(probes)
+            self.news.set()
+
+    async def until(self, done: Callable[[], bool]) -> None:
+        """Wait until `done()`, asked at each probe heard; raise once the connection is lost."""
+        while True:
+            if self.lost is not None:
+                raise self.lost
+            if done():
+                return
+            self.news = anyio.Event()
+            await self.news.wait()
 
 
 def first_line(exc: BaseException) -> str:
