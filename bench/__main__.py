@@ -28,7 +28,7 @@ import shlex
 import shutil
 import sys
 
-from bench import replicas, scale
+from bench import commits, replicas, scale
 from bench.cases import select
 from bench.paths import RESULTS_FILE, ROOT
 from bench.progress import log
@@ -114,6 +114,8 @@ def main(argv: list[str]) -> int:
         return scale.main(argv)
     if "--replicas" in argv:
         return replicas.main(argv)
+    if "--commits" in argv:
+        return commits.main(argv)
     arguments = parser()
     args = arguments.parse_args(argv)
     try:

@@ -133,7 +133,7 @@ def throughput(report: Report) -> list[str]:
         + (
             "SQLite in a temporary DATA_DIR. "
             if report.database == "sqlite"
-            else "PostgreSQL (a server started for the run, fsync off; a database per server). "
+            else "PostgreSQL (a server started for the run, fsync on; a database per server). "
         )
         + f"`list 20` is `GET /api/tasks?limit=20` of a user with {READER_TASKS} tasks; `list filter+search` "
         f"is `GET /api/tasks?{SEARCH_QUERY}` over the same {READER_TASKS}; get, patch and complete "

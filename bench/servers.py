@@ -134,8 +134,9 @@ def running(server: Server) -> Iterator[Server]:
 @contextmanager
 def databases(kind: str, work: Path) -> Iterator[NewDatabase]:
     """Fresh databases of `kind` for the run's servers: SQLite files in their DATA_DIRs, or
-    databases on one PostgreSQL server of the suite's kind (tests/support/dbservers.py, with its
-    settings: fsync off), started for the run (LookupError when it is not installed)."""
+    databases on one PostgreSQL server of the suite's kind (tests/support/dbservers.py) made
+    durable as in production (fsync on), started for the run (LookupError when it is not
+    installed)."""
     if kind == "sqlite":
         yield lambda name: ""
         return
@@ -145,6 +146,7 @@ def databases(kind: str, work: Path) -> Iterator[NewDatabase]:
     if not available:
         raise LookupError(reason)
     server = PostgresServer(work / "postgres")
+    server.durable = True
     server.start()
     try:
         yield server.create_database

@@ -282,6 +282,7 @@ class PostgresServer(DatabaseServer):
     scheme = "postgresql"
     stop_signal = signal.SIGINT  # Fast shutdown: disconnect clients, checkpoint, exit.
     tools = ("initdb", "postgres", "psql", "pg_isready")
+    durable = False  # True: fsync and full_page_writes on, as in production (the benches)
 
     def __init__(self, base_dir: str | os.PathLike[str]) -> None:
         super().__init__(base_dir)
@@ -341,8 +342,8 @@ class PostgresServer(DatabaseServer):
             "shared_buffers": "32MB",
             # Safe while the OS does not crash; synchronous_commit stays on, so a
             # killed server keeps every committed transaction.
-            "fsync": "off",
-            "full_page_writes": "off",
+            "fsync": "on" if self.durable else "off",
+            "full_page_writes": "on" if self.durable else "off",
         }
         options = [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
         return [self._tool("postgres"), "-D", self.data_dir, "-p", str(self.port), *options]
