@@ -19,8 +19,8 @@ alike over HTTP: a reader with 1,000 tasks (get one, the cached list), a writer 
 then a GET of the editor's first 20, in turn). The cached list is the reader's first 20 with
 nothing changed since the last read.
 
-    bench/run.sh --peer                     # about 6 minutes
-    bench/run.sh --peer --duration 2 --no-postgresql --no-write
+    bench/run.sh --peer                     # about 7 minutes on a 2-vCPU machine
+    bench/run.sh --peer --duration 2 --no-postgresql --no-write   # about 3
 
 Prints a Markdown report and writes it to bench/PEER.md; bench/README.md says more.
 """
@@ -37,7 +37,7 @@ from bench.peer_run import Options, run
 from bench.progress import log
 
 PEER_FILE = BENCH_DIR / "PEER.md"
-DURATION = 4.0
+DURATION = 3.0
 WARMUP = 1.0
 CONCURRENCIES = (1, 16, 64)
 

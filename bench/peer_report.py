@@ -131,7 +131,7 @@ def against_peer(run: PeerRun) -> list[str]:
             lines.append(
                 f"| {case.name} | {concurrency} | {rps(ours)} | {rps(peer)} | {ratio(ours, peer)} | "
                 f"{p99(ours)} | {p99(peer)} | {cpu(ours)} | {cpu(peer)} | "
-                f"{times(over(peer.cpu_ms if peer else None, ours.cpu_ms if ours else None))} | "
+                f"{'failed' if failed(peer) else times(over(cpu_ms(peer), cpu_ms(ours)))} | "
                 f"{errors(ours)}, {errors(peer)} |"
             )
     stalled = any(failed(run.find(PEER, case.name, c)) for case in CASES for c in run.concurrencies)
@@ -199,7 +199,12 @@ def p99(row: Row | None) -> str:
 
 
 def cpu(row: Row | None) -> str:
-    return fmt(row.cpu_ms if row else None, 2)
+    return fmt(cpu_ms(row), 2)
+
+
+def cpu_ms(row: Row | None) -> float | None:
+    """The server's CPU per request; None where no request completed (the work went elsewhere)."""
+    return row.cpu_ms if row and row.requests else None
 
 
 def over_rps(row: Row | None, reference: Row | None) -> float | None:
@@ -207,7 +212,8 @@ def over_rps(row: Row | None, reference: Row | None) -> float | None:
 
 
 def ratio(row: Row | None, reference: Row | None) -> str:
-    return times(over_rps(row, reference))
+    """req/s over the reference's; "failed" where the reference failed (the peer's stall at c=64)."""
+    return "failed" if reference and failed(reference) else times(over_rps(row, reference))
 
 
 def checks(run: PeerRun) -> list[Check]:
