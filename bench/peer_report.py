@@ -106,13 +106,17 @@ def errors(row: Row | None) -> str:
     return f"{row.non_2xx + row.socket_errors}{logged}"
 
 
+def error_count(row: Row | None) -> int:
+    return 0 if row is None else row.non_2xx + row.socket_errors + row.logged_errors
+
+
 def requests(row: Row | None) -> str:
     return "no" if row is None else f"{row.requests:,}"
 
 
 def failed(row: Row | None) -> bool:
     """Whether the run says nothing about speed: no request completed, or some failed."""
-    return row is None or row.requests == 0 or row.non_2xx + row.socket_errors + row.logged_errors > 0
+    return row is None or row.requests == 0 or error_count(row) > 0
 
 
 def against_peer(run: PeerRun) -> list[str]:
@@ -268,7 +272,9 @@ def ratio_check(
         base = reference(concurrency)
         value = over_rps(run.find(*measured, concurrency), base)
         if failed(base):
-            found.append(f"c={concurrency} left out ({requests(base)} requests, {errors(base)} errors)")
+            found.append(
+                f"c={concurrency} left out (failed: {requests(base)} requests, {error_count(base)} errors)"
+            )
         elif value is not None:
             found.append(f"c={concurrency} {value:.2f}")
             met = (met is not False) and value >= least
