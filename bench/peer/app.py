@@ -8,7 +8,9 @@ per request from a dependency, sync (`def`) endpoints (FastAPI runs them in its 
 OAuth2 bearer tokens signed with PyJWT (HS256), the user loaded from the token on every
 request as the template's `get_current_user` does, bcrypt for passwords, a response model on
 every endpoint. It is not part of the service, and runs in a venv of its own
-(bench/peer/requirements.txt).
+(bench/peer/requirements.txt). Past 40 requests at once it stalls until SQLAlchemy's pool
+times out (FastAPI's 40 threads against the pool's 15 connections: bench/README.md says how);
+that is left as the docs' way of writing it gives it, not tuned away.
 
 It answers the requests the bench sends the service, with the service's paths and bodies:
 signup and login, and the caller's tasks: create, get one, list (newest first, `limit` and
