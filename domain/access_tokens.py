@@ -6,6 +6,10 @@ so the token is shown in the answer that makes it and nowhere else. A revoked to
 gone, and every request with a personal token reads its row, so a revocation holds at once on
 every worker and replica. A password change revokes every personal token of the user; deleting
 the account deletes them with it (foreign key).
+
+An OAuth access token is a row of the same table naming its connection (domain/oauth_grants.py):
+verified and recorded here as any personal token, but neither listed, counted nor revoked with
+them: it goes with its connection.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ import datetime as dt
 import hashlib
 import secrets
 
+import peewee
+
 from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
 from domain.schemas import TokenCreate
 from domain.users import current_user
-from models import AccessToken, utc_now
+from models import AccessToken, OAuthConnection, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
@@ -33,7 +39,7 @@ def digest(token: str) -> str:
 def create_token(principal: Principal, form: TokenCreate) -> tuple[AccessToken, str]:
     """A new token row, and the token itself (shown once)."""
     user = current_user(principal, for_update=True)  # two creations at once count as two
-    if AccessToken.select().where(AccessToken.user == user.id).count() >= MAX_TOKENS_PER_USER:
+    if personal_tokens(user.id).count() >= MAX_TOKENS_PER_USER:
         raise Conflict(f"At most {MAX_TOKENS_PER_USER} access tokens: revoke one first")
     token = PREFIX + secrets.token_urlsafe(32)
     now = utc_now()
@@ -48,20 +54,22 @@ def create_token(principal: Principal, form: TokenCreate) -> tuple[AccessToken, 
     return row, token
 
 
+def personal_tokens(user_id: str) -> peewee.ModelSelect[AccessToken]:
+    """The user's personal tokens (not the OAuth connections' access tokens)."""
+    return AccessToken.select().where((AccessToken.user == user_id) & AccessToken.connection.is_null())
+
+
 def list_tokens(principal: Principal) -> list[AccessToken]:
     user = current_user(principal)
-    return list(AccessToken.select().where(AccessToken.user == user.id).order_by(AccessToken.id))
+    return list(personal_tokens(user.id).order_by(AccessToken.id))
 
 
 def revoke_token(principal: Principal, token_id: int) -> None:
-    """404 for a token that is not the caller's, as for one that does not exist."""
+    """404 for a token that is not the caller's personal token, as for one that does not exist."""
     user = current_user(principal)
-    if not AccessToken.delete().where((AccessToken.id == token_id) & (AccessToken.user == user.id)).execute():
+    mine = (AccessToken.id == token_id) & (AccessToken.user == user.id) & AccessToken.connection.is_null()
+    if not AccessToken.delete().where(mine).execute():
         raise NotFound("Access token not found", "access token", token_id)
-
-
-def revoke_all(user_id: str) -> None:
-    AccessToken.delete().where(AccessToken.user == user_id).execute()
 
 
 def personal_principal(token_hash: str) -> tuple[Principal, bool]:
@@ -85,4 +93,8 @@ def personal_principal(token_hash: str) -> tuple[Principal, bool]:
 
 
 def record_use(token_id: int) -> None:
-    AccessToken.update(last_used_at=utc_now()).where(AccessToken.id == token_id).execute()
+    """The token's last use, and its connection's when it is an OAuth access token."""
+    now = utc_now()
+    AccessToken.update(last_used_at=now).where(AccessToken.id == token_id).execute()
+    connection = AccessToken.select(AccessToken.connection).where(AccessToken.id == token_id)
+    OAuthConnection.update(last_used_at=now).where(OAuthConnection.id.in_(connection)).execute()
