@@ -108,6 +108,11 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) ->
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
+    if isinstance(database, pw.MySQLDatabase):  # the foreign key holds on to the index
+        migrator.sql(
+            "ALTER TABLE access_tokens DROP FOREIGN KEY fk_access_tokens_connection_id_refs_oauth_connections"
+        )
+    migrator.drop_index("access_tokens", "connection")
     migrator.remove_fields("access_tokens", "connection")
     migrator.remove_model("oauth_refresh_tokens")
     migrator.remove_model("oauth_codes")

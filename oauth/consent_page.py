@@ -2,7 +2,8 @@
 HTML (oauth/pages/), every value escaped. The page works without JavaScript (its one form posts
 back); /static/consent.js only offers to skip the password when the browser is signed in at `/`.
 
-Served so that no other site can frame it (`frame-ancestors 'none'`) and with a form-action
+Served so that no other site can frame it (`frame-ancestors 'none'`; every answer of the service
+has `Referrer-Policy: no-referrer`, so the page's URL never leaks), and with a form-action
 that allows the one place the answer goes: browsers apply form-action to the redirect that
 follows a form's post, and the answer is a redirect to the client.
 """
@@ -86,7 +87,6 @@ def page_headers(form_action: str) -> dict[str, str]:
     return {
         "Content-Security-Policy": policy,
         "X-Frame-Options": "DENY",
-        "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",
     }
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from domain.errors import Invalid, OAuthRefusal
-from domain.oauth_clients import GRANT_TYPES, ClientMetadata, register_client
+from domain.oauth_clients import GRANT_TYPES, ClientMetadata, checked, register_client
 from domain.principal import TASK_SCOPES
 from domain.validation import validate
 from models import OAuthClient, utc_now
@@ -41,7 +41,7 @@ async def read_metadata(request: Request) -> ClientMetadata:
             "invalid_client_metadata", "The registration request must be a JSON object"
         ) from None
     try:
-        return validate(ClientMetadata, data, "body")
+        return checked(validate(ClientMetadata, data, "body"))
     except Invalid as invalid:
         raise refusal_of(invalid) from None
 
@@ -50,7 +50,7 @@ def refusal_of(invalid: Invalid) -> OAuthRefusal:
     """RFC 7591 3.2.2's code for the first problem: invalid_redirect_uri when it is one."""
     problem = invalid.problems[0]
     field = ".".join(str(part) for part in problem["loc"][1:]) or "body"
-    error = "invalid_redirect_uri" if problem["loc"][1:2] == ["redirect_uris"] else "invalid_client_metadata"
+    error = "invalid_redirect_uri" if problem["type"] == "redirect_uri" else "invalid_client_metadata"
     return OAuthRefusal(error, f"{field}: {problem['msg']}")
 
 
