@@ -38,9 +38,7 @@ from tests.support.oauth import (
     register,
 )
 
-MCP_CHALLENGE = (
-    f'Bearer resource_metadata="{BASE}/.well-known/oauth-protected-resource/mcp", scope="tasks:read tasks:write"'
-)
+MCP_CHALLENGE = f'Bearer resource_metadata="{BASE}/.well-known/oauth-protected-resource/mcp", scope="tasks:read tasks:write"'
 
 
 @pytest.fixture
@@ -108,7 +106,10 @@ def test_metadata_and_the_401_that_leads_to_it(client: TestClient) -> None:
         "authorization_endpoint": f"{BASE}/authorize",
         "token_endpoint": f"{BASE}/token",
     }
-    assert (server["registration_endpoint"], server["revocation_endpoint"]) == (f"{BASE}/register", f"{BASE}/revoke")
+    assert (server["registration_endpoint"], server["revocation_endpoint"]) == (
+        f"{BASE}/register",
+        f"{BASE}/revoke",
+    )
     assert server["scopes_supported"] == [READ, WRITE]
     assert server["response_types_supported"] == ["code"]
     assert server["grant_types_supported"] == ["authorization_code", "refresh_token"]
@@ -131,7 +132,10 @@ def test_metadata_and_the_401_that_leads_to_it(client: TestClient) -> None:
     [
         ({"PUBLIC_URL": "https://todo.example.com/"}, "https://todo.example.com"),
         ({"SPACE_HOST": "ann-todo.hf.space"}, "https://ann-todo.hf.space"),
-        ({"PUBLIC_URL": "https://todo.example.com", "SPACE_HOST": "ann-todo.hf.space"}, "https://todo.example.com"),
+        (
+            {"PUBLIC_URL": "https://todo.example.com", "SPACE_HOST": "ann-todo.hf.space"},
+            "https://todo.example.com",
+        ),
     ],
 )
 def test_the_base_is_public_url_then_the_space(
@@ -141,9 +145,10 @@ def test_the_base_is_public_url_then_the_space(
     assert client.get("/.well-known/oauth-authorization-server").json()["issuer"] == base
     resource = client.get("/.well-known/oauth-protected-resource/mcp").json()
     assert (resource["resource"], resource["authorization_servers"]) == (f"{base}/mcp", [base])
-    assert f'resource_metadata="{base}/.well-known/oauth-protected-resource/mcp"' in client.post(
-        "/mcp", json={}
-    ).headers["www-authenticate"]
+    assert (
+        f'resource_metadata="{base}/.well-known/oauth-protected-resource/mcp"'
+        in client.post("/mcp", json={}).headers["www-authenticate"]
+    )
     # The redirect back to the client names that issuer, and the resource must be that one.
     client_id = register(client)["client_id"]
     query = authorization_query(client_id, PKCE.new(), resource=f"{base}/mcp", scope="nothing")
@@ -163,7 +168,9 @@ def test_a_public_client_registers_by_default(client: TestClient) -> None:
     body = answer.json()
     assert body["redirect_uris"] == uris  # as sent: they are compared as strings
     assert (body["client_name"], body["token_endpoint_auth_method"]) == ("My agent", "none")
-    assert body["grant_types"] == ["authorization_code", "refresh_token"] and body["response_types"] == ["code"]
+    assert body["grant_types"] == ["authorization_code", "refresh_token"] and body["response_types"] == [
+        "code"
+    ]
     assert "client_secret" not in body and isinstance(body["client_id_issued_at"], int)
     assert abs(body["client_id_issued_at"] - time.time()) < 60
     assert register(client)["client_id"] != body["client_id"]
@@ -205,7 +212,10 @@ def test_redirect_uris_a_client_may_register(client: TestClient, uris: list[str]
         ({"redirect_uris": "https://app.example/cb"}, "invalid_client_metadata"),
         ({"redirect_uris": [REDIRECT], "client_name": ""}, "invalid_client_metadata"),
         ({"redirect_uris": [REDIRECT], "client_name": "x" * 101}, "invalid_client_metadata"),
-        ({"redirect_uris": [REDIRECT], "token_endpoint_auth_method": "private_key_jwt"}, "invalid_client_metadata"),
+        (
+            {"redirect_uris": [REDIRECT], "token_endpoint_auth_method": "private_key_jwt"},
+            "invalid_client_metadata",
+        ),
         ({"redirect_uris": [REDIRECT], "grant_types": ["client_credentials"]}, "invalid_client_metadata"),
         ({"redirect_uris": [REDIRECT], "response_types": ["token"]}, "invalid_client_metadata"),
         ([REDIRECT], "invalid_client_metadata"),
@@ -279,8 +289,12 @@ def test_a_confidential_client_authenticates_as_it_registered(
     else:
         answer = client.post(
             "/token",
-            data={"grant_type": "authorization_code", "code": first, "redirect_uri": REDIRECT,
-                  "code_verifier": pkce.verifier},
+            data={
+                "grant_type": "authorization_code",
+                "code": first,
+                "redirect_uri": REDIRECT,
+                "code_verifier": pkce.verifier,
+            },
             auth=(client_id, secret),
         )
     assert answer.status_code == 200, answer.text
@@ -315,8 +329,11 @@ def test_a_client_id_metadata_document(
     assert "Doc Agent" in page.text and "described by 127.0.0.1" in page.text
     form = consent_form(page.text)
     assert form.hidden["client_id"] == [url]
-    answer = client.post(form.action, data=form.filled("approve", email="ann@example.com", password=PASSWORD),
-                         follow_redirects=False)
+    answer = client.post(
+        form.action,
+        data=form.filled("approve", email="ann@example.com", password=PASSWORD),
+        follow_redirects=False,
+    )
     code = answer_of(answer.headers["location"])["code"]
     tokens = redeem(client, url, code, pkce)
     assert tokens.status_code == 200, tokens.text
@@ -327,8 +344,9 @@ def test_a_client_id_metadata_document(
     listed = client.get("/api/auth/connections", headers=auth(signup_login(client))).json()
     assert [(c["client_id"], c["client_name"]) for c in listed] == [(url, "Doc Agent")]
     # no-store: fetched at every authorization request, so a change is seen at once.
-    fresh = documents.serve("/oauth/fresh.json", document(documents.base + "/oauth/fresh.json"),
-                            Cache_Control="no-store")
+    fresh = documents.serve(
+        "/oauth/fresh.json", document(documents.base + "/oauth/fresh.json"), Cache_Control="no-store"
+    )
     for _ in range(2):
         open_consent(client, authorization_query(fresh, PKCE.new()))
     assert documents.fetches["/oauth/fresh.json"] == 2
@@ -391,9 +409,10 @@ def test_an_untrusted_client_or_redirect_gets_a_page_never_a_redirect(
     assert page.status_code == 400
     assert "location" not in page.headers
     assert page.headers["content-type"] == "text/html; charset=utf-8"
-    assert "This app cannot connect" in page.text and "frame-ancestors 'none'" in page.headers[
-        "content-security-policy"
-    ]
+    assert (
+        "This app cannot connect" in page.text
+        and "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -426,7 +445,9 @@ def test_a_parameter_given_twice_is_refused(client: TestClient) -> None:
     client_id = register(client)["client_id"]
     pkce = PKCE.new()
     query = authorization_query(client_id, pkce)
-    url = "/authorize?" + "&".join(f"{k}={v}" for k, v in query.items()) + "&scope=tasks:read&scope=tasks:write"
+    url = (
+        "/authorize?" + "&".join(f"{k}={v}" for k, v in query.items()) + "&scope=tasks:read&scope=tasks:write"
+    )
     answer = client.get(url, follow_redirects=False)
     assert answer_of(answer.headers["location"])["error"] == "invalid_request"
     # resource may be given twice (RFC 8707), each naming this service.
@@ -443,7 +464,11 @@ def test_a_loopback_redirect_matches_on_any_port(client: TestClient, ann: dict[s
     oauth_error(redeem(client, client_id, code, pkce), 400, "invalid_grant")
     assert redeem(client, client_id, code, pkce, redirect_uri=elsewhere).status_code == 200
     # Not another host or path on the loopback, nor another scheme.
-    for other in ("http://localhost:4711/callback", "http://127.0.0.1:4711/other", "https://127.0.0.1:4711/callback"):
+    for other in (
+        "http://localhost:4711/callback",
+        "http://127.0.0.1:4711/other",
+        "https://127.0.0.1:4711/callback",
+    ):
         page = client.get("/authorize", params=authorization_query(client_id, pkce, redirect_uri=other))
         assert page.status_code == 400, other
 
@@ -500,7 +525,9 @@ def test_approve_and_deny(client: TestClient, ann: dict[str, str]) -> None:
     assert count(OAuthCode) == 0
     # Approve: the code, the state, the issuer.
     approved = client.post(
-        form.action, data=form.filled("approve", email="ANN@example.com ", password=PASSWORD), follow_redirects=False
+        form.action,
+        data=form.filled("approve", email="ANN@example.com ", password=PASSWORD),
+        follow_redirects=False,
     )
     assert approved.status_code == 302 and approved.headers["cache-control"] == "no-store"
     assert approved.headers["location"].startswith(REDIRECT + "?code=")
@@ -546,12 +573,16 @@ def test_wrong_passwords_count_toward_the_login_throttle(app_with: Callable[...,
     client_id = register(client)["client_id"]
     form = open_consent(client, authorization_query(client_id, PKCE.new()))
     for _ in range(2):
-        wrong = client.post(form.action, data=form.filled("approve", email="ann@example.com", password="wrong!!!"))
+        wrong = client.post(
+            form.action, data=form.filled("approve", email="ann@example.com", password="wrong!!!")
+        )
         assert wrong.status_code == 401
         assert "Incorrect email or password." in wrong.text
         assert consent_form(wrong.text).inputs == {"email": "email", "password": "password"}
         assert 'value="ann@example.com"' in wrong.text  # the email is kept, never the password
-    throttled = client.post(form.action, data=form.filled("approve", email="ann@example.com", password=PASSWORD))
+    throttled = client.post(
+        form.action, data=form.filled("approve", email="ann@example.com", password=PASSWORD)
+    )
     assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) > 0
     assert "Too many failed sign-ins" in throttled.text
     # The same count as /api/auth/login's.
@@ -571,7 +602,9 @@ def test_a_signed_in_browser_only_presses_approve(client: TestClient, ann: dict[
     for refused in (personal, "not-a-token"):
         page = client.post(form.action, data=form.filled("approve", session_token=refused))
         assert page.status_code == 401 and "has ended" in page.text
-    approved = client.post(form.action, data=form.filled("approve", session_token=login_token), follow_redirects=False)
+    approved = client.post(
+        form.action, data=form.filled("approve", session_token=login_token), follow_redirects=False
+    )
     assert approved.status_code == 302
     tokens = redeem(client, client_id, answer_of(approved.headers["location"])["code"], pkce).json()
     # Ann's connection, not Bob's.
@@ -593,7 +626,9 @@ def test_a_signed_in_browser_only_presses_approve(client: TestClient, ann: dict[
 # Codes and the token endpoint ------------------------------------------------------------------
 
 
-def test_a_code_is_single_use_and_a_replay_revokes_what_it_gave(client: TestClient, ann: dict[str, str]) -> None:
+def test_a_code_is_single_use_and_a_replay_revokes_what_it_gave(
+    client: TestClient, ann: dict[str, str]
+) -> None:
     client_id = register(client)["client_id"]
     pkce = PKCE.new()
     code = approve(client, authorization_query(client_id, pkce))["code"]
@@ -601,7 +636,11 @@ def test_a_code_is_single_use_and_a_replay_revokes_what_it_gave(client: TestClie
     assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
     tokens = first.json()
     assert set(tokens) == {"access_token", "token_type", "expires_in", "refresh_token", "scope"}
-    assert (tokens["token_type"], tokens["expires_in"], tokens["scope"]) == ("Bearer", 3600, "tasks:read tasks:write")
+    assert (tokens["token_type"], tokens["expires_in"], tokens["scope"]) == (
+        "Bearer",
+        3600,
+        "tasks:read tasks:write",
+    )
     assert tokens["access_token"].startswith("tdo_") and tokens["refresh_token"].startswith("tdr_")
     assert token_works(client, tokens["access_token"])
     assert "used already" in oauth_error(redeem(client, client_id, code, pkce), 400, "invalid_grant")
@@ -611,8 +650,14 @@ def test_a_code_is_single_use_and_a_replay_revokes_what_it_gave(client: TestClie
     assert client.get("/api/auth/connections", headers=ann).json() == []
     # Only hashes are kept.
     with database_proxy.obj.connection_context():
-        stored = [repr(row.__data__) for model in (AccessToken, OAuthRefreshToken, OAuthCode) for row in model.select()]
-    assert not any(secret in row for row in stored for secret in (code, tokens["access_token"], tokens["refresh_token"]))
+        stored = [
+            repr(row.__data__)
+            for model in (AccessToken, OAuthRefreshToken, OAuthCode)
+            for row in model.select()
+        ]
+    assert not any(
+        secret in row for row in stored for secret in (code, tokens["access_token"], tokens["refresh_token"])
+    )
 
 
 def test_a_code_is_bound_to_its_client_redirect_and_verifier(client: TestClient, ann: dict[str, str]) -> None:
@@ -645,18 +690,38 @@ def test_a_code_lives_a_short_while(app_with: Callable[..., TestClient]) -> None
     ("data", "status", "error"),
     [
         ({"client_id": "CLIENT", "code": "x"}, 400, "invalid_request"),
-        ({"client_id": "CLIENT", "grant_type": "password", "username": "a", "password": "b"}, 400,
-         "unsupported_grant_type"),
+        (
+            {"client_id": "CLIENT", "grant_type": "password", "username": "a", "password": "b"},
+            400,
+            "unsupported_grant_type",
+        ),
         ({"client_id": "CLIENT", "grant_type": "client_credentials"}, 400, "unsupported_grant_type"),
-        ({"client_id": "CLIENT", "grant_type": "authorization_code", "redirect_uri": REDIRECT}, 400,
-         "invalid_request"),
+        (
+            {"client_id": "CLIENT", "grant_type": "authorization_code", "redirect_uri": REDIRECT},
+            400,
+            "invalid_request",
+        ),
         ({"client_id": "CLIENT", "grant_type": "refresh_token"}, 400, "invalid_request"),
-        ({"client_id": "CLIENT", "grant_type": "refresh_token", "refresh_token": "tdr_x",
-          "resource": "https://other.example/mcp"}, 400, "invalid_target"),
-        ({"client_id": "CLIENT", "grant_type": ["refresh_token", "refresh_token"], "refresh_token": "x"}, 400,
-         "invalid_request"),
-        ({"client_id": "no-such-client", "grant_type": "refresh_token", "refresh_token": "x"}, 401,
-         "invalid_client"),
+        (
+            {
+                "client_id": "CLIENT",
+                "grant_type": "refresh_token",
+                "refresh_token": "tdr_x",
+                "resource": "https://other.example/mcp",
+            },
+            400,
+            "invalid_target",
+        ),
+        (
+            {"client_id": "CLIENT", "grant_type": ["refresh_token", "refresh_token"], "refresh_token": "x"},
+            400,
+            "invalid_request",
+        ),
+        (
+            {"client_id": "no-such-client", "grant_type": "refresh_token", "refresh_token": "x"},
+            401,
+            "invalid_client",
+        ),
         ({"grant_type": "refresh_token", "refresh_token": "x"}, 401, "invalid_client"),
     ],
 )
@@ -668,14 +733,18 @@ def test_token_endpoint_refusals(client: TestClient, data: dict[str, Any], statu
 
 def test_the_token_endpoint_takes_forms_only(client: TestClient) -> None:
     client_id = register(client)["client_id"]
-    answer = client.post("/token", json={"grant_type": "refresh_token", "client_id": client_id, "refresh_token": "x"})
+    answer = client.post(
+        "/token", json={"grant_type": "refresh_token", "client_id": client_id, "refresh_token": "x"}
+    )
     oauth_error(answer, 400, "invalid_request")
 
 
 # Refresh tokens --------------------------------------------------------------------------------
 
 
-def test_refresh_rotates_and_a_rotated_token_revokes_the_connection(client: TestClient, ann: dict[str, str]) -> None:
+def test_refresh_rotates_and_a_rotated_token_revokes_the_connection(
+    client: TestClient, ann: dict[str, str]
+) -> None:
     connected = connect(client)
     client_id, first = connected["client_id"], connected["refresh_token"]
     rotated = refreshed(client, client_id, first)
@@ -710,8 +779,11 @@ def test_scopes_narrow_on_refresh_never_widen(client: TestClient, ann: dict[str,
     assert read_only["scope"] == READ
     wider = refreshed(client, read_only["client_id"], read_only["refresh_token"], scope=f"{READ} {WRITE}")
     oauth_error(wider, 400, "invalid_scope")
-    oauth_error(refreshed(client, read_only["client_id"], read_only["refresh_token"], scope="admin"), 400,
-                "invalid_scope")
+    oauth_error(
+        refreshed(client, read_only["client_id"], read_only["refresh_token"], scope="admin"),
+        400,
+        "invalid_scope",
+    )
 
 
 # What the tokens may do ------------------------------------------------------------------------
@@ -733,11 +805,16 @@ def test_an_access_token_is_a_personal_token_of_its_scopes(client: TestClient, a
         ("DELETE", "/api/auth/me", {"password": PASSWORD}),
     ):
         refused = client.request(method, path, json=body, headers=headers)
-        assert refused.status_code == 403 and refused.json()["code"] == "insufficient_scope", (path, refused.text)
+        assert refused.status_code == 403 and refused.json()["code"] == "insufficient_scope", (
+            path,
+            refused.text,
+        )
     # It is not among the personal tokens, and cannot be revoked as one.
     assert client.get("/api/auth/tokens", headers=ann).json() == []
     with database_proxy.obj.connection_context():
-        row = AccessToken.get(AccessToken.token_hash == hashlib.sha256(tokens["access_token"].encode()).hexdigest())
+        row = AccessToken.get(
+            AccessToken.token_hash == hashlib.sha256(tokens["access_token"].encode()).hexdigest()
+        )
     assert client.delete(f"/api/auth/tokens/{row.id}", headers=ann).status_code == 404
     assert token_works(client, tokens["access_token"])
     # Its use shows on the connection.
@@ -825,14 +902,18 @@ def test_a_password_change_revokes_every_connection(client: TestClient, ann: dic
     assert not token_works(client, tokens["access_token"])
     oauth_error(refreshed(client, tokens["client_id"], tokens["refresh_token"]), 400, "invalid_grant")
     oauth_error(redeem(client, tokens["client_id"], pending, pending_pkce), 400, "invalid_grant")
-    login = client.post("/api/auth/login", json={"email": "ann@example.com", "password": "a brand new password"})
+    login = client.post(
+        "/api/auth/login", json={"email": "ann@example.com", "password": "a brand new password"}
+    )
     assert client.get("/api/auth/connections", headers=auth(login.json()["access_token"])).json() == []
     assert count(OAuthConnection) == count(OAuthCode) == 0
 
 
 def test_deleting_the_account_removes_its_connections(client: TestClient, ann: dict[str, str]) -> None:
     tokens = connect(client)
-    assert client.request("DELETE", "/api/auth/me", json={"password": PASSWORD}, headers=ann).status_code == 204
+    assert (
+        client.request("DELETE", "/api/auth/me", json={"password": PASSWORD}, headers=ann).status_code == 204
+    )
     assert not token_works(client, tokens["access_token"])
     oauth_error(refreshed(client, tokens["client_id"], tokens["refresh_token"]), 400, "invalid_grant")
     assert count(OAuthConnection) == count(AccessToken) == count(OAuthRefreshToken) == count(OAuthCode) == 0
