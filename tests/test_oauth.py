@@ -38,7 +38,8 @@ from tests.support.oauth import (
     register,
 )
 
-MCP_CHALLENGE = f'Bearer resource_metadata="{BASE}/.well-known/oauth-protected-resource/mcp", scope="tasks:read tasks:write"'
+RESOURCE_METADATA = f"{BASE}/.well-known/oauth-protected-resource/mcp"
+MCP_CHALLENGE = f'Bearer resource_metadata="{RESOURCE_METADATA}", scope="tasks:read tasks:write"'
 
 
 @pytest.fixture
