@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from domain.oauth_grants import purge_grants
 from models import AccessToken, OAuthClient, OAuthCode, OAuthConnection, OAuthRefreshToken, database_proxy
 from router import create_app
 from settings import Settings
@@ -922,3 +923,31 @@ def test_deleting_the_account_removes_its_connections(client: TestClient, ann: d
     fresh = auth(signup(client)["access_token"])
     assert client.get("/api/auth/connections", headers=fresh).json() == []
     assert not token_works(client, tokens["access_token"])
+
+
+def test_what_can_no_longer_be_used_is_purged(client: TestClient, ann: dict[str, str]) -> None:
+    """The maintenance job's part (background/maintenance.py): expired access tokens, refresh
+    tokens and codes, and the connections left without a refresh token; nothing that still works."""
+    tokens = connect(client)
+    pending = approve(client, authorization_query(tokens["client_id"], PKCE.new()))["code"]
+    personal = client.post("/api/auth/tokens", json={"name": "script", "expires_in_days": 1}, headers=ann)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    def purge(at: dt.datetime) -> int:
+        with database_proxy.obj.connection_context(), database_proxy.obj.atomic():
+            return purge_grants(at)
+
+    assert purge(now) == 0
+    assert token_works(client, tokens["access_token"]) and pending
+    # Two hours on: the access token (an hour) is gone, the refresh token still refreshes.
+    assert purge(now + dt.timedelta(hours=2)) == 1
+    renewed = refreshed(client, tokens["client_id"], tokens["refresh_token"]).json()
+    assert len(client.get("/api/auth/connections", headers=ann).json()) == 1
+    # A day and more: the code too. 31 days: the refresh tokens, then the connection they held.
+    assert purge(now + dt.timedelta(days=1, hours=1)) == 3  # both codes, the newest access token
+    assert purge(now + dt.timedelta(days=31)) == 3  # two refresh tokens (one rotated), the connection
+    assert client.get("/api/auth/connections", headers=ann).json() == []
+    assert not token_works(client, renewed["access_token"])
+    # Personal tokens are not the OAuth door's to purge, even expired: they stay listed.
+    assert personal.status_code == 201
+    assert len(client.get("/api/auth/tokens", headers=ann).json()) == 1
