@@ -22,7 +22,7 @@ from oauth.answers import back_to_client
 from oauth.clients import client_for
 from oauth.consent_page import consent_page, refused_page
 from oauth.forms import query
-from runtime.public_base import mcp_resource, public_base
+from runtime.public_base import own_resources, public_base
 from runtime.services import services_of
 
 CANNOT_CONNECT = "This app cannot connect"
@@ -50,7 +50,7 @@ async def read_request(request: Request, params: Query, issuer: str) -> Authoriz
         return refused_page(CANNOT_CONNECT, refusal.message, 400)
     assert client is not None  # redirect_target refuses a missing client
     try:
-        return authorization_request(client, redirect_uri, params, (mcp_resource(issuer), issuer))
+        return authorization_request(client, redirect_uri, params, own_resources(issuer))
     except OAuthRefusal as refusal:
         error = {"error": refusal.error, "error_description": refusal.message}
         return back_to_client(redirect_uri, issuer, given_state(params), **error)

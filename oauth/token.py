@@ -18,7 +18,7 @@ from oauth.answers import tokens
 from oauth.clients import credentials
 from oauth.forms import form, required, single
 from runtime import calls
-from runtime.public_base import mcp_resource, public_base
+from runtime.public_base import own_resources, public_base
 from runtime.services import services_of
 
 
@@ -64,6 +64,6 @@ async def rotate(
 
 def check_resource(request: Request, posted: dict[str, list[str]]) -> None:
     """RFC 8707: a `resource` must name this service's /mcp (or the service)."""
-    base = public_base(request)
-    if any(resource not in (mcp_resource(base), base) for resource in posted.get("resource", [])):
+    resources = own_resources(public_base(request))
+    if any(resource not in resources for resource in posted.get("resource", [])):
         raise OAuthRefusal("invalid_target", "resource names another service than this one")

@@ -28,6 +28,12 @@ def mcp_resource(base: str) -> str:
     return base + MCP_PATH
 
 
+def own_resources(base: str) -> tuple[str, ...]:
+    """The resource indicators (RFC 8707) that name this service: `/mcp`, or the service
+    itself, with or without a trailing slash (what a person typed into an app)."""
+    return (mcp_resource(base), mcp_resource(base) + "/", base, base + "/")
+
+
 def resource_metadata_url(base: str) -> str:
     """Where the resource's RFC 9728 metadata is: the well-known prefix before the resource's path."""
     return base + RESOURCE_METADATA_PATH + MCP_PATH

@@ -457,6 +457,17 @@ def test_a_parameter_given_twice_is_refused(client: TestClient) -> None:
     assert client.get(both, follow_redirects=False).status_code == 200
 
 
+def test_the_resource_must_name_this_service(client: TestClient) -> None:
+    client_id = register(client)["client_id"]
+    for resource in (f"{BASE}/mcp", f"{BASE}/mcp/", BASE, f"{BASE}/"):
+        query = authorization_query(client_id, PKCE.new(), resource=resource)
+        assert client.get("/authorize", params=query, follow_redirects=False).status_code == 200, resource
+    for resource in (f"{BASE}/api", "http://other.example/mcp", f"{BASE}/mcp/more"):
+        query = authorization_query(client_id, PKCE.new(), resource=resource)
+        refused = client.get("/authorize", params=query, follow_redirects=False)
+        assert answer_of(refused.headers["location"])["error"] == "invalid_target", resource
+
+
 def test_a_loopback_redirect_matches_on_any_port(client: TestClient, ann: dict[str, str]) -> None:
     client_id = register(client, ["http://127.0.0.1:4711/callback"])["client_id"]
     pkce = PKCE.new()
