@@ -2,7 +2,8 @@
 it uses as its `client_id` (draft-ietf-oauth-client-id-metadata-document).
 
 Under the outbound address rules of webhooks (runtime/webhook_urls.py: public addresses only,
-unless WEBHOOK_ALLOW_PRIVATE, which also allows http:// then), within FETCH_SECONDS and
+unless WEBHOOK_ALLOW_PRIVATE, which then also allows http:// to a private or loopback
+address: tests, private networks), within FETCH_SECONDS and
 MAX_DOCUMENT_BYTES, no redirect followed. It may be kept as long as its Cache-Control says, at
 most MAX_AGE_SECONDS. Blocking: run it in a worker thread.
 """
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from runtime.pinned_http import pinned_connection
-from runtime.webhook_urls import RefusedURL, target
+from runtime.webhook_urls import RefusedURL, is_public, target
 
 FETCH_SECONDS = 5
 MAX_DOCUMENT_BYTES = 64 * 1024
@@ -42,6 +43,8 @@ def fetch_document(url: str, allow_private: bool) -> tuple[Any, int]:
         where = target(url, allow_private)
     except RefusedURL as exc:
         raise DocumentRefused(f"its URL {exc}") from None
+    if parts.scheme == "http" and is_public(where.address):
+        raise DocumentRefused("its URL must be https://")
     deadline = time.monotonic() + FETCH_SECONDS
     connection = pinned_connection(where, FETCH_SECONDS)
     try:

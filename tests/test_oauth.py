@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.testclient import TestClient
 from domain.oauth_grants import purge_grants
 from models import AccessToken, OAuthClient, OAuthCode, OAuthConnection, OAuthRefreshToken, database_proxy
 from router import create_app
+from runtime.client_documents import DocumentRefused, fetch_document
 from settings import Settings
 from tests.support.accounts import PASSWORD, auth, signup
 from tests.support.documents import DocumentServer
@@ -962,3 +964,16 @@ def test_what_can_no_longer_be_used_is_purged(client: TestClient, ann: dict[str,
     # Personal tokens are not the OAuth door's to purge, even expired: they stay listed.
     assert personal.status_code == 201
     assert len(client.get("/api/auth/tokens", headers=ann).json()) == 1
+
+
+def test_with_private_addresses_allowed_plain_http_is_still_for_them_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WEBHOOK_ALLOW_PRIVATE lets a metadata document be fetched over http:// from a private or
+    loopback address (tests, private networks), never from a public one."""
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 80))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: public)
+    with pytest.raises(DocumentRefused, match="must be https"):
+        fetch_document("http://public.example/client.json", allow_private=True)
+    with pytest.raises(DocumentRefused, match="must be https"):
+        fetch_document("http://public.example/client.json", allow_private=False)
