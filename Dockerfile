@@ -1,6 +1,6 @@
 # todo-api as a Hugging Face Space (Docker SDK), or anywhere a container runs:
 #   docker build -t todo-api . && docker run --rm -p 127.0.0.1:7860:7860 todo-api
-# scripts/container-test.sh builds and checks this image; README "Deploy to a Hugging Face Space".
+# scripts/container-test.sh builds and checks this image; docs/deploy.md says how to deploy it.
 FROM python:3.11-slim
 
 # No .pyc files written at run time (the app's are compiled into the image below); logs reach

@@ -27,7 +27,7 @@ def free_port() -> int:
 def service_env(data_dir: Path, extra: Mapping[str, str]) -> dict[str, str]:
     """The process environment, with SQLite in `data_dir`; every other setting at its default,
     but the login limits: every request of the bench comes from one address and one account, and
-    the login case measures bcrypt, not the throttle (tests/test_security.py covers that)."""
+    the login case measures bcrypt, not the throttle (tests/api/test_security.py covers that)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("BENCH_")}
     env.update(
         DATA_DIR=str(data_dir),

@@ -4,12 +4,14 @@ database call).
 A token is `tdo_` and 43 characters of base64url (32 random bytes); only its SHA-256 is kept,
 so the token is shown in the answer that makes it and nowhere else. A revoked token's row is
 gone, and every request with a personal token reads its row, so a revocation holds at once on
-every worker and replica. A password change revokes every personal token of the user; deleting
-the account deletes them with it (foreign key).
+every worker and replica; an open event stream reads it again several times a second
+(crud/credentials.py), by its hash: SQLite may give a gone row's id to the next token. A
+password change revokes every personal token of the user; deleting the account deletes them
+with it (foreign key).
 
 An OAuth access token is a row of the same table naming its connection (domain/oauth_grants.py):
-verified and recorded here as any personal token, but neither listed, counted nor revoked with
-them: it goes with its connection.
+verified and recorded here as any personal token (an event stream opened with it ends when its
+connection goes), but neither listed, counted nor revoked with them: it goes with its connection.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import TypeGuard
 
 import peewee
 
@@ -28,6 +31,7 @@ from models import AccessToken, OAuthConnection, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
+REVOKED = "Invalid or revoked access token"
 # last_used_at is written when it is older than this: a minute's lag, not a write per request.
 USE_RECORDED_EVERY = dt.timedelta(minutes=1)
 
@@ -77,8 +81,8 @@ def personal_principal(token_hash: str) -> tuple[Principal, bool]:
     that is unknown (never made, or revoked) or expired."""
     row = AccessToken.get_or_none(AccessToken.token_hash == token_hash)
     now = utc_now()
-    if row is None or (row.expires_at is not None and row.expires_at <= now):
-        raise Unauthenticated("Invalid or revoked access token")
+    if not token_stands(row, now):
+        raise Unauthenticated(REVOKED)
     principal = Principal(
         subject=row.user_id,
         email=None,
@@ -86,15 +90,21 @@ def personal_principal(token_hash: str) -> tuple[Principal, bool]:
         version=None,
         issued_at=None,
         scopes=frozenset(row.scopes.split()),
-        personal_token_id=row.id,
+        personal_token_hash=row.token_hash,
     )
     stale = row.last_used_at is None or row.last_used_at < now - USE_RECORDED_EVERY
     return principal, stale
 
 
-def record_use(token_id: int) -> None:
+def token_stands(row: AccessToken | None, now: dt.datetime) -> TypeGuard[AccessToken]:
+    """The token's row is there (revoking deletes it) and the token has not expired: what each
+    request with it asks, and each stream opened with it, again and again (crud/credentials.py)."""
+    return row is not None and (row.expires_at is None or row.expires_at > now)
+
+
+def record_use(token_hash: str) -> None:
     """The token's last use, and its connection's when it is an OAuth access token."""
     now = utc_now()
-    AccessToken.update(last_used_at=now).where(AccessToken.id == token_id).execute()
-    connection = AccessToken.select(AccessToken.connection).where(AccessToken.id == token_id)
+    AccessToken.update(last_used_at=now).where(AccessToken.token_hash == token_hash).execute()
+    connection = AccessToken.select(AccessToken.connection).where(AccessToken.token_hash == token_hash)
     OAuthConnection.update(last_used_at=now).where(OAuthConnection.id.in_(connection)).execute()

@@ -22,7 +22,6 @@ from domain.events import LIST_DELETED, TASK_DELETED, EventType
 from domain.principal import Principal
 from domain.users import current_user
 from models import Task, TodoList, Tombstone, User, bound_database, queries, utc_now
-from models.database import is_sqlite
 
 TASK = "task"
 LIST = "list"
@@ -83,7 +82,6 @@ class ChangeSet:
         seq, now = self.sequence(), utc_now()
         counts: Counter[tuple[int, bool]] = Counter()
         for chunk in chunks(task_ids, 500):
-            forget_reused_ids(TASK, chunk)
             rows = Task.select(
                 peewee.Value(TASK), Task.id, Task.user, Task.version + 1, peewee.Value(seq), peewee.Value(now)
             ).where(Task.id.in_(chunk))
@@ -107,7 +105,6 @@ class ChangeSet:
         """An event and a tombstone for the list, then the list (its tasks must be gone or
         moved first)."""
         self.emit_list(LIST_DELETED, todo_list)
-        forget_reused_ids(LIST, [todo_list.id])
         Tombstone.create(
             kind=LIST,
             entity_id=todo_list.id,
@@ -134,15 +131,6 @@ def with_subtasks(task_ids: Iterable[int]) -> list[int]:
         found += children
         level = children
     return found
-
-
-def forget_reused_ids(kind: str, entity_ids: list[int]) -> None:
-    """SQLite may give a new row the id of the highest one deleted (its tables have no
-    AUTOINCREMENT): such an id can have a tombstone already, which the new one replaces. The
-    feed may then list both the old tombstone and the new entity, in that order, which a
-    client applying them in order gets right. Other databases never reuse an id."""
-    if is_sqlite(bound_database()):
-        Tombstone.delete().where((Tombstone.kind == kind) & Tombstone.entity_id.in_(entity_ids)).execute()
 
 
 def begin_change(principal: Principal) -> ChangeSet:

@@ -58,7 +58,7 @@ TASK_UPDATED = EventType(
 )
 
 
-# Every event type, in one place: webhooks' `events` filter, the OpenAPI document and README
+# Every event type, in one place: webhooks' `events` filter, the OpenAPI document and docs/events.md
 # name these.
 EVENT_TYPES: dict[str, EventType] = {
     event.name: event

@@ -28,7 +28,7 @@ INT64_MAX = 2**63 - 1
 Priority = Literal["low", "medium", "high"]
 
 # The rules below are checked in Python; these patterns say the same in the OpenAPI document
-# (tests/test_openapi.py checks that both agree). Cc is every Unicode control character.
+# (tests/api/test_openapi.py checks that both agree). Cc is every Unicode control character.
 CC = "\\u0000-\\u001f\\u007f-\\u009f"
 # What JSON Schema's `\s` matches (ECMA-262's white space and line terminators), spelled out:
 # Python's `\s` and `str.strip()` also take \x1c-\x1f and \x85, control characters to the schema.

@@ -15,6 +15,7 @@ TASKS_WRITE = "tasks:write"
 ACCOUNT = "account"
 TASK_SCOPES = (TASKS_READ, TASKS_WRITE)
 LOGIN_SCOPES = frozenset((*TASK_SCOPES, ACCOUNT))
+LEEWAY_SECONDS = 10  # a JWT's clock skew allowed, as `jwt.decode` is told
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,10 @@ class Principal:
     version: int | None  # this service's `ver` claim; None for tokens of other issuers
     issued_at: float | None  # `iat`, when the token has one
     scopes: frozenset[str] = LOGIN_SCOPES
-    personal_token_id: int | None = None  # set for a personal access token
+    # A personal access token's SHA-256, its row's `token_hash` (not its id, which SQLite may
+    # give again to a later token once the row is gone).
+    personal_token_hash: str | None = None
+    expires_at: float | None = None  # a JWT's `exp` (a personal token's end is on its row)
 
 
 def require_scope(principal: Principal, scope: str | None) -> None:
@@ -39,3 +43,8 @@ def require_scope(principal: Principal, scope: str | None) -> None:
             else f"This token lacks the {scope} scope"
         )
         raise InsufficientScope(detail, scope)
+
+
+def expired(expires_at: float | None, now: float) -> bool:
+    """A JWT's `exp` has passed, with the leeway `jwt.decode` gives (PyJWT's own rule)."""
+    return expires_at is not None and now >= expires_at + LEEWAY_SECONDS

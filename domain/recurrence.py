@@ -3,10 +3,11 @@ series' next occurrence is.
 
 Occurrences are computed in the task's local wall-clock time (naive datetimes in its
 `time_zone`) and only then turned into UTC, so that "every Monday at 09:00" stays at 09:00
-across daylight-saving changes. COUNT is applied here rather than by dateutil: it counts the
+across daylight-saving changes. COUNT is applied here rather than by the search: it counts the
 series' occurrences (each task records its number), while each next occurrence is computed from
 the current one's due date (so a rescheduled occurrence moves the series with it). An UNTIL
-that is a date includes that whole local day.
+that is a date includes that whole local day. Reading a rule is cheap (it runs while a request
+is validated); searching for an occurrence (occurrences.py) runs only in database calls.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import re
 import zoneinfo
 from collections.abc import Iterator
 from functools import cache
+from importlib import resources
 
-from dateutil.rrule import rrule, rrulestr
+from domain.occurrences import Pattern, SearchExhausted, after
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL")
@@ -29,24 +31,17 @@ DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class Rule:
-    """A parsed rule: its parts, and the dateutil rule of those other than COUNT and UNTIL."""
+    """A parsed rule: its parts, and the pattern of those other than COUNT and UNTIL."""
 
     def __init__(self, text: str) -> None:
         self.parts = parse_parts(text)
         self.count = int(self.parts["COUNT"]) if "COUNT" in self.parts else None
-        self.repeating = ";".join(
-            f"{key}={value}" for key, value in self.parts.items() if key not in ("COUNT", "UNTIL")
-        )
+        self.pattern = pattern_of(self.parts)
 
     def occurrences(self, start: dt.datetime, zone: zoneinfo.ZoneInfo) -> Iterator[dt.datetime]:
         """The local occurrences strictly after `start` (a naive local time, the series'
-        anchor), up to UNTIL."""
-        rule = rrulestr(self.repeating, dtstart=start)
-        if not isinstance(rule, rrule):
-            raise ValueError("not a single rule")
-        if "UNTIL" in self.parts:
-            rule = rule.replace(until=self.until(zone))
-        return rule.xafter(start, inc=False)
+        anchor), up to UNTIL; SearchExhausted when the search gives up (occurrences.py)."""
+        return after(self.pattern, start, self.until(zone) if "UNTIL" in self.parts else None)
 
     def until(self, zone: zoneinfo.ZoneInfo) -> dt.datetime:
         """UNTIL as a naive local time: a date is the end of that day; a UTC time (Z) is
@@ -62,9 +57,10 @@ class Rule:
 def parse_parts(text: str) -> dict[str, str]:
     """The rule's parts, each checked; ValueError for anything the service does not run.
 
-    Besides each value's range, what would make a rule that never occurs is refused here
-    (dateutil would search for it up to the year 9999): a BYDAY ordinal or a BYSETPOS outside
-    MONTHLY and YEARLY, and days of the month that none of the months has."""
+    Besides each value's range, what makes a rule that never occurs whatever its start is
+    refused here: a BYDAY ordinal or a BYSETPOS outside MONTHLY and YEARLY, and days of the
+    month that none of the months has (the others are found by searching from the due date:
+    `findable`)."""
     parts: dict[str, str] = {}
     for part in text.split(";"):
         key, equals, value = part.partition("=")
@@ -96,7 +92,8 @@ def parse_parts(text: str) -> dict[str, str]:
         if ordinal and not yearly_or_monthly:
             raise ValueError("BYDAY takes an ordinal (1MO, -1FR) only with FREQ=MONTHLY or YEARLY")
         if ordinal:
-            numbers(ordinal, "a BYDAY ordinal", 1, 53 if freq == "YEARLY" else 5, several=False)
+            in_year = freq == "YEARLY" and "BYMONTH" not in parts  # else it counts in a month
+            numbers(ordinal, "a BYDAY ordinal", 1, 53 if in_year else 5, several=False)
     if "BYSETPOS" in parts:
         if not yearly_or_monthly or not ({"BYDAY", "BYMONTHDAY"} & parts.keys()):
             raise ValueError("BYSETPOS needs FREQ=MONTHLY or YEARLY and BYDAY or BYMONTHDAY")
@@ -104,6 +101,24 @@ def parse_parts(text: str) -> dict[str, str]:
     if "UNTIL" in parts and not re.fullmatch(r"\d{8}(T\d{6}Z?)?", parts["UNTIL"]):
         raise ValueError("UNTIL must be a date (20271231) or a date-time (20271231T170000Z)")
     return parts
+
+
+def pattern_of(parts: dict[str, str]) -> Pattern:
+    """The checked parts (parse_parts) other than COUNT and UNTIL, as numbers."""
+
+    def listed(key: str, most: int, signed: bool = True) -> frozenset[int]:
+        return frozenset(numbers(parts[key], key, 1, most, signed)) if key in parts else frozenset()
+
+    days = parts["BYDAY"].split(",") if "BYDAY" in parts else []
+    return Pattern(
+        freq=parts["FREQ"],
+        interval=int(parts.get("INTERVAL", "1")),
+        months=listed("BYMONTH", 12, signed=False),
+        weekdays=frozenset(WEEKDAYS.index(day) for day in days if len(day) == 2),
+        nth_weekdays=frozenset((WEEKDAYS.index(day[-2:]), int(day[:-2])) for day in days if len(day) > 2),
+        monthdays=listed("BYMONTHDAY", 31),
+        setpos=tuple(sorted(listed("BYSETPOS", 366))),
+    )
 
 
 def numbers(
@@ -122,15 +137,15 @@ def numbers(
 
 def clean_rule(value: str | None) -> str | None:
     """The rule as stored: upper-case, without an `RRULE:` prefix or spaces; ValueError when
-    it is not one the service runs."""
+    it is not one the service runs. Whether it occurs after the task's due date is
+    `findable` (asked in the database call that writes it)."""
     if value is None:
         return None
     text = value.strip().upper().removeprefix("RRULE:")
     if len(text) > MAX_RULE_LENGTH:
         raise ValueError(f"must be at most {MAX_RULE_LENGTH} characters")
     try:
-        rule = Rule(text)
-        next(rule.occurrences(dt.datetime(2026, 1, 1), zoneinfo.ZoneInfo("UTC")), None)
+        Rule(text)
     except ValueError as exc:
         raise ValueError(f"is not a valid RRULE: {exc}") from None
     return text
@@ -138,7 +153,11 @@ def clean_rule(value: str | None) -> str | None:
 
 @cache
 def zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """IANA's zone and link names, as the tzdata package (which zoneinfo falls back on) lists
+    them, without `Factory`, IANA's placeholder for a zone not set. What else zoneinfo finds on
+    the system (`localtime`, a link to the machine's own zone) is no IANA name."""
+    listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(listed) - {"Factory"}
 
 
 def clean_time_zone(value: str | None) -> str | None:
@@ -162,8 +181,8 @@ def next_occurrence(
     text: str, time_zone: str, due: dt.datetime, occurrence: int, completed_at: dt.datetime
 ) -> tuple[dt.datetime, int] | None:
     """The series' next occurrence after the one due at `due` (naive UTC; number `occurrence`)
-    and after `completed_at`, as (naive UTC, its number); None when COUNT or UNTIL is used up
-    (a rule without COUNT or UNTIL always has one)."""
+    and after `completed_at`, as (naive UTC, its number); None when COUNT or UNTIL is used up,
+    the calendar ends, or the search gives up (the series ends rather than searching on)."""
     rule, zone = Rule(text), zoneinfo.ZoneInfo(time_zone)
     try:
         start, threshold = local(due, zone), local(max(due, completed_at), zone)
@@ -172,6 +191,20 @@ def next_occurrence(
                 return None
             if when > threshold:
                 return to_utc(when, zone), number
-    except OverflowError:  # beyond the first or last datetime: the series has ended
+    except (SearchExhausted, OverflowError):  # OverflowError: beyond the first or last datetime
         return None
     return None
+
+
+def findable(text: str, time_zone: str, due: dt.datetime) -> bool:
+    """False when the search for the occurrence after `due` (naive UTC) gives up: the rule
+    never occurs from that date (FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Thursday) or only
+    decades later. A rule used up by COUNT or UNTIL is findable: it simply has no next one."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    try:
+        next(Rule(text).occurrences(local(due, zone), zone), None)
+    except SearchExhausted:
+        return False
+    except OverflowError:  # the due date's local time is beyond the calendar: nothing after it
+        pass
+    return True

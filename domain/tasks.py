@@ -14,7 +14,9 @@ import datetime as dt
 from domain.changes import ChangeSet, begin_change, with_subtasks
 from domain.errors import Invalid, NotFound
 from domain.events import TASK_COMPLETED, TASK_CREATED, TASK_REOPENED, TASK_UPDATED
+from domain.occurrences import MAX_DAYS_SEARCHED
 from domain.principal import Principal
+from domain.recurrence import findable
 from domain.reminder_specs import shifted, shown, stored
 from domain.reminders import arm, disarm
 from domain.schemas import TaskCreate, TaskMove, TaskPatch
@@ -212,6 +214,8 @@ def apply_changes(
         changed.append("tags")
     if changed:
         require_due_date(task)
+        if task.recurrence and task.due_date and {"recurrence", "due_date", "time_zone"} & set(changed):
+            require_next_occurrence(task.recurrence, task.time_zone, task.due_date)
         task.title_key = task.title.lower()
         task.search_text = searchable(task.title, task.description)
         task.updated_at = now
@@ -227,6 +231,18 @@ def require_due_date(task: Task) -> None:
     if any("before" in spec for spec in shown(task.reminders)):
         raise Invalid.at(
             ("body", "reminders"), "A reminder before the due date needs a due_date", "due_date_missing"
+        )
+
+
+def require_next_occurrence(rule: str, time_zone: str, due: dt.datetime) -> None:
+    """A rule whose next occurrence after the due date cannot be found quickly is refused
+    (the search runs here, in the database call, not while the request is read)."""
+    if not findable(rule, time_zone, due):
+        raise Invalid.at(
+            ("body", "recurrence"),
+            f"No occurrence of the rule after the due date within {MAX_DAYS_SEARCHED} days: "
+            "it never occurs from that date, or only decades later",
+            "recurrence_not_found",
         )
 
 

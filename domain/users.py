@@ -12,6 +12,8 @@ from domain.unit_of_work import require_write
 from models import AccessToken, DeletedUser, OAuthCode, OAuthConnection, Task, User, utc_now
 from models.queries import user_by_id
 
+GONE = "User no longer exists"
+
 
 def current_user(principal: Principal, *, for_update: bool = False) -> User:
     """The user row; `for_update` locks it, which every change of the user's data does first,
@@ -22,17 +24,25 @@ def current_user(principal: Principal, *, for_update: bool = False) -> User:
     """
     user = user_by_id(principal.subject, for_update=for_update)
     if user is None:
-        known_here = principal.version is not None or principal.personal_token_id is not None
+        known_here = principal.version is not None or principal.personal_token_hash is not None
         if known_here or deleted_since(principal):
-            raise Unauthenticated("User no longer exists")
+            raise Unauthenticated(GONE)
         require_write()
         create_external_user(principal)
         user = user_by_id(principal.subject, for_update=for_update)
         if user is None:
             raise Unauthenticated("Invalid token")
-    if principal.version is not None and principal.version != user.token_version:
-        raise Unauthenticated("Token was revoked by a password change")
+    if (refusal := version_refusal(principal, user.token_version)) is not None:
+        raise Unauthenticated(refusal)
     return user
+
+
+def version_refusal(principal: Principal, token_version: int) -> str | None:
+    """Why a token of this service no longer stands for a user whose token version is now
+    `token_version` (a password change raises it), or None while it does."""
+    if principal.version is not None and principal.version != token_version:
+        return "Token was revoked by a password change"
+    return None
 
 
 def deleted_since(principal: Principal) -> bool:

@@ -56,8 +56,8 @@ def parse_condition(value: str | None) -> Condition | None:
 
 
 def etag_of(entity: Task | TodoList) -> str:
-    """The version, and the creation time (a SQLite id can be used again after the highest
-    one is deleted: the new task or list must not match the old one's ETag)."""
+    """The version, and the creation time: before migration 011 SQLite gave a deleted task's
+    id to the next one, and an ETag a client kept from then must not match the newcomer."""
     created = int(entity.created_at.replace(tzinfo=dt.UTC).timestamp() * 1_000_000)
     return f'"{entity.version}.{created:x}"'
 

@@ -7,7 +7,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain.event_stream import REPLAY_LIMIT, StreamStart, events_after, redeem_ticket, stream_start
+from domain.event_stream import REPLAY_LIMIT, StreamStart, events_while_standing, redeem_ticket, stream_start
 from domain.outbox import event_json
 from domain.principal import TASKS_READ
 from handlers.http.auth import authenticate
@@ -25,7 +25,8 @@ RETRY_MS = 2000  # how long a disconnected EventSource waits before it reconnect
 
 
 class EventsQuery(BaseModel):
-    ticket: str | None = Field(default=None, max_length=100, description="from POST /api/events/tickets")
+    # Any length: a ticket that is not one (too long, a JWT pasted there) is a 401 like any unknown one.
+    ticket: str | None = Field(default=None, description="from POST /api/events/tickets")
     last_event_id: str | None = Field(
         default=None, max_length=40, description="as the Last-Event-ID header (which wins)"
     )
@@ -45,7 +46,9 @@ ENDPOINT = Endpoint(
         "`id:` the event id, `event:` its type, `data:` the event as JSON. A comment line at least every "
         f"{HEARTBEAT_SECONDS} s. After Last-Event-ID (or ?last_event_id=): the events since; one older than "
         "the events kept gets `event: resync` (sync with /api/changes) and the stream goes on from now. "
-        "Authenticate with a bearer token, or ?ticket= from POST /api/events/tickets (one use)."
+        "Authenticate with a bearer token, or ?ticket= from POST /api/events/tickets (one use). The "
+        "stream ends once its token (or the ticket's) no longer stands: revoked, expired, issued before "
+        "a password change, or its account deleted; it sends no event of a change made after that."
     ),
 )
 
@@ -56,7 +59,7 @@ async def handle(request: Request) -> Response:
         request.scope[PRINCIPAL] = await calls.write(request, redeem_ticket, query.ticket)
     principal = await authenticate(request, ENDPOINT.scope)
     services = services_of(request)
-    subscription = services.hub.subscribe(principal.subject)  # first: nothing handed on is missed
+    subscription = services.hub.subscribe(principal)  # first: nothing handed on is missed
     try:
         start = await calls.read(request, stream_start, principal, resume_after(request, query))
     except BaseException:
@@ -78,23 +81,30 @@ async def stream(
     services: Services, subscription: Subscription, start: StreamStart
 ) -> AsyncIterator[ServerSentEvent]:
     """The events after where the stream starts, then each one the hub hands on, in id order,
-    each once (the hub may hand on what the start's read already sent)."""
+    each once (the hub may hand on what the start's read already sent), until the hub ends it
+    (its credential no longer stands) or the client goes."""
     try:
         yield ServerSentEvent(comment="connected", retry=RETRY_MS)
         if start.resync:
             yield ServerSentEvent("{}", event="resync")
         sent, pending = start.after, start.events
-        while True:
+        while not subscription.ended:
             for event in pending:
+                if subscription.ended:
+                    return
                 if event.id > sent:
                     yield message(event)
                     sent = event.id
             if (pending and len(pending) >= REPLAY_LIMIT) or subscription.overflowed:
                 subscription.overflowed = False
                 drain(subscription)
-                pending = await calls.run(services, False, events_after, subscription.user_id, sent)
+                read = await calls.run(services, False, events_while_standing, subscription.principal, sent)
+                if read is None:
+                    return
+                pending = read
                 continue
-            pending = [await subscription.queue.get()]
+            woken_by = await subscription.queue.get()
+            pending = [] if woken_by is None else [woken_by]
     finally:
         services.hub.unsubscribe(subscription)
 

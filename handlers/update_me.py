@@ -5,6 +5,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.fields import Name, TimeZoneName
+from domain.principal import TASKS_WRITE
 from domain.users import update_profile
 from handlers.http.auth import authenticate
 from handlers.http.endpoint import Endpoint
@@ -36,14 +37,16 @@ ENDPOINT = Endpoint(
     summary="Change the current user's name or time zone",
     operation_id="update_me",
     tag="auth",
+    # The time zone is the one new (and recurring) tasks take: a change of what tasks do.
+    scope=TASKS_WRITE,
     response=UserOut,
     body=ProfilePatch,
-    errors=(400, 413, 415, 422),
+    errors=(400, 403, 413, 415, 422),
 )
 
 
 async def handle(request: Request) -> Response:
-    principal = await authenticate(request)
+    principal = await authenticate(request, ENDPOINT.scope)
     fields = await parse_body(request, ProfilePatch, services_of(request).settings.max_body_bytes)
     sent = {name: getattr(fields, name) for name in fields.model_fields_set}
     user = await calls.write(request, update_profile, principal, sent)

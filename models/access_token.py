@@ -16,7 +16,7 @@ class AccessToken(BaseModel):
     An OAuth access token is a row of this table too, naming its `connection`: it is verified,
     scoped, recorded and revoked as personal tokens are, and goes with its connection."""
 
-    id = peewee.BigAutoField()
+    id = peewee.BigAutoField()  # never given twice (on SQLite AUTOINCREMENT: migration 011)
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     name = peewee.CharField(max_length=100)
     scopes = peewee.CharField(max_length=64)  # space-separated: "tasks:read tasks:write"

@@ -18,7 +18,8 @@ class BodyField(peewee.TextField):
 
 class Tombstone(BaseModel):
     """A deleted entity, kept CHANGES_RETENTION_DAYS so that clients syncing from before its
-    deletion hear of it. `change_seq` is the user's change sequence at the deletion."""
+    deletion hear of it. `change_seq` is the user's change sequence at the deletion. No id is
+    given twice (migration 011), so (kind, entity_id) names one entity, live or deleted."""
 
     kind = peewee.CharField(max_length=16)  # "task"
     entity_id = peewee.BigIntegerField()

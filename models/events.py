@@ -32,11 +32,17 @@ class Event(BaseModel):
 
 
 class EventTicket(BaseModel):
-    """A ticket for `GET /api/events?ticket=`: its SHA-256, taken once before it expires."""
+    """A ticket for `GET /api/events?ticket=`: its SHA-256, taken once before it expires. It
+    stands for the credential that asked for it (a personal token's hash, a JWT's `ver` and
+    `exp`): that credential must still stand when the ticket is taken, and while its stream
+    is open (domain/credentials.py)."""
 
     ticket_hash = peewee.CharField(max_length=64, primary_key=True)
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     expires_at = peewee.DateTimeField(index=True)
+    personal_token_hash = peewee.CharField(max_length=64, null=True)
+    token_version = peewee.IntegerField(null=True)
+    token_expires_at = peewee.DateTimeField(null=True)
 
     if TYPE_CHECKING:
         user_id: str
@@ -50,7 +56,7 @@ class Webhook(BaseModel):
     that was not for it); the next is delivered once it has. One process at a time delivers to
     it: the one whose `claimed_until` lease it set (background/webhooks.py)."""
 
-    id = peewee.BigAutoField()
+    id = peewee.BigAutoField()  # never given twice (on SQLite AUTOINCREMENT: migration 011)
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     url = peewee.CharField(max_length=2000)
     events = peewee.CharField(max_length=400)  # the types it hears, space-separated, or "*"

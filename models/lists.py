@@ -17,7 +17,7 @@ class TodoList(BaseModel):
     move), so its ETag and the change feed always carry the counts as they are.
     """
 
-    id = peewee.BigAutoField()
+    id = peewee.BigAutoField()  # never given twice (on SQLite AUTOINCREMENT: migration 011)
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     name = peewee.CharField(max_length=100)
     # The lower-cased name: unique per user, so names are unique whatever their case.

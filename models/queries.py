@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import peewee
 
+from models.access_token import AccessToken
 from models.base import bound_database
 from models.database import is_sqlite
 from models.events import Event
@@ -106,6 +107,15 @@ def last_key_query(list_id: int, *parent_id: int) -> peewee.ModelSelect[Task]:
     return Task.select(peewee.fn.MAX(Task.sort_key)).where((Task.list == list_id) & parent)
 
 
+def users_versions_query(*user_ids: str) -> peewee.ModelSelect[User]:
+    return User.select(User.id, User.tasks_version, User.token_version).where(User.id.in_(user_ids))
+
+
+def personal_tokens_query(*token_hashes: str) -> peewee.ModelSelect[AccessToken]:
+    columns = (AccessToken.token_hash, AccessToken.expires_at)
+    return AccessToken.select(*columns).where(AccessToken.token_hash.in_(token_hashes))
+
+
 def event_insert_query(user_id: str, type_name: str, at: dt.datetime, data: str) -> peewee.ModelInsert:
     return Event.insert({Event.user: user_id, Event.type: type_name, Event.at: at, Event.data: data})
 
@@ -125,6 +135,10 @@ INSERT_TAGS = Statement(tags_insert_query)
 COUNT_LIST_TASKS = Statement(list_counts_query)
 LAST_KEY = Statement(last_key_query)
 INSERT_EVENT = Statement(event_insert_query)
+# The event hub's reads, several times a second (runtime/event_hub.py).
+USERS_VERSIONS = Statement(users_versions_query)
+PERSONAL_TOKENS = Statement(personal_tokens_query)
+IN_LIMIT = 512  # keys in one IN (...): far below any database's limit on bound values
 
 
 def user_by_id(user_id: str, *, for_update: bool = False) -> User | None:
@@ -185,3 +199,33 @@ def last_key(list_id: int, parent_id: int | None) -> str | None:
     values = (list_id,) if parent_id is None else (list_id, parent_id)
     ((key,),) = LAST_KEY.rows(*values, shape=len(values))
     return key if key is None else str(key)
+
+
+def users_versions(user_ids: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """The change sequence and token version of each of these users still here."""
+    found = {}
+    for chunk in padded_chunks(user_ids):
+        for user_id, tasks_version, token_version in USERS_VERSIONS.rows(*chunk, shape=len(chunk)):
+            found[user_id] = (tasks_version, token_version)
+    return found
+
+
+def personal_tokens(token_hashes: Iterable[str]) -> dict[str, AccessToken]:
+    """The rows (hash and expiry) of these personal tokens still here, by hash."""
+    found = {}
+    for chunk in padded_chunks(token_hashes):
+        for row in PERSONAL_TOKENS.models(AccessToken, *chunk, shape=len(chunk)):
+            found[row.token_hash] = row
+    return found
+
+
+def padded_chunks(keys: Iterable[str]) -> list[list[str]]:
+    """The distinct `keys` in lists of at most IN_LIMIT, each padded to a power of two by
+    repeating its last key: an IN list's SQL depends on its length, and few lengths mean few
+    texts to write and keep."""
+    distinct = list(dict.fromkeys(keys))
+    chunks = []
+    for start in range(0, len(distinct), IN_LIMIT):
+        chunk = distinct[start : start + IN_LIMIT]
+        chunks.append(chunk + chunk[-1:] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk)))
+    return chunks

@@ -12,7 +12,7 @@ from models.user import User
 
 
 class Reminder(BaseModel):
-    id = peewee.BigAutoField()
+    id = peewee.BigAutoField()  # never given twice (on SQLite AUTOINCREMENT: migration 011)
     task = peewee.ForeignKeyField(Task, column_name="task_id", on_delete="CASCADE")
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     spec = peewee.CharField(max_length=100)  # the reminder as the API shows it (JSON)

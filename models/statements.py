@@ -8,7 +8,7 @@ does (bench/README.md has the figures). A
 The first compile checks that peewee bound exactly the values given, in their order, so the
 text cannot depend on them: a constant must stay out of the parameters (`peewee.SQL("1")`),
 and what does change the text (how many ids an IN list has) is passed as the `shape`. Equal
-values can hide two swapped ones from that check: tests/test_statements.py compiles each
+values can hide two swapped ones from that check: tests/domain/test_statements.py compiles each
 statement of queries.py with values that all differ.
 """
 

@@ -13,7 +13,7 @@ PRIORITY_NAMES = {rank: name for name, rank in PRIORITY_RANKS.items()}
 
 
 class Task(BaseModel):
-    id = peewee.BigAutoField()
+    id = peewee.BigAutoField()  # never given twice (on SQLite AUTOINCREMENT: migration 011)
     user = peewee.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE", index=False)
     title = peewee.CharField(max_length=200)
     # The lower-cased title (lower-casing may lengthen a few letters): what `sort=title` orders.

@@ -9,6 +9,7 @@ from domain.access_tokens import PREFIX as PERSONAL_PREFIX
 from domain.access_tokens import digest, personal_principal, record_use
 from domain.errors import Unauthenticated
 from domain.principal import Principal
+from domain.users import version_refusal
 from runtime import calls
 from runtime.headers import header
 from runtime.loop_reader import UserState
@@ -26,8 +27,8 @@ async def verify_bearer(request: Request) -> Principal:
     if not token.startswith(PERSONAL_PREFIX):
         return await services_of(request).tokens.verify(token)
     principal, stale = await calls.read(request, personal_principal, digest(token))
-    if stale and principal.personal_token_id is not None:
-        await calls.write(request, record_use, principal.personal_token_id)
+    if stale and principal.personal_token_hash is not None:
+        await calls.write(request, record_use, principal.personal_token_hash)
     return principal
 
 
@@ -37,6 +38,6 @@ def peek_user(request: Request, principal: Principal) -> UserState | None:
     which also gives every refusal."""
     reader = services_of(request).loop_reader
     state = reader.user_state(principal.subject) if reader is not None else None
-    if state is None or (principal.version is not None and principal.version != state.token_version):
+    if state is None or version_refusal(principal, state.token_version) is not None:
         return None
     return state

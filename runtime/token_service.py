@@ -9,13 +9,12 @@ import jwt
 
 from domain.errors import Unauthenticated
 from domain.fields import clean_email, control_characters
-from domain.principal import Principal
+from domain.principal import LEEWAY_SECONDS, Principal, expired
 from runtime.jwks import JWKSCache
 from settings import Settings
 
 ASYMMETRIC_ALGORITHMS = ("EdDSA", "ES256", "RS256")
 MAX_TOKEN_LENGTH = 4096
-LEEWAY_SECONDS = 10
 VERIFIED_CACHE_SIZE = 4096
 
 
@@ -47,7 +46,7 @@ class TokenService:
         """The token's principal, or 401: bad signature, algorithm, time, issuer, audience or subject."""
         if len(token) > MAX_TOKEN_LENGTH:
             raise Unauthenticated("Invalid token")
-        if (cached := self.verified.get(token)) is not None and time.time() < cached[1] + LEEWAY_SECONDS:
+        if (cached := self.verified.get(token)) is not None and not expired(cached[1], time.time()):
             return cached[0]
         try:
             header = jwt.get_unverified_header(token)
@@ -97,6 +96,7 @@ def principal_from(claims: dict[str, Any], own_issuer: str) -> Principal:
         name=clean_claim(claims.get("name"), 100),
         version=version,
         issued_at=float(issued_at) if isinstance(issued_at, int | float) else None,
+        expires_at=float(claims["exp"]),
     )
 
 

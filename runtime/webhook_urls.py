@@ -10,6 +10,13 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+# IPv6 addresses whose last 32 bits are an IPv4 address they reach: IPv4-compatible (::a.b.c.d,
+# deprecated), IPv4-translated (::ffff:0:a.b.c.d, SIIT) and NAT64's well-known prefix
+# (64:ff9b::a.b.c.d: on a NAT64 host, 64:ff9b::a00:1 reaches 10.0.0.1).
+IPV4_IN_LAST_32_BITS = tuple(map(ipaddress.IPv6Network, ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96")))
+# NAT64's local-use prefix (RFC 8215): where the IPv4 address sits in it is the network's choice.
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
 
 class RefusedURL(ValueError):
     """The sentence says why."""
@@ -48,7 +55,23 @@ def target(url: str, allow_private: bool) -> Target:
 
 
 def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Whether `address` is a global unicast one; an IPv6 address carrying an IPv4 one is
+    judged by the IPv4 address it reaches."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64:
+            return False
+        ip = embedded_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address `ip` stands for: IPv4-mapped (::ffff:a.b.c.d), 6to4 (2002:aabb:ccdd::)
+    or one of IPV4_IN_LAST_32_BITS. (Teredo's 2001::/32 is not global: refused as it is.)"""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in network for network in IPV4_IN_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    return None

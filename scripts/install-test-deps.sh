@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python packages, from Debian's packages: the PostgreSQL and
 # MariaDB servers (started by the tests themselves in temporary directories), Chromium for
-# tests/test_browser.py (driven by Playwright's Python package: never a browser of its own),
-# BusyBox, and nginx (tests/test_events.py streams events through it, as a proxy with its defaults).
+# tests/e2e/test_browser.py (driven by Playwright's Python package: never a browser of its own),
+# BusyBox, and nginx (tests/jobs/test_events.py streams events through it, as a proxy with its defaults).
 # Needs root (or sudo); without it, prints what is missing and the tests that need it skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ if [ -x scripts/install-db-servers.sh ]; then
   scripts/install-db-servers.sh
 fi
 
-# Chromium, BusyBox (tests/test_smoke_script.py runs the smoke script with its POSIX tools), nginx:
+# Chromium, BusyBox (tests/e2e/test_smoke_script.py runs the smoke script with its POSIX tools), nginx:
 # quick when installed; `apt-get update` only when the lists do not know them.
 missing=()
 for package in chromium busybox nginx; do

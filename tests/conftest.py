@@ -32,6 +32,7 @@ from router import create_app
 from runtime.services import Services
 from settings import Settings, load_settings
 from tests.support.dbservers import DatabaseServer, MariaDBServer, PostgresServer
+from tests.support.live import Server, serving
 from tests.support.services import migrated_services
 from tests.support.skips import skip_or_fail
 from tests.support.tokens import SECRET
@@ -138,6 +139,16 @@ def sqlite_settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def settings(make_settings: Callable[..., Settings]) -> Settings:
     return make_settings()
+
+
+@pytest.fixture
+def server(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Server]:
+    """The app as a real process on this test's database and secret (another worker of the app
+    `client` runs), with the environment of the test's `server_env` marker on top; it must log
+    no traceback."""
+    marker = request.node.get_closest_marker("server_env")
+    with serving(Server.sharing(settings, **(marker.kwargs if marker else {}))) as started:
+        yield started
 
 
 @pytest.fixture

@@ -3,24 +3,24 @@
 - `format: password` is 8 to 72 bytes as UTF-8, which JSON Schema cannot say: this is how to
   make a valid one.
 - `{user_id}` is the token's subject (SCHEMATHESIS_USER_ID), so the Phase II route shape is
-  exercised beyond its 403 (which tests/test_api.py covers).
+  exercised beyond its 403 (which tests/api/test_api.py covers).
 - `map_case` runs in every phase (the coverage phase applies no other hook; schemathesis checks
   a changed case against the schema again):
   - a batch's temp_ids are unique: each names one create (a duplicate makes the batch a 422);
   - an Idempotency-Key is a client's own for one request (the same key with another request is
-    a 422 by design, tests/test_sync.py): each generated one is made unique;
+    a 422 by design, tests/api/test_sync.py): each generated one is made unique;
   - the change feed's `since` is a cursor the service signed, which no generated string is: the
-    feed is asked without one (tests/test_sync.py covers cursors);
+    feed is asked without one (tests/api/test_sync.py covers cursors);
   - a list or task a body or query names (`list_id`, `parent_id`, `after`, `move_to`) must be
     the caller's, which no generated id is (a 422 on that field by design): well-formed ones are
-    left out (tests/test_lists.py covers them); malformed ones stay, to be refused;
+    left out (tests/api/test_lists.py covers them); malformed ones stay, to be refused;
   - a webhook's URL must resolve, which no generated host does: a well-formed one becomes one
-    on this machine (the server allows private addresses; tests/test_webhooks.py covers the
+    on this machine (the server allows private addresses; tests/jobs/test_webhooks.py covers the
     address rules);
   - a task's recurrence must be an RRULE the service runs, its time_zone an IANA name and a
     `before` reminder at most 30 days: well-formed ones become valid ones. A rule and a
     `before` reminder need a due date: a body with one gets one, and a body that clears the
-    due date clears the task's rule and reminders too (tests/test_recurrence.py covers these
+    due date clears the task's rule and reminders too (tests/api/test_recurrence.py covers these
     refusals).
 """
 

@@ -1,6 +1,6 @@
 """The REST door's errors: `ApiError` (a status, the `detail` for the caller, extra headers),
 and the one mapping of the domain's named errors to it (`api_error`). Rendered as FastAPI-style
-JSON by the middleware (handlers/http/middleware.py)."""
+JSON by the middleware (handlers/http/middleware/errors.py)."""
 
 from __future__ import annotations
 

@@ -36,12 +36,13 @@ def error_body(status_code: str, detail: Any) -> dict[str, Any]:
     return {"detail": detail, "code": status_code}
 
 
-# HTML may be framed by the Hugging Face Space page only; scripts and styles come from us.
+# HTML may be framed by the Hugging Face Space page (huggingface.co/spaces/...) only, not by
+# any other Space (each is a *.hf.space origin of its own); scripts and styles come from us.
 HTML_SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'self' https://huggingface.co https://*.hf.space"
+        "frame-ancestors 'self' https://huggingface.co"
     ),
     "Cache-Control": "no-cache",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
@@ -11,6 +12,10 @@ from domain.validation import ModelT, validate
 from handlers.http.errors import ApiError
 
 JSON_MEDIA_TYPES = ("application/json",)
+# JSON may escape half of a UTF-16 surrogate pair alone ("\ud800"): json.loads makes it a str
+# that no encoder takes (UTF-8 for a database or an answer), so it never gets past the body.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -45,9 +50,29 @@ def decode_json(body: bytes) -> Any:
     except UnicodeDecodeError:
         raise ApiError(400, "Request body is not valid UTF-8") from None
     try:
-        return json.loads(text, object_pairs_hook=reject_duplicate_keys, parse_constant=reject_constant)
+        data = json.loads(text, object_pairs_hook=reject_duplicate_keys, parse_constant=reject_constant)
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, f"Malformed JSON: {exc}") from None
+    if SURROGATE_ESCAPE.search(text):  # only then can a string hold one
+        refuse_lone_surrogates(data, ["body"])
+    return data
+
+
+def refuse_lone_surrogates(value: Any, loc: list[str | int]) -> None:
+    """A 422 naming the first string (or key) under `value` that holds a lone surrogate."""
+    if isinstance(value, str):
+        if found := SURROGATE.search(value):
+            msg = f"Input should be valid Unicode text: \\u{ord(found.group()):04x} alone is not a character"
+            raise ApiError(422, [{"loc": loc, "msg": msg, "type": "string_unicode"}])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            # The key as its JSON escape would write it: an answer cannot hold the surrogate.
+            shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
+            refuse_lone_surrogates(key, [*loc, shown])
+            refuse_lone_surrogates(item, [*loc, shown])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            refuse_lone_surrogates(item, [*loc, index])
 
 
 def reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

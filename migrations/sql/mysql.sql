@@ -167,7 +167,21 @@ CREATE INDEX `reminder_user_id_fire_at` ON `reminders` (`user_id`, `fire_at`);
 
 UPDATE alembic_version SET version_num='010_recurrence_reminders' WHERE alembic_version.version_num = '009_events';
 
--- Running upgrade 010_recurrence_reminders -> 013_oauth
+-- Running upgrade 010_recurrence_reminders -> 011_ids_never_reused
+
+UPDATE alembic_version SET version_num='011_ids_never_reused' WHERE alembic_version.version_num = '010_recurrence_reminders';
+
+-- Running upgrade 011_ids_never_reused -> 012_ticket_credentials
+
+ALTER TABLE `event_tickets` ADD COLUMN `personal_token_hash` VARCHAR(64);
+
+ALTER TABLE `event_tickets` ADD COLUMN `token_version` INTEGER;
+
+ALTER TABLE `event_tickets` ADD COLUMN `token_expires_at` DATETIME(6);
+
+UPDATE alembic_version SET version_num='012_ticket_credentials' WHERE alembic_version.version_num = '011_ids_never_reused';
+
+-- Running upgrade 012_ticket_credentials -> 013_oauth
 
 CREATE TABLE IF NOT EXISTS `oauth_clients` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `client_id` VARCHAR(255) NOT NULL, `name` VARCHAR(100), `redirect_uris` TEXT NOT NULL, `auth_method` VARCHAR(32) NOT NULL, `secret_hash` VARCHAR(64), `registered_from` VARCHAR(64), `created_at` DATETIME(6) NOT NULL, `document_expires_at` DATETIME(6)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
@@ -197,4 +211,4 @@ ALTER TABLE `access_tokens` ADD CONSTRAINT `fk_access_tokens_connection_id_refs_
 
 CREATE INDEX `access_tokens_connection_id` ON `access_tokens` (`connection_id`);
 
-UPDATE alembic_version SET version_num='013_oauth' WHERE alembic_version.version_num = '010_recurrence_reminders';
+UPDATE alembic_version SET version_num='013_oauth' WHERE alembic_version.version_num = '012_ticket_credentials';

@@ -165,7 +165,129 @@ CREATE INDEX IF NOT EXISTS "reminder_user_id_fire_at" ON "reminders" ("user_id",
 
 UPDATE alembic_version SET version_num='010_recurrence_reminders' WHERE alembic_version.version_num = '009_events';
 
--- Running upgrade 010_recurrence_reminders -> 013_oauth
+-- Running upgrade 010_recurrence_reminders -> 011_ids_never_reused
+
+CREATE TABLE "lists__rebuilt" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" VARCHAR(128) NOT NULL, "name" VARCHAR(100) NOT NULL, "name_key" VARCHAR(400) NOT NULL, "color" VARCHAR(16), "position" VARCHAR(255) NOT NULL, "task_count" INTEGER NOT NULL, "open_count" INTEGER NOT NULL, "version" INTEGER NOT NULL, "change_seq" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+INSERT INTO "lists__rebuilt" SELECT * FROM "lists";
+
+DROP TABLE "lists";
+
+ALTER TABLE "lists__rebuilt" RENAME TO "lists";
+
+CREATE UNIQUE INDEX "todolist_user_id_name_key" ON "lists" ("user_id", "name_key");
+
+CREATE INDEX "todolist_user_id_position_id" ON "lists" ("user_id", "position", "id");
+
+CREATE INDEX "todolist_user_id_change_seq_id" ON "lists" ("user_id", "change_seq", "id");
+
+DELETE FROM "tombstones" WHERE "kind" = 'list' AND "entity_id" IN (SELECT "id" FROM "lists");
+
+DELETE FROM sqlite_sequence WHERE name = 'lists';
+
+INSERT INTO sqlite_sequence (name, seq) SELECT 'lists', MAX(0, COALESCE((SELECT MAX("id") FROM "lists"), 0), COALESCE((SELECT MAX("entity_id") FROM "tombstones" WHERE "kind" = 'list'), 0));
+
+CREATE TABLE "tasks__rebuilt" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" VARCHAR(128) NOT NULL, "title" VARCHAR(200) NOT NULL, "description" TEXT, "search_text" TEXT NOT NULL, "completed" INTEGER NOT NULL, "completed_at" DATETIME, "priority" INTEGER NOT NULL, "due_date" DATETIME, "position" INTEGER, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "title_key" VARCHAR(400) NOT NULL DEFAULT '', "version" BIGINT NOT NULL DEFAULT 1, "change_seq" BIGINT NOT NULL DEFAULT 0, "list_id" BIGINT REFERENCES "lists" ("id") ON DELETE CASCADE, "parent_id" BIGINT REFERENCES "tasks" ("id") ON DELETE CASCADE, "sort_key" VARCHAR(255), "recurrence" VARCHAR(500), "time_zone" VARCHAR(64) NOT NULL DEFAULT 'UTC', "series_id" BIGINT, "previous_id" BIGINT, "occurrence" INTEGER NOT NULL DEFAULT 1, "reminders" TEXT, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+INSERT INTO "tasks__rebuilt" SELECT * FROM "tasks";
+
+DROP TABLE "tasks";
+
+ALTER TABLE "tasks__rebuilt" RENAME TO "tasks";
+
+CREATE INDEX "task_user_id_created_at_id" ON "tasks" ("user_id", "created_at", "id");
+
+CREATE INDEX "task_user_id_updated_at_id" ON "tasks" ("user_id", "updated_at", "id");
+
+CREATE INDEX "task_user_id_due_date_id" ON "tasks" ("user_id", "due_date", "id");
+
+CREATE INDEX "task_user_id_priority_id" ON "tasks" ("user_id", "priority", "id");
+
+CREATE INDEX "task_user_id_position_id" ON "tasks" ("user_id", "position", "id");
+
+CREATE INDEX "task_user_id_completed_created_at" ON "tasks" ("user_id", "completed", "created_at");
+
+CREATE INDEX "tasks_user_id_change_seq_id" ON "tasks" ("user_id", "change_seq", "id");
+
+CREATE INDEX "tasks_list_id_parent_id_sort_key_id" ON "tasks" ("list_id", "parent_id", "sort_key", "id");
+
+CREATE INDEX "tasks_list_id_created_at_id" ON "tasks" ("list_id", "created_at", "id");
+
+CREATE INDEX "tasks_user_id_sort_key_id" ON "tasks" ("user_id", "sort_key", "id");
+
+CREATE INDEX "tasks_parent_id" ON "tasks" ("parent_id");
+
+CREATE UNIQUE INDEX "tasks_previous_id" ON "tasks" ("previous_id");
+
+DELETE FROM "tombstones" WHERE "kind" = 'task' AND "entity_id" IN (SELECT "id" FROM "tasks");
+
+DELETE FROM sqlite_sequence WHERE name = 'tasks';
+
+INSERT INTO sqlite_sequence (name, seq) SELECT 'tasks', MAX(0, COALESCE((SELECT MAX("id") FROM "tasks"), 0), COALESCE((SELECT MAX("entity_id") FROM "tombstones" WHERE "kind" = 'task'), 0));
+
+CREATE TABLE "access_tokens__rebuilt" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" VARCHAR(128) NOT NULL, "name" VARCHAR(100) NOT NULL, "scopes" VARCHAR(64) NOT NULL, "token_hash" VARCHAR(64) NOT NULL, "created_at" DATETIME NOT NULL, "expires_at" DATETIME, "last_used_at" DATETIME, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+INSERT INTO "access_tokens__rebuilt" SELECT * FROM "access_tokens";
+
+DROP TABLE "access_tokens";
+
+ALTER TABLE "access_tokens__rebuilt" RENAME TO "access_tokens";
+
+CREATE UNIQUE INDEX "accesstoken_token_hash" ON "access_tokens" ("token_hash");
+
+CREATE INDEX "accesstoken_user_id_created_at" ON "access_tokens" ("user_id", "created_at");
+
+DELETE FROM sqlite_sequence WHERE name = 'access_tokens';
+
+INSERT INTO sqlite_sequence (name, seq) SELECT 'access_tokens', MAX(0, COALESCE((SELECT MAX("id") FROM "access_tokens"), 0));
+
+CREATE TABLE "webhooks__rebuilt" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "user_id" VARCHAR(128) NOT NULL, "url" VARCHAR(2000) NOT NULL, "events" VARCHAR(400) NOT NULL, "secret" VARCHAR(100) NOT NULL, "created_at" DATETIME NOT NULL, "active" INTEGER NOT NULL, "cursor" INTEGER NOT NULL, "attempts" INTEGER NOT NULL, "failing_since" DATETIME, "next_attempt_at" DATETIME, "claimed_by" VARCHAR(64), "claimed_until" DATETIME, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+INSERT INTO "webhooks__rebuilt" SELECT * FROM "webhooks";
+
+DROP TABLE "webhooks";
+
+ALTER TABLE "webhooks__rebuilt" RENAME TO "webhooks";
+
+CREATE INDEX "webhook_user_id_id" ON "webhooks" ("user_id", "id");
+
+CREATE INDEX "webhook_active_next_attempt_at" ON "webhooks" ("active", "next_attempt_at");
+
+DELETE FROM sqlite_sequence WHERE name = 'webhooks';
+
+INSERT INTO sqlite_sequence (name, seq) SELECT 'webhooks', MAX(0, COALESCE((SELECT MAX("id") FROM "webhooks"), 0));
+
+CREATE TABLE "reminders__rebuilt" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "task_id" INTEGER NOT NULL, "user_id" VARCHAR(128) NOT NULL, "spec" VARCHAR(100) NOT NULL, "fire_at" DATETIME, "fired_at" DATETIME, FOREIGN KEY ("task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+INSERT INTO "reminders__rebuilt" SELECT * FROM "reminders";
+
+DROP TABLE "reminders";
+
+ALTER TABLE "reminders__rebuilt" RENAME TO "reminders";
+
+CREATE INDEX "reminder_task_id" ON "reminders" ("task_id");
+
+CREATE INDEX "reminder_fire_at" ON "reminders" ("fire_at");
+
+CREATE INDEX "reminder_user_id_fire_at" ON "reminders" ("user_id", "fire_at");
+
+DELETE FROM sqlite_sequence WHERE name = 'reminders';
+
+INSERT INTO sqlite_sequence (name, seq) SELECT 'reminders', MAX(0, COALESCE((SELECT MAX("id") FROM "reminders"), 0));
+
+UPDATE alembic_version SET version_num='011_ids_never_reused' WHERE alembic_version.version_num = '010_recurrence_reminders';
+
+-- Running upgrade 011_ids_never_reused -> 012_ticket_credentials
+
+ALTER TABLE "event_tickets" ADD COLUMN "personal_token_hash" VARCHAR(64);
+
+ALTER TABLE "event_tickets" ADD COLUMN "token_version" INTEGER;
+
+ALTER TABLE "event_tickets" ADD COLUMN "token_expires_at" DATETIME;
+
+UPDATE alembic_version SET version_num='012_ticket_credentials' WHERE alembic_version.version_num = '011_ids_never_reused';
+
+-- Running upgrade 012_ticket_credentials -> 013_oauth
 
 CREATE TABLE IF NOT EXISTS "oauth_clients" ("id" INTEGER NOT NULL PRIMARY KEY, "client_id" VARCHAR(255) NOT NULL, "name" VARCHAR(100), "redirect_uris" TEXT NOT NULL, "auth_method" VARCHAR(32) NOT NULL, "secret_hash" VARCHAR(64), "registered_from" VARCHAR(64), "created_at" DATETIME NOT NULL, "document_expires_at" DATETIME);
 
@@ -193,4 +315,4 @@ ALTER TABLE "access_tokens" ADD COLUMN "connection_id" INTEGER REFERENCES "oauth
 
 CREATE INDEX "access_tokens_connection_id" ON "access_tokens" ("connection_id");
 
-UPDATE alembic_version SET version_num='013_oauth' WHERE alembic_version.version_num = '010_recurrence_reminders';
+UPDATE alembic_version SET version_num='013_oauth' WHERE alembic_version.version_num = '012_ticket_credentials';

@@ -13,7 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,21 @@ class Server:
 
     def output(self) -> str:
         return self.log.read_text()
+
+
+def send(server: Server, token: str, method: str, path: str, body: Any = None) -> Any:
+    """One request to a live server that must succeed (below 300); its body."""
+    reply = call(method, f"{server.base}{path}", body, token)
+    assert reply.status < 300, reply.body
+    return reply.body
+
+
+@contextmanager
+def serving(server: Server) -> Iterator[Server]:
+    """`server` started, then stopped; it must have logged no traceback meanwhile."""
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert "Traceback" not in server.output()

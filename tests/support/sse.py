@@ -43,7 +43,7 @@ class EventStream:
                 raise TimeoutError("no message in time")
             self.response.fp.raw._sock.settimeout(remaining)  # type: ignore[union-attr]
             try:
-                raw = self.response.fp.readline()
+                raw = self.response.readline()  # through the chunked framing: b"" at the body's end
             except TimeoutError:
                 raise TimeoutError("no message in time") from None
             if not raw:
