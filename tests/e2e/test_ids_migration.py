@@ -144,8 +144,10 @@ def test_an_upgraded_database_loses_nothing_and_never_gives_an_id_again(
     if sqlite:
         upgraded = sqlite_catalog(settings.database.sqlite_path)
         assert [table for table, shape in upgraded.items() if shape.autoincrement] == AUTOINCREMENT
-        assert {table: shape._replace(autoincrement=False) for table, shape in upgraded.items()} == {
-            table: shape._replace(autoincrement=False) for table, shape in catalog.items()
+        # The tables 011 makes anew are as they were but for AUTOINCREMENT (later migrations may
+        # change others); the whole schema is a new database's.
+        assert {table: upgraded[table]._replace(autoincrement=False) for table in AUTOINCREMENT} == {
+            table: catalog[table]._replace(autoincrement=False) for table in AUTOINCREMENT
         }
         assert upgraded == fresh_catalog(tmp_path / "fresh.db")
 
