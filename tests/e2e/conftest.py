@@ -16,15 +16,21 @@ from tests.support.skips import skip_or_fail
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+EXPECT_MS = 15_000
+
 
 @pytest.fixture(scope="module")
 def playwright_api() -> ModuleType:
     if not CHROMIUM.is_file():
         skip_or_fail(f"no browser: {CHROMIUM} is missing (apt-get install chromium)")
     try:
-        return importlib.import_module("playwright.sync_api")
+        api = importlib.import_module("playwright.sync_api")
     except ImportError:
         skip_or_fail("the playwright package is missing (pip install -r requirements-dev.txt)")
+    # An assertion waits up to 15 s for the page (Playwright's default is 5): the suite runs in
+    # parallel processes on two cores, where a page's first load can take seconds.
+    api.expect.set_options(timeout=EXPECT_MS)
+    return api
 
 
 @pytest.fixture(scope="module")
