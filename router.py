@@ -42,12 +42,14 @@ from handlers import (
     delete_task,
     delete_tasks,
     delete_webhook,
+    disconnect,
     docs,
     get_list,
     get_task,
     health,
     home,
     list_changes,
+    list_connections,
     list_lists,
     list_reminders,
     list_tasks,
@@ -84,6 +86,8 @@ from mcp_tools.state import MCPState
 from migrations import runner
 from models import database_proxy, open_database
 from models.database import close_connections
+from oauth.door import PATHS as OAUTH_PATHS
+from oauth.door import door as oauth_door
 from runtime.logs import configure_logging
 from runtime.metrics import Metrics, flush_periodically, open_metrics
 from runtime.services import build_services, close_services
@@ -127,6 +131,8 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     create_token,
     list_tokens,
     revoke_token,
+    list_connections,
+    disconnect,
     health,
     livez,
     readyz,
@@ -144,6 +150,7 @@ EXPOSED_HEADERS = [
     "ETag",
     "Idempotent-Replayed",
     "Retry-After",
+    "WWW-Authenticate",  # a browser-based MCP client finds the OAuth metadata through it
 ]
 CONDITIONAL_HEADERS = ["If-Match", "If-None-Match", "Idempotency-Key"]
 MCP_HEADERS = ["Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID"]
@@ -166,6 +173,7 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
         for path, handlers in handlers_by_path.items()
     ]
     routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
+    routes += [Route(path, oauth_door, methods=methods) for path, methods in OAUTH_PATHS.items()]
     routes.append(Mount("/static", RevalidatedStaticFiles(directory=PROJECT_DIR / "static"), name="static"))
     routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes

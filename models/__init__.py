@@ -6,6 +6,7 @@ from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
 from models.events import Event, EventTicket, Webhook, WebhookAttempt
 from models.lists import TodoList
+from models.oauth import OAuthClient, OAuthCode, OAuthConnection, OAuthRefreshToken
 from models.reminder import Reminder
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
@@ -26,6 +27,10 @@ MODELS = (
     Webhook,
     WebhookAttempt,
     Reminder,
+    OAuthClient,
+    OAuthConnection,
+    OAuthCode,
+    OAuthRefreshToken,
 )
 
 __all__ = [
@@ -39,6 +44,10 @@ __all__ = [
     "EventTicket",
     "IdempotencyKey",
     "LoginThrottle",
+    "OAuthClient",
+    "OAuthCode",
+    "OAuthConnection",
+    "OAuthRefreshToken",
     "Reminder",
     "Task",
     "TaskTag",
