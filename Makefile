@@ -18,8 +18,12 @@ $(VENV)/.runtime: requirements.lock | $(BIN)/python
 	touch $@
 
 # requirements-dev.lock holds requirements.lock's pins too (tests/test_lock.py).
+# urllib3-future (niquests' transport, under the caldav test client) installs a .pth that, at
+# the next interpreter start, copies itself over urllib3: requests' users (schemathesis) then
+# break. niquests runs on its own urllib3_future package, so the hook goes before any start.
 $(VENV)/.dev: requirements.lock requirements-dev.lock | $(BIN)/python
 	$(PIP_INSTALL) -r requirements-dev.lock
+	rm -f $(VENV)/lib/python*/site-packages/urllib3_future.pth
 	touch $(VENV)/.runtime $@
 
 ## Install the runtime dependencies and serve on SQLite in ./data (or /data), port $PORT or 7860.

@@ -1,4 +1,4 @@
-"""Deleting what the service keeps for a while only: tombstones and events past
+"""Deleting what the service keeps for a while only: tombstones, departures and events past
 CHANGES_RETENTION_DAYS (and a day more, so that no cursor still accepted can need one) and
 idempotency keys past IDEMPOTENCY_TTL_HOURS. Every worker runs it; the deletes are bounded and
 harmless to repeat."""
@@ -13,7 +13,7 @@ import anyio
 
 from domain.errors import Unavailable
 from domain.event_stream import purge_events
-from domain.feed import purge_tombstones
+from domain.feed import purge_departures, purge_tombstones
 from domain.idempotency import purge_keys
 from models import utc_now
 from runtime import calls
@@ -32,6 +32,7 @@ async def purge_expired(services: Services) -> None:
         keys = now - dt.timedelta(hours=settings.idempotency_ttl_hours)
         try:
             gone = await calls.run(services, True, purge_tombstones, tombstones)
+            gone += await calls.run(services, True, purge_departures, tombstones)
             gone += await calls.run(services, True, purge_events, tombstones)
             gone += await calls.run(services, True, purge_keys, keys)
         except Unavailable:  # the database is away: the next round tries again

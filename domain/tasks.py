@@ -10,6 +10,7 @@ parent, position) is domain/tree.py's; each change here keeps its lists' counts.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from domain.changes import ChangeSet, begin_change, with_subtasks
 from domain.errors import Invalid, NotFound
@@ -20,12 +21,28 @@ from domain.reminders import arm, disarm
 from domain.schemas import TaskCreate, TaskMove, TaskPatch
 from domain.series import follow
 from domain.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
+from domain.uids import new_uid
 from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
 from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 from models.queries import tags_by_task
 
 TaskWithTags = tuple[Task, list[str]]
+KEPT = object()  # `patched`'s `extra` not given: the task keeps its own
+# What a change of only the properties a CalDAV client's copy holds beyond the task's fields
+# names among the task.updated event's `changed` fields (RFC 4791's name for the whole).
+CALENDAR_DATA = "calendar_data"
+
+
+@dataclass(frozen=True)
+class ClientCopy:
+    """What a CalDAV client's copy of a task holds beyond the task's fields: its UID, the
+    resource name it gave the task (None: `<uid>.ics`), and its properties the service does not
+    model, as the CalDAV door wrote them (None: none). The domain keeps them as they are."""
+
+    uid: str
+    dav_name: str | None = None
+    extra: str | None = None
 
 
 def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
@@ -42,11 +59,14 @@ def read_task(principal: Principal, task_id: int) -> TaskWithTags:
     return task, tags_by_task([task.id])[task.id]
 
 
-def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
+def create_task(principal: Principal, fields: TaskCreate, copy: ClientCopy | None = None) -> TaskWithTags:
+    """A new task; `copy` gives what a CalDAV client's copy of it holds (else a new UID)."""
     change = begin_change(principal)
     place = destination(change, None, placement(fields))
     now = utc_now()
     task = Task(user=change.user.id, created_at=now, updated_at=now, time_zone=change.user.time_zone)
+    task.uid = new_uid() if copy is None else copy.uid
+    task.dav_name, task.ical_extra = (None, None) if copy is None else (copy.dav_name, copy.extra)
     task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, new_key(place)
     _, tags = apply_changes(task, [], fields, now)
     change.task_written(task, created=True)
@@ -79,13 +99,18 @@ def reschedule_task(
     return patched(change, task, fields)
 
 
-def patched(change: ChangeSet, task: Task, fields: TaskPatch) -> TaskWithTags:
-    """The fields sent applied to `task`, locked by `change`."""
+def patched(change: ChangeSet, task: Task, fields: TaskPatch, extra: str | None | object = KEPT) -> TaskWithTags:
+    """The fields sent applied to `task`, locked by `change`; `extra`, when given, replaces
+    the properties a CalDAV client's copy holds beyond the task's fields (`ClientCopy.extra`)."""
     was_completed = task.completed
     moved = move_elsewhere(change, task, placement(fields))
     tags = tags_by_task([task.id])[task.id]
     now = utc_now()
     changed, new_tags = apply_changes(task, tags, fields, now)
+    if extra is not KEPT and extra != task.ical_extra:
+        task.ical_extra = extra
+        task.updated_at = now
+        changed.append(CALENDAR_DATA)
     if moved or changed:
         task.updated_at = now
         save(change, task, new_tags, [*changed, *moved], was_completed, now)

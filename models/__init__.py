@@ -4,6 +4,7 @@ from models.access_token import AccessToken
 from models.base import BaseModel, bound_database, database_proxy, utc_now
 from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
+from models.departures import Departure
 from models.events import Event, EventTicket, Webhook, WebhookAttempt
 from models.lists import TodoList
 from models.reminder import Reminder
@@ -26,6 +27,7 @@ MODELS = (
     Webhook,
     WebhookAttempt,
     Reminder,
+    Departure,
 )
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "AccessToken",
     "BaseModel",
     "DeletedUser",
+    "Departure",
     "Event",
     "EventTicket",
     "IdempotencyKey",

@@ -166,3 +166,31 @@ CREATE INDEX `reminder_fire_at` ON `reminders` (`fire_at`);
 CREATE INDEX `reminder_user_id_fire_at` ON `reminders` (`user_id`, `fire_at`);
 
 UPDATE alembic_version SET version_num='010_recurrence_reminders' WHERE alembic_version.version_num = '009_events';
+
+-- Running upgrade 010_recurrence_reminders -> 014_caldav
+
+ALTER TABLE tasks ADD COLUMN uid VARCHAR(255) NOT NULL DEFAULT '';
+
+ALTER TABLE tasks ADD COLUMN dav_name VARCHAR(255);
+
+ALTER TABLE tasks ADD COLUMN ical_extra MEDIUMTEXT;
+
+ALTER TABLE lists ADD COLUMN dav_name VARCHAR(255);
+
+UPDATE tasks SET uid = UUID();
+
+CREATE UNIQUE INDEX `tasks_user_id_uid` ON `tasks` (`user_id`, `uid`);
+
+CREATE INDEX `tasks_user_id_dav_name` ON `tasks` (`user_id`, `dav_name`);
+
+CREATE INDEX `tasks_list_id_change_seq` ON `tasks` (`list_id`, `change_seq`);
+
+CREATE UNIQUE INDEX `lists_user_id_dav_name` ON `lists` (`user_id`, `dav_name`);
+
+CREATE TABLE IF NOT EXISTS `departures` (`id` BIGINT AUTO_INCREMENT NOT NULL PRIMARY KEY, `user_id` VARCHAR(128) NOT NULL, `list_id` BIGINT NOT NULL, `uid` VARCHAR(255) NOT NULL, `dav_name` VARCHAR(255), `change_seq` BIGINT NOT NULL, `left_at` DATETIME(6) NOT NULL, FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX `departure_left_at` ON `departures` (`left_at`);
+
+CREATE INDEX `departure_list_id_change_seq` ON `departures` (`list_id`, `change_seq`);
+
+UPDATE alembic_version SET version_num='014_caldav' WHERE alembic_version.version_num = '010_recurrence_reminders';
