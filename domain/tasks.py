@@ -28,7 +28,6 @@ from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 from models.queries import tags_by_task
 
 TaskWithTags = tuple[Task, list[str]]
-KEPT = object()  # `patched`'s `extra` not given: the task keeps its own
 # What a change of only the properties a CalDAV client's copy holds beyond the task's fields
 # names among the task.updated event's `changed` fields (RFC 4791's name for the whole).
 CALENDAR_DATA = "calendar_data"
@@ -99,16 +98,16 @@ def reschedule_task(
     return patched(change, task, fields)
 
 
-def patched(change: ChangeSet, task: Task, fields: TaskPatch, extra: str | None | object = KEPT) -> TaskWithTags:
-    """The fields sent applied to `task`, locked by `change`; `extra`, when given, replaces
-    the properties a CalDAV client's copy holds beyond the task's fields (`ClientCopy.extra`)."""
+def patched(change: ChangeSet, task: Task, fields: TaskPatch, copy: ClientCopy | None = None) -> TaskWithTags:
+    """The fields sent applied to `task`, locked by `change`; with `copy`, a CalDAV client's
+    new copy of it, whose `extra` replaces the task's (its UID and name are the task's own)."""
     was_completed = task.completed
     moved = move_elsewhere(change, task, placement(fields))
     tags = tags_by_task([task.id])[task.id]
     now = utc_now()
     changed, new_tags = apply_changes(task, tags, fields, now)
-    if extra is not KEPT and extra != task.ical_extra:
-        task.ical_extra = extra
+    if copy is not None and copy.extra != task.ical_extra:
+        task.ical_extra = copy.extra
         task.updated_at = now
         changed.append(CALENDAR_DATA)
     if moved or changed:
