@@ -58,9 +58,13 @@ def read_task(principal: Principal, task_id: int) -> TaskWithTags:
     return task, tags_by_task([task.id])[task.id]
 
 
-def create_task(principal: Principal, fields: TaskCreate, copy: ClientCopy | None = None) -> TaskWithTags:
-    """A new task; `copy` gives what a CalDAV client's copy of it holds (else a new UID)."""
-    change = begin_change(principal)
+def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
+    return created(begin_change(principal), fields)
+
+
+def created(change: ChangeSet, fields: TaskCreate, copy: ClientCopy | None = None) -> TaskWithTags:
+    """A new task, made by `change`; `copy` gives what a CalDAV client's copy of it holds
+    (else it gets a new UID)."""
     place = destination(change, None, placement(fields))
     now = utc_now()
     task = Task(user=change.user.id, created_at=now, updated_at=now, time_zone=change.user.time_zone)
