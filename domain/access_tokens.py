@@ -18,7 +18,7 @@ from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
 from domain.schemas import TokenCreate
 from domain.users import current_user
-from models import AccessToken, utc_now
+from models import AccessToken, User, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
@@ -81,6 +81,17 @@ def personal_principal(token_hash: str) -> tuple[Principal, bool]:
         personal_token_id=row.id,
     )
     stale = row.last_used_at is None or row.last_used_at < now - USE_RECORDED_EVERY
+    return principal, stale
+
+
+def app_password_principal(email: str, token_hash: str) -> tuple[Principal, bool]:
+    """A personal access token used as an app password with the account's email (HTTP Basic,
+    CalDAV): as `personal_principal`, and 401 when the email (any case) is not the token's
+    user's."""
+    principal, stale = personal_principal(token_hash)
+    owner = User.select(User.email).where(User.id == principal.subject).first()
+    if owner is None or owner.email is None or owner.email != email.strip().lower():
+        raise Unauthenticated("Invalid email or app password")
     return principal, stale
 
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from domain.calendar_objects import Copy, copies_of
-from domain.calendars import Calendar, calendar
+from domain.calendars import Calendar, calendar, home
 from domain.cursors import Cursors, Position
 from domain.errors import CursorExpired, Invalid, SyncPointUnknown
 from domain.principal import Principal
@@ -69,6 +69,13 @@ def sync_changes(principal: Principal, collection: str, token: str | None, curso
     return SyncAnswer(found, changed, gone, sync_token(cursors, user, upto))
 
 
-def collection_token(principal: Principal, collection: str, cursors: Cursors) -> tuple[Calendar, str]:
+def calendar_with_token(principal: Principal, collection: str, cursors: Cursors) -> tuple[Calendar, str]:
+    """The caller's calendar `collection`, with the token of its sync point."""
     found = calendar(principal, collection)
     return found, sync_token(cursors, current_user(principal), found.sync_seq)
+
+
+def home_with_tokens(principal: Principal, cursors: Cursors) -> list[tuple[Calendar, str]]:
+    """The caller's calendars, each with the token of its sync point."""
+    user = current_user(principal)
+    return [(each, sync_token(cursors, user, each.sync_seq)) for each in home(principal)]

@@ -116,3 +116,9 @@ def make_calendar(principal: Principal, name: str, fields: ListCreate) -> Calend
         wanted = fields.name[: 100 - len(suffix)] + suffix
     create_list(principal, ListCreate(name=wanted, color=fields.color), dav_name=name)
     return calendar(principal, name)
+
+
+def named_calendar_exists(principal: Principal, name: str) -> bool:
+    """Whether the caller has a collection named `name`."""
+    user = current_user(principal)
+    return bool(TodoList.select().where((TodoList.user == user.id) & named(name)).exists())
