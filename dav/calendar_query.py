@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import anyio.to_thread
 from starlette.responses import Response
 
-from dav import filters, report
+from dav import filters, report_entries
 from dav.call import DavCall
 from dav.errors import DavError
 from dav.names import caldav
@@ -27,7 +27,7 @@ async def handle(call: DavCall, root: ET.Element) -> Response:
     calendar, copies = await call.read(read_copies, call.principal, collection)
     if not filters.matches_everything(top):
         copies = await anyio.to_thread.run_sync(passing, copies, top)
-    return multistatus(await report.entries(call, calendar, copies, report.asked_props(root)))
+    return multistatus(await report_entries.entries(call, calendar, copies, report_entries.asked_props(root)))
 
 
 def passing(copies: list[Copy], top: ET.Element) -> list[Copy]:

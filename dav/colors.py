@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+from domain.schemas import Color
+
 # The page's palette (static/app.css `.color-*`), as hex.
-HEX = {
+HEX: dict[Color, str] = {
     "red": "#D1242F",
     "orange": "#E16F24",
     "yellow": "#D4A72C",
@@ -21,7 +23,7 @@ HEX_COLOR = re.compile(r"#?([0-9A-Fa-f]{6})([0-9A-Fa-f]{2})?")
 
 
 def hex_of(name: str | None) -> str | None:
-    return None if name is None else HEX[name] + "FF"
+    return None if name is None else HEX[name] + "FF"  # type: ignore[index]  # a stored Color
 
 
 def rgb(hex_color: str) -> tuple[int, int, int]:
@@ -29,13 +31,14 @@ def rgb(hex_color: str) -> tuple[int, int, int]:
     return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
 
 
-def nearest(value: str) -> str | None:
+def nearest(value: str) -> Color | None:
     """The named color nearest a `#RRGGBB` or `#RRGGBBAA` (None: not a color)."""
     found = HEX_COLOR.fullmatch(value.strip())
     if found is None:
         return None
-    red, green, blue = rgb(found[1])
-    return min(
-        HEX,
-        key=lambda name: sum((a - b) ** 2 for a, b in zip(rgb(HEX[name]), (red, green, blue), strict=True)),
-    )
+    wanted = rgb(found[1])
+
+    def distance(name: Color) -> int:
+        return sum((a - b) ** 2 for a, b in zip(rgb(HEX[name]), wanted, strict=True))
+
+    return min(HEX, key=distance)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from starlette.responses import Response
 
-from dav import report
+from dav import report_entries
 from dav.call import DavCall
 from dav.names import dav
 from dav.paths import name_in
@@ -24,8 +24,8 @@ async def handle(call: DavCall, root: ET.Element) -> Response:
     names = [name for name in dict.fromkeys(wanted.values()) if name is not None]
     calendar, copies = await call.read(read_copies, call.principal, collection, names)
     by_name = {copy.name: copy for copy in copies}
-    found = await report.entries(
-        call, calendar, [by_name[name] for name in names if name in by_name], report.asked_props(root)
+    found = await report_entries.entries(
+        call, calendar, [by_name[name] for name in names if name in by_name], report_entries.asked_props(root)
     )
     missing = [Entry(href, status=404) for href, name in wanted.items() if name not in by_name]
     return multistatus([*found, *missing])

@@ -3,24 +3,13 @@ sync-collection (RFC 6578), on a calendar; any other report is refused as not su
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
-import anyio.to_thread
 from starlette.responses import Response
 
 from dav import calendar_query, multiget, sync_collection
 from dav.call import DavCall
 from dav.errors import DavError
 from dav.names import caldav, dav
-from dav.paths import Kind, object_href
-from dav.properties import MISSING, object_props
-from dav.todo_out import calendar_bytes
-from dav.xml_out import Entry
-from domain.calendar_objects import Copy
-from domain.calendars import Calendar
-
-# Past this many resources, their text is written in a worker thread, off the event loop.
-RENDER_INLINE = 20
+from dav.paths import Kind
 
 
 async def handle(call: DavCall) -> Response:
@@ -36,37 +25,3 @@ async def handle(call: DavCall) -> Response:
     if root.tag == dav("sync-collection"):
         return await sync_collection.handle(call, root)
     raise DavError(403, f"The report {root.tag} is not supported here", dav("supported-report"))
-
-
-def asked_props(root: ET.Element) -> list[str]:
-    """The property names a report's DAV:prop asks for (allprop: etag and data)."""
-    for child in root:
-        if child.tag == dav("prop"):
-            return [prop.tag for prop in child]
-        if child.tag == dav("allprop"):
-            return [dav("getetag"), caldav("calendar-data")]
-    return [dav("getetag")]
-
-
-async def entries(call: DavCall, calendar: Calendar, copies: list[Copy], names: list[str]) -> list[Entry]:
-    """One response per resource, with the properties asked for."""
-    texts: dict[int, bytes] = {}
-    if caldav("calendar-data") in names or dav("getcontentlength") in names:
-        if len(copies) > RENDER_INLINE:
-            rendered = await anyio.to_thread.run_sync(lambda: [calendar_bytes(copy) for copy in copies])
-        else:
-            rendered = [calendar_bytes(copy) for copy in copies]
-        texts = {copy.task.id: text for copy, text in zip(copies, rendered, strict=True)}
-    found = []
-    for copy in copies:
-        entry = Entry(object_href(call.user_id, calendar.name, copy.name))
-        props = object_props(copy, lambda copy=copy: texts[copy.task.id])  # type: ignore[misc]
-        for name in names:
-            compute = props.get(name)
-            value = compute() if compute is not None else MISSING
-            if value is MISSING:
-                entry.missing(name)
-            else:
-                entry.found[name] = value  # type: ignore[assignment]  # not MISSING: a Value
-        found.append(entry)
-    return found

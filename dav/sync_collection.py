@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from starlette.responses import Response
 
-from dav import report
+from dav import report_entries
 from dav.call import DavCall
 from dav.errors import DavError
 from dav.names import dav
@@ -28,6 +28,8 @@ async def handle(call: DavCall, root: ET.Element) -> Response:
     answer = await call.read(
         sync_changes, call.principal, collection, cursor_of(token) or None, call.services.cursors
     )
-    changed = await report.entries(call, answer.calendar, answer.changed, report.asked_props(root))
+    changed = await report_entries.entries(
+        call, answer.calendar, answer.changed, report_entries.asked_props(root)
+    )
     gone = [Entry(object_href(call.user_id, answer.calendar.name, name), status=404) for name in answer.gone]
     return multistatus([*changed, *gone], extra=[element(dav("sync-token"), token_uri(answer.token))])

@@ -217,10 +217,10 @@ def is_reminder(alarm: Component, has_start: bool) -> bool:
 
 def reminder_of(alarm: Component, user_zone: str) -> dict[str, str]:
     """A VALARM that `is_reminder` as the reminder it is (a floating moment in the user's zone)."""
-    value = alarm["TRIGGER"].dt
+    value: Any = alarm.get("TRIGGER").dt  # a timedelta or a datetime (`is_reminder`)
     if isinstance(value, dt.timedelta):
         return {"before": iso_duration(-value)}
-    moment = value if value.tzinfo else value.replace(tzinfo=zoneinfo.ZoneInfo(user_zone))
+    moment: dt.datetime = value if value.tzinfo else value.replace(tzinfo=zoneinfo.ZoneInfo(user_zone))
     return {"at": moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"}
 
 

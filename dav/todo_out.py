@@ -113,7 +113,7 @@ def timezones(calendar: Calendar, kept: Calendar | None, due_date: dt.datetime |
     database does not know, else one written for the years around the task's due date."""
     year = (due_date or dt.datetime.now(dt.UTC)).year
     found: list[Component] = []
-    own = {each.tz_name: each for each in kept.walk("VTIMEZONE")} if kept is not None else {}
+    own = {each.tz_name: each for each in kept.timezones} if kept is not None else {}
     for tzid in sorted(calendar.get_missing_tzids()):
         if tzid in own:
             found.append(own[tzid])

@@ -67,7 +67,10 @@ def copies_of(tasks: list[Task]) -> list[Copy]:
     uids: dict[int, str] = {}
     if parent_ids:
         uids = {row.id: row.uid for row in Task.select(Task.id, Task.uid).where(Task.id.in_(parent_ids))}
-    return [Copy(task, tags.get(task.id, []), uids.get(task.parent_id)) for task in tasks]
+    return [
+        Copy(task, tags.get(task.id, []), uids.get(task.parent_id) if task.parent_id else None)
+        for task in tasks
+    ]
 
 
 def read_copy(principal: Principal, collection: str, name: str) -> Copy | None:
