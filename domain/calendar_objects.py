@@ -93,7 +93,7 @@ def read_copies(
     by_uid = [name[:-4] for name in names if name.endswith(".ics")]
     tasks = list(Task.select().where(in_list & Task.dav_name.in_(names))) if names else []
     if by_uid:
-        tasks += Task.select().where(in_list & Task.uid.in_(by_uid) & Task.dav_name.is_null())
+        tasks.extend(Task.select().where(in_list & Task.uid.in_(by_uid) & Task.dav_name.is_null()))
     return found, copies_of(tasks)
 
 
