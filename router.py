@@ -171,6 +171,8 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
     routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
     routes.append(Route("/.well-known/caldav", caldav_well_known, methods=DAV_METHODS))
     routes.append(Mount("/dav", dav_app))
+    # A CalDAV client given the bare address asks the root who the user is (as /dav/ answers).
+    routes.append(Route("/", dav_app, methods=["PROPFIND"]))
     routes.append(Mount("/static", RevalidatedStaticFiles(directory=PROJECT_DIR / "static"), name="static"))
     routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes
