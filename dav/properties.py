@@ -103,7 +103,7 @@ def home_props(principal: Principal) -> Props:
     }
 
 
-def calendar_props(principal: Principal, calendar: Calendar, cursor: str, max_size: int, order: int) -> Props:
+def calendar_props(principal: Principal, calendar: Calendar, cursor: str, max_size: int) -> Props:
     todo_list = calendar.todo_list
     color = hex_of(todo_list.color)
     return {
@@ -112,7 +112,6 @@ def calendar_props(principal: Principal, calendar: Calendar, cursor: str, max_si
         dav("displayname"): lambda: todo_list.name,
         dav("owner"): lambda: href(principal_href(principal.subject)),
         apple("calendar-color"): lambda: color if color is not None else MISSING,
-        apple("calendar-order"): lambda: str(order),
         caldav("supported-calendar-component-set"): lambda: [element(caldav("comp"), name="VTODO")],
         caldav("supported-calendar-data"): lambda: [
             element(caldav("calendar-data"), **{"content-type": "text/calendar", "version": "2.0"})

@@ -81,9 +81,9 @@ async def resources_of(call: DavCall, depth: int) -> list[tuple[str, Props]]:
                 found += [
                     (
                         calendar_href(user_id, each.name),
-                        calendar_props(principal, each, token, max_size(call), order),
+                        calendar_props(principal, each, token, max_size(call)),
                     )
-                    for order, (each, token) in enumerate(calendars, 1)
+                    for each, token in calendars
                 ]
             return found
         case Kind.CALENDAR:
@@ -93,7 +93,7 @@ async def resources_of(call: DavCall, depth: int) -> list[tuple[str, Props]]:
             )
             name = calendar.name
             found = [
-                (calendar_href(user_id, name), calendar_props(principal, calendar, token, max_size(call), 0))
+                (calendar_href(user_id, name), calendar_props(principal, calendar, token, max_size(call)))
             ]
             if depth:
                 _, copies = await call.read(read_copies, principal, target.calendar)
