@@ -132,15 +132,12 @@ def test_a_read_only_app_password_cannot_change_anything(server: Server) -> None
 def test_the_account_password_and_another_users_calendars_are_refused(server: Server) -> None:
     _, password = account(server)
     _, bob_password = account(server, "bob@example.com")
-    with caldav.DAVClient(
-        url=f"{server.base}/dav/", username="ann@example.com", password="correct horse battery"
-    ) as c:
-        with pytest.raises(error.AuthorizationError):
-            c.principal()
+    url = f"{server.base}/dav/"
+    refused = caldav.DAVClient(url=url, username="ann@example.com", password="correct horse battery")
+    with refused, pytest.raises(error.AuthorizationError):
+        refused.principal()
     with caldav.DAVClient(url=f"{server.base}/dav/", username="ann@example.com", password=password) as ann:
         (ann_inbox,) = ann.principal().calendars()
-    with caldav.DAVClient(
-        url=f"{server.base}/dav/", username="bob@example.com", password=bob_password
-    ) as bob:
-        with pytest.raises(error.NotFoundError):
-            bob.calendar(url=str(ann_inbox.url)).todos()
+    bob = caldav.DAVClient(url=f"{server.base}/dav/", username="bob@example.com", password=bob_password)
+    with bob, pytest.raises(error.NotFoundError):
+        bob.calendar(url=str(ann_inbox.url)).todos()

@@ -30,8 +30,8 @@ def test_existing_tasks_get_their_own_uids(settings: Settings) -> None:
             )
             for title in ("one", "two", "three"):
                 db.execute_sql(
-                    "INSERT INTO tasks (user_id, title, search_text, completed, priority, created_at, updated_at) "
-                    f"VALUES ({', '.join([param] * 7)})",
+                    "INSERT INTO tasks (user_id, title, search_text, completed, priority, created_at, "
+                    f"updated_at) VALUES ({', '.join([param] * 7)})",
                     (user, title, title, False, 2, now, now),
                 )
         runner.make_router(db).run()

@@ -5,11 +5,15 @@ both ways, sync-collection with deletions and moves, and the refusals that chang
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 
 import pytest
 from starlette.testclient import TestClient
 
+from domain.cursors import Cursors, Position
+from models import User, database_proxy
+from settings import Settings
 from tests.support.dav import (
     CS,
     ICAL,
@@ -28,6 +32,10 @@ from tests.support.dav import (
 )
 
 C_DATA = f"{{{C}}}calendar-data"
+SYNC = (
+    '<d:sync-collection xmlns:d="DAV:"><d:sync-token>{}</d:sync-token><d:sync-level>1</d:sync-level>'
+    "<d:prop><d:getetag/></d:prop></d:sync-collection>"
+)
 ETAG = f"{{{D}}}getetag"
 
 
@@ -389,7 +397,8 @@ def test_other_media_types_and_methods(ann: DavUser) -> None:
     "body",
     [
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
-        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]><d:propfind xmlns:d="DAV:"><d:prop>&lol3;</d:prop></d:propfind>',
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>'
+        '<d:propfind xmlns:d="DAV:"><d:prop>&lol3;</d:prop></d:propfind>',
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&xxe;</d:displayname></d:prop></d:propfind>',
         '<d:propfind xmlns:d="DAV:">' + "<d:prop>" * 100 + "</d:prop>" * 100 + "</d:propfind>",
@@ -508,7 +517,10 @@ def test_calendar_query_honours_status_completed_and_time_ranges(ann: DavUser) -
         "open.ics",
         "none.ics",
     }
-    not_done = '<c:prop-filter name="STATUS"><c:text-match negate-condition="yes">COMPLETED</c:text-match></c:prop-filter>'
+    not_done = (
+        '<c:prop-filter name="STATUS"><c:text-match negate-condition="yes">COMPLETED</c:text-match>'
+        "</c:prop-filter>"
+    )
     assert query(not_done) == {"open.ics", "none.ics"}
     december = '<c:time-range start="20261201T000000Z" end="20270101T000000Z"/>'
     assert query(december) == {"open.ics", "none.ics"}  # no dates at all: always in range (RFC 4791 9.9)
@@ -517,36 +529,45 @@ def test_calendar_query_honours_status_completed_and_time_ranges(ann: DavUser) -
 def test_sync_collection_gives_changes_then_deletions_and_moves_as_404(ann: DavUser) -> None:
     inbox = ann.inbox_id()
     work = ann.rest("POST", "/api/lists", {"name": "Work"})
-    sync = '<d:sync-collection xmlns:d="DAV:"><d:sync-token>{}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>'
     ann.put(inbox, "a.ics", ics(vtodo("a", "A")))
     ann.put(inbox, "b.ics", ics(vtodo("b", "B")))
-    first = report(ann, inbox, sync.format(""))
+    first = report(ann, inbox, SYNC.format(""))
     token = first.pop("sync-token")["token"]
     assert set(first) == {f"{ann.calendar(inbox)}a.ics", f"{ann.calendar(inbox)}b.ics"}
-    assert report(ann, inbox, sync.format(token)).keys() == {"sync-token"}  # nothing new
-    a, b = tasks_of(ann)
+    assert report(ann, inbox, SYNC.format(token)).keys() == {"sync-token"}  # nothing new
+    _, b = tasks_of(ann)
     ann.put(inbox, "c.ics", ics(vtodo("c", "C")))
     ann.request("DELETE", f"{ann.calendar(inbox)}a.ics")
     ann.rest("POST", f"/api/tasks/{b['id']}/move", {"list_id": work["id"]})
-    later = report(ann, inbox, sync.format(token))
+    later = report(ann, inbox, SYNC.format(token))
     later.pop("sync-token")
     assert later[f"{ann.calendar(inbox)}c.ics"][200][ETAG] is not None
     assert later[f"{ann.calendar(inbox)}a.ics"]["status"] == 404
     assert later[f"{ann.calendar(inbox)}b.ics"]["status"] == 404
-    moved_in = report(ann, work["id"], sync.format(""))
+    moved_in = report(ann, work["id"], SYNC.format(""))
     assert f"{ann.calendar(work['id'])}b.ics" in moved_in
 
 
-def test_a_sync_token_never_given_or_too_old_is_refused(ann: DavUser, client: TestClient) -> None:
+def test_a_sync_token_never_given_or_too_old_is_refused(
+    ann: DavUser, client: TestClient, settings: Settings
+) -> None:
     inbox = ann.inbox_id()
-    sync = '<d:sync-collection xmlns:d="DAV:"><d:sync-token>{}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>'
-    token = report(ann, inbox, sync.format("")).pop("sync-token")["token"]
+    token = report(ann, inbox, SYNC.format("")).pop("sync-token")["token"]
     bob = dav_user(client, "bob@example.com")
+    # A token as the server signs them, from before CHANGES_RETENTION_DAYS.
+    with database_proxy.connection_context():
+        user = User.get_by_id(ann.id)
+    long_ago = int(time.time()) - (settings.changes_retention_days + 1) * 86400
+    cursors = Cursors(settings.jwt_secret, settings.changes_retention_days)
+    expired = "urn:x-todo-api:sync:" + cursors.encode(user, Position.complete(0), long_ago)
+    fresh = "urn:x-todo-api:sync:" + cursors.encode(user, Position.complete(0), int(time.time()))
+    assert "sync-token" in report(ann, inbox, SYNC.format(fresh))  # the same point, given today: good
     for wrong, who in (
         (token, bob),
+        (expired, ann),
         ("urn:x-todo-api:sync:c1.5.99.0.1.AAAAAAAAAAAAAAAAAAAAAA", ann),
         ("http://example.com/x", ann),
     ):
         calendar = bob.inbox_id() if who is bob else inbox
-        refused = who.request("REPORT", who.calendar(calendar), sync.format(wrong), depth="1")
+        refused = who.request("REPORT", who.calendar(calendar), SYNC.format(wrong), depth="1")
         assert refused.status_code == 403 and f"{{{D}}}valid-sync-token" in error_condition(refused)

@@ -82,7 +82,7 @@ def multistatus(response: httpx.Response) -> dict[str, dict[str, Any]]:
     """href -> {"status": the response's own status, or the property names by propstat status:
     {200: {name: element}, 404: {...}}}; also the sync token under the key "sync-token"."""
     assert response.status_code == 207, response.text
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 (the service's own answer)
     found: dict[str, dict[str, Any]] = {}
     for each in root.findall("d:response", NS):
         href = each.findtext("d:href", namespaces=NS) or ""
@@ -103,13 +103,14 @@ def multistatus(response: httpx.Response) -> dict[str, dict[str, Any]]:
 def propfind(user: DavUser, path: str, props: list[str], depth: str = "0") -> dict[str, dict[str, Any]]:
     prefixes = {namespace: prefix for prefix, namespace in NS.items()}
     names = "".join(f"<{prefixes[name[1:].split('}')[0]]}:{name.split('}')[1]}/>" for name in props)
-    body = f'<d:propfind xmlns:d="DAV:" xmlns:c="{C}" xmlns:cs="{CS}" xmlns:ical="{ICAL}"><d:prop>{names}</d:prop></d:propfind>'
+    namespaces = f'xmlns:d="DAV:" xmlns:c="{C}" xmlns:cs="{CS}" xmlns:ical="{ICAL}"'
+    body = f"<d:propfind {namespaces}><d:prop>{names}</d:prop></d:propfind>"
     return multistatus(user.request("PROPFIND", path, body, depth=depth))
 
 
 def error_condition(response: httpx.Response) -> list[str]:
     """The element names inside a `<d:error>` body."""
-    return [child.tag for child in ET.fromstring(response.content)]
+    return [child.tag for child in ET.fromstring(response.content)]  # noqa: S314 (the service's answer)
 
 
 def vtodo(uid: str, summary: str | None = "Task", **props: Any) -> Todo:
