@@ -26,7 +26,7 @@ from dav.errors import DavError, refused_value
 from dav.ical_text import read_calendar, zone_of
 from dav.names import caldav
 from domain.recurrence import zone_names
-from domain.uids import MAX_UID_LENGTH
+from models.task import UID_LENGTH as MAX_UID_LENGTH
 
 # Properties the service models: read into the task's fields (or owned by the server).
 MODELLED = frozenset(

@@ -15,7 +15,6 @@ from domain.recurrence import next_occurrence
 from domain.reminder_specs import shifted
 from domain.reminders import arm
 from domain.tree import new_key, place_of
-from domain.uids import new_uid
 from models import Task, queries
 
 # What a successor copies from the occurrence it follows (the rest is its own).
@@ -45,7 +44,6 @@ def follow(change: ChangeSet, task: Task, tags: list[str], now: dt.datetime) -> 
     successor = Task(user=change.user.id, created_at=now, updated_at=now, due_date=due, occurrence=number)
     for name in COPIED:
         setattr(successor, name, getattr(task, name))
-    successor.uid = new_uid()
     successor.series_id = task.series_id or task.id
     successor.previous_id = task.id
     successor.reminders = shifted(task.reminders, due - task.due_date)

@@ -21,7 +21,6 @@ from domain.reminders import arm, disarm
 from domain.schemas import TaskCreate, TaskMove, TaskPatch
 from domain.series import follow
 from domain.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
-from domain.uids import new_uid
 from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
 from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
@@ -68,8 +67,8 @@ def created(change: ChangeSet, fields: TaskCreate, copy: ClientCopy | None = Non
     place = destination(change, None, placement(fields))
     now = utc_now()
     task = Task(user=change.user.id, created_at=now, updated_at=now, time_zone=change.user.time_zone)
-    task.uid = new_uid() if copy is None else copy.uid
-    task.dav_name, task.ical_extra = (None, None) if copy is None else (copy.dav_name, copy.extra)
+    if copy is not None:  # else the new task has a UID of its own (models.task.new_uid)
+        task.uid, task.dav_name, task.ical_extra = copy.uid, copy.dav_name, copy.extra
     task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, new_key(place)
     _, tags = apply_changes(task, [], fields, now)
     change.task_written(task, created=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 import peewee
@@ -11,6 +12,12 @@ from models.user import User
 
 PRIORITY_RANKS = {"low": 1, "medium": 2, "high": 3}
 PRIORITY_NAMES = {rank: name for name, rank in PRIORITY_RANKS.items()}
+UID_LENGTH = 255
+
+
+def new_uid() -> str:
+    """A task's iCalendar UID (RFC 5545 3.8.4.7) when no CalDAV client chose one."""
+    return str(uuid.uuid4())
 
 
 class Task(BaseModel):
@@ -55,7 +62,7 @@ class Task(BaseModel):
     # The task as a CalDAV resource (dav/): its iCalendar UID (unique per user; made by the
     # service unless a client chose it), the resource name a client chose (null: `<uid>.ics`),
     # and its VTODO's properties the service does not model, as iCalendar text (null: none).
-    uid = peewee.CharField(max_length=255, default="")
+    uid = peewee.CharField(max_length=UID_LENGTH, default=new_uid)
     dav_name = peewee.CharField(max_length=255, null=True)
     ical_extra = BodyField(null=True)
 
