@@ -21,8 +21,8 @@ from dav.auth import authenticate
 from dav.call import DavCall
 from dav.errors import DavError, dav_error
 from dav.paths import PREFIX, Kind, target_of
-from domain.errors import DomainError, InsufficientScope
-from domain.principal import TASKS_WRITE, Principal
+from domain.errors import DomainError
+from domain.principal import TASKS_WRITE, require_scope
 
 Method = Callable[[DavCall], Awaitable[Response]]
 METHODS: dict[str, Method] = {
@@ -42,32 +42,32 @@ WRITES = frozenset(("PUT", "DELETE", "PROPPATCH", "MKCALENDAR", "MKCOL"))
 class DavApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        caller: list[Principal] = []
         try:
-            response = await answer(request, caller)
+            response = await answer(request)
         except DavError as refusal:
             response = refusal.response()
-        except DomainError as error:
-            response = dav_error(error, caller[0].subject if caller else None).response()
         await response(scope, receive, send)
 
 
-async def answer(request: Request, caller: list[Principal]) -> Response:
+async def answer(request: Request) -> Response:
     target = target_of(raw_path(request))
     if request.method == "OPTIONS":
         return options.handle()
     method = METHODS.get(request.method)
     if method is None:
         raise DavError(405, f"{request.method} is not supported here", headers={"Allow": options.ALLOWED})
-    principal = await authenticate(request)
-    caller.append(principal)
+    try:
+        principal = await authenticate(request)
+    except DomainError as error:
+        raise dav_error(error, None) from None
     if target.kind is Kind.NOTHING or (target.user_id is not None and target.user_id != principal.subject):
         raise DavError(404, "Nothing is here")
-    if request.method in WRITES and TASKS_WRITE not in principal.scopes:
-        raise InsufficientScope(
-            "This token can read only: make one with tasks:write to change tasks", TASKS_WRITE
-        )
-    return await method(DavCall(request, principal, target))
+    try:
+        if request.method in WRITES:
+            require_scope(principal, TASKS_WRITE)
+        return await method(DavCall(request, principal, target))
+    except DomainError as error:
+        raise dav_error(error, principal.subject) from None
 
 
 def raw_path(request: Request) -> str:

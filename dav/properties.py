@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from dav.colors import hex_of
 from dav.names import apple, caldav, calendarserver, dav
-from dav.paths import PREFIX, calendar_href, home_href, object_href, principal_href
+from dav.paths import PREFIX, home_href, principal_href
 from dav.sync_tokens import token_uri
 from dav.todo_out import MEDIA_TYPE
 from dav.xml_out import Value, element
@@ -139,11 +139,3 @@ def object_props(copy: Copy, render: Callable[[], bytes]) -> Props:
 
 def http_date(task: Task) -> str:
     return email.utils.format_datetime(task.updated_at.replace(tzinfo=dt.UTC), usegmt=True)
-
-
-def calendar_path(user_id: str, calendar: Calendar) -> str:
-    return calendar_href(user_id, calendar.name)
-
-
-def object_path(user_id: str, calendar: Calendar, copy: Copy) -> str:
-    return object_href(user_id, calendar.name, copy.name)

@@ -416,6 +416,8 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(ann: DavUser) -> Non
     huge = ics(vtodo("huge", "Huge", description="x" * 5_000_000))
     refused = ann.put(ann.inbox_id(), "huge.ics", huge)
     assert refused.status_code == 413 and tasks_of(ann) == []
+    xml = '<d:propfind xmlns:d="DAV:"><d:prop>' + "<d:displayname/>" * 300_000 + "</d:prop></d:propfind>"
+    assert ann.request("PROPFIND", ann.home, xml, depth="0").status_code == 413
 
 
 # Collections: MKCALENDAR, PROPPATCH, DELETE
@@ -492,6 +494,11 @@ def test_multiget_answers_each_href_and_404_for_the_unknown(ann: DavUser) -> Non
     found = report(ann, inbox, body)
     assert "SUMMARY:A" in found[hrefs[0]][200][C_DATA].text  # type: ignore[index,union-attr]
     assert found[hrefs[1]]["status"] == 404
+    # An app's first multiget of a big list names many (here 1,500 hrefs, about 100 KB).
+    many = [f"{ann.calendar(inbox)}{number:036d}.ics" for number in range(1500)]
+    body = body.replace(f"<d:href>{hrefs[1]}</d:href>", "".join(f"<d:href>{href}</d:href>" for href in many))
+    found = report(ann, inbox, body)
+    assert len(found) == 1501 and all(found[href]["status"] == 404 for href in many)
 
 
 def test_calendar_query_honours_status_completed_and_time_ranges(ann: DavUser) -> None:
