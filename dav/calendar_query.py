@@ -15,6 +15,7 @@ from dav.names import caldav
 from dav.todo_out import calendar_of
 from dav.xml_out import multistatus
 from domain.calendar_objects import Copy, read_copies
+from domain.calendars import collection_name
 
 
 async def handle(call: DavCall, root: ET.Element) -> Response:
@@ -24,10 +25,14 @@ async def handle(call: DavCall, root: ET.Element) -> Response:
     if filter_element is None:
         raise DavError(403, "A calendar-query needs a filter", caldav("valid-filter"))
     top = filters.check(filter_element)
-    calendar, copies = await call.read(read_copies, call.principal, collection)
+    todo_list, copies = await call.read(read_copies, call.principal, collection)
     if not filters.matches_everything(top):
         copies = await anyio.to_thread.run_sync(passing, copies, top)
-    return multistatus(await report_entries.entries(call, calendar, copies, report_entries.asked_props(root)))
+    return multistatus(
+        await report_entries.entries(
+            call, collection_name(todo_list), copies, report_entries.asked_props(root)
+        )
+    )
 
 
 def passing(copies: list[Copy], top: ET.Element) -> list[Copy]:

@@ -14,6 +14,7 @@ from dav.paths import name_in
 from dav.xml_in import text_of
 from dav.xml_out import Entry, multistatus
 from domain.calendar_objects import read_copies
+from domain.calendars import collection_name
 
 
 async def handle(call: DavCall, root: ET.Element) -> Response:
@@ -22,10 +23,10 @@ async def handle(call: DavCall, root: ET.Element) -> Response:
     hrefs = [text_of(child) for child in root if child.tag == dav("href")]
     wanted = {href: name_in(href, call.user_id, collection) for href in hrefs}
     names = [name for name in dict.fromkeys(wanted.values()) if name is not None]
-    calendar, copies = await call.read(read_copies, call.principal, collection, names)
+    todo_list, copies = await call.read(read_copies, call.principal, collection, names)
     by_name = {copy.name: copy for copy in copies}
-    found = await report_entries.entries(
-        call, calendar, [by_name[name] for name in names if name in by_name], report_entries.asked_props(root)
-    )
+    chosen = [by_name[name] for name in names if name in by_name]
+    asked = report_entries.asked_props(root)
+    found = await report_entries.entries(call, collection_name(todo_list), chosen, asked)
     missing = [Entry(href, status=404) for href, name in wanted.items() if name not in by_name]
     return multistatus([*found, *missing])

@@ -14,7 +14,6 @@ from dav.properties import MISSING, object_props
 from dav.todo_out import calendar_bytes
 from dav.xml_out import Entry
 from domain.calendar_objects import Copy
-from domain.calendars import Calendar
 
 # Past this many resources, their text is written in a worker thread, off the event loop.
 RENDER_INLINE = 20
@@ -30,7 +29,7 @@ def asked_props(root: ET.Element) -> list[str]:
     return [dav("getetag")]
 
 
-async def entries(call: DavCall, calendar: Calendar, copies: list[Copy], names: list[str]) -> list[Entry]:
+async def entries(call: DavCall, collection: str, copies: list[Copy], names: list[str]) -> list[Entry]:
     """One response per resource, with the properties asked for."""
     texts: dict[int, bytes] = {}
     if caldav("calendar-data") in names or dav("getcontentlength") in names:
@@ -41,7 +40,7 @@ async def entries(call: DavCall, calendar: Calendar, copies: list[Copy], names: 
         texts = {copy.task.id: text for copy, text in zip(copies, rendered, strict=True)}
     found = []
     for copy in copies:
-        entry = Entry(object_href(call.user_id, calendar.name, copy.name))
+        entry = Entry(object_href(call.user_id, collection, copy.name))
         props = object_props(copy, lambda copy=copy: texts[copy.task.id])  # type: ignore[misc]
         for name in names:
             compute = props.get(name)

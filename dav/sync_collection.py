@@ -28,8 +28,7 @@ async def handle(call: DavCall, root: ET.Element) -> Response:
     answer = await call.read(
         sync_changes, call.principal, collection, cursor_of(token) or None, call.services.cursors
     )
-    changed = await report_entries.entries(
-        call, answer.calendar, answer.changed, report_entries.asked_props(root)
-    )
+    asked = report_entries.asked_props(root)
+    changed = await report_entries.entries(call, answer.calendar.name, answer.changed, asked)
     gone = [Entry(object_href(call.user_id, answer.calendar.name, name), status=404) for name in answer.gone]
     return multistatus([*changed, *gone], extra=[element(dav("sync-token"), token_uri(answer.token))])

@@ -21,11 +21,14 @@ from typing import Any
 
 from icalendar import Calendar, Component, Timezone, Todo
 from icalendar.timezone import tzp
+from pydantic import ValidationError
 
 from dav.errors import DavError, refused_value
 from dav.ical_text import read_calendar, zone_of
 from dav.names import caldav
 from domain.recurrence import zone_names
+from domain.schemas import TaskCreate
+from models import Task
 from models.task import UID_LENGTH as MAX_UID_LENGTH
 
 # Properties the service models: read into the task's fields (or owned by the server).
@@ -54,6 +57,12 @@ class ClientTodo:
         """What to keep: the parent's RELATED-TO too when it names no task the service can
         make this one's parent (not there yet, or in another list)."""
         return self.kept if parent_linked or self.parent_uid is None else self.kept_with_parent
+
+    def prepared(self, zone: str, list_id: int, parent: Task | None) -> tuple[TaskCreate, str | None]:
+        """The task's fields checked as the REST API checks them (a refusal names the VTODO's
+        property), and what to keep (domain/calendar_objects.py's `ClientVersion`)."""
+        body = {**self.fields_for(zone), "list_id": list_id, "parent_id": parent.id if parent else None}
+        return validated(body), self.kept_for(parent is not None)
 
     def fields_for(self, user_zone: str) -> dict[str, Any]:
         """The task's fields as a REST body names them, floating times and dates read in the
@@ -252,3 +261,26 @@ def kept_text(calendar: Calendar, kept: Component) -> str | None:
             ]
     text: str = holder.to_ical(sorted=False).decode()
     return text
+
+
+# What each field is called in a VTODO, for the reasons of a refusal.
+PROPERTY_NAMES = {
+    "title": "SUMMARY",
+    "description": "DESCRIPTION",
+    "priority": "PRIORITY",
+    "due_date": "DUE",
+    "time_zone": "DUE's TZID",
+    "tags": "CATEGORIES",
+    "recurrence": "RRULE",
+    "reminders": "VALARM",
+    "completed": "STATUS",
+}
+
+
+def validated(body: dict[str, Any]) -> TaskCreate:
+    try:
+        return TaskCreate.model_validate(body)
+    except ValidationError as error:
+        problem = error.errors(include_url=False)[0]
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        raise refused_value(f"{PROPERTY_NAMES.get(field, field)}: {problem['msg']}") from None

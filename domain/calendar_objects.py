@@ -12,8 +12,9 @@ locked, so of two concurrent writes from one version, one gets 412.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from domain.calendars import Calendar, calendar, collection_name
+from domain.calendars import collection_name, list_named
 from domain.changes import ChangeSet, begin_change, with_subtasks
 from domain.errors import Invalid, UidTaken, VersionMismatch
 from domain.principal import Principal
@@ -75,32 +76,27 @@ def copies_of(tasks: list[Task]) -> list[Copy]:
 
 def read_copy(principal: Principal, collection: str, name: str) -> Copy | None:
     """The resource `name` of the caller's collection (None: no such resource)."""
-    found = calendar(principal, collection)
-    task = find(found.todo_list.user_id, found.todo_list.id, name)
+    user = current_user(principal)
+    task = find(user.id, list_named(user.id, collection).id, name)
     return None if task is None else copies_of([task])[0]
 
 
 def read_copies(
     principal: Principal, collection: str, names: list[str] | None = None
-) -> tuple[Calendar, list[Copy]]:
-    """The collection and its resources (those named in `names`, when given): the top-level
-    tasks first, each level by position."""
-    found = calendar(principal, collection)
-    in_list = Task.list == found.todo_list.id
+) -> tuple[TodoList, list[Copy]]:
+    """The collection's list and its resources (those named in `names`, when given): the
+    top-level tasks first, each level by position."""
+    user = current_user(principal)
+    todo_list = list_named(user.id, collection)
+    in_list = Task.list == todo_list.id
     if names is None:
         order = (Task.parent.is_null(False), Task.sort_key, Task.id)
-        return found, copies_of(list(Task.select().where(in_list).order_by(*order)))
+        return todo_list, copies_of(list(Task.select().where(in_list).order_by(*order)))
     by_uid = [name[:-4] for name in names if name.endswith(".ics")]
     tasks = list(Task.select().where(in_list & Task.dav_name.in_(names))) if names else []
     if by_uid:
         tasks.extend(Task.select().where(in_list & Task.uid.in_(by_uid) & Task.dav_name.is_null()))
-    return found, copies_of(tasks)
-
-
-def task_by_uid(principal: Principal, uid: str) -> Task | None:
-    """The caller's task whose UID is `uid`."""
-    user = current_user(principal)
-    return Task.get_or_none((Task.user == user.id) & (Task.uid == uid))
+    return todo_list, copies_of(tasks)
 
 
 @dataclass(frozen=True)
@@ -109,35 +105,55 @@ class Written:
     created: bool
 
 
+class ClientVersion(Protocol):
+    """A client's new copy of a task, as the CalDAV door read it: its UID, its parent's UID,
+    and the task's fields and kept properties once the domain knows the user's zone, the list
+    and the parent (None: the parent is not a task of that list, so the copy keeps its line)."""
+
+    @property
+    def uid(self) -> str: ...
+
+    @property
+    def parent_uid(self) -> str | None: ...
+
+    def prepared(self, zone: str, list_id: int, parent: Task | None) -> tuple[TaskCreate, str | None]: ...
+
+
 def put_copy(
     principal: Principal,
     collection: str,
     name: str,
-    fields: TaskCreate,
-    copy: ClientCopy,
+    version: ClientVersion,
     if_match: Condition | None,
     if_none_match: Condition | None,
 ) -> Written:
-    """PUT: make resource `name` of the collection from a client's copy, or replace it.
-    `fields` carries every field (a replacement clears what the copy leaves out) and the
-    collection's list as `list_id`."""
+    """PUT: make resource `name` of the collection from a client's copy, or replace it whole.
+    Its parent is the task its RELATED-TO names when that task is in the same list (a subtask
+    lives in its parent's list)."""
     change = begin_change(principal)
-    found = calendar(principal, collection)
-    task = find(change.user.id, found.todo_list.id, name, for_update=True)
+    user_id = change.user.id
+    todo_list = list_named(user_id, collection)
+    task = find(user_id, todo_list.id, name, for_update=True)
     if task is None:
         require_absent(if_match)
     else:
         require_match(if_match, etag_of(task))
         if if_none_match is not None and if_none_match.matches_weakly(etag_of(task)):
             raise VersionMismatch("The resource exists already (If-None-Match)", etag_of(task))
-    require_uid_free(change, copy.uid, task)
+    require_uid_free(change, version.uid, task)
+    parent = None
+    if version.parent_uid is not None and version.parent_uid != version.uid:
+        parent = Task.get_or_none(
+            (Task.user == user_id) & (Task.uid == version.parent_uid) & (Task.list == todo_list.id)
+        )
+    fields, extra = version.prepared(change.user.time_zone, todo_list.id, parent)
     if task is None:
-        dav_name = None if name == f"{copy.uid}.ics" else name
-        made, _ = created(change, fields, ClientCopy(copy.uid, dav_name, copy.extra))
+        dav_name = None if name == f"{version.uid}.ics" else name
+        made, _ = created(change, fields, ClientCopy(version.uid, dav_name, extra))
         return Written(copies_of([made])[0], created=True)
-    if task.uid != copy.uid:
+    if task.uid != version.uid:
         raise Invalid.at(("body", "UID"), "A resource's UID cannot change: PUT it as a new resource", "uid")
-    task, _ = patched(change, task, fields, copy)
+    task, _ = patched(change, task, fields, ClientCopy(task.uid, task.dav_name, extra))
     return Written(copies_of([task])[0], created=False)
 
 
@@ -163,8 +179,7 @@ def delete_copy(principal: Principal, collection: str, name: str, if_match: Cond
     """DELETE: the resource and its subtasks' (a task's subtasks go with it); False when there
     is no such resource."""
     change = begin_change(principal)
-    found = calendar(principal, collection)
-    task = find(change.user.id, found.todo_list.id, name, for_update=True)
+    task = find(change.user.id, list_named(change.user.id, collection).id, name, for_update=True)
     if task is None:
         require_absent(if_match)
         return False

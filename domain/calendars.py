@@ -56,6 +56,15 @@ def calendar(principal: Principal, name: str) -> Calendar:
     return calendar_of(row, user)
 
 
+def list_named(user_id: str, name: str) -> TodoList:
+    """The user's list whose collection name is `name` (no sync point: for reads and writes of
+    its resources); 404 otherwise."""
+    found: TodoList | None = TodoList.select().where((TodoList.user == user_id) & named(name)).first()
+    if found is None:
+        raise NotFound("No such calendar", "list", name)
+    return found
+
+
 def named(name: str) -> peewee.Expression:
     """The list whose collection name is `name` (a client's name, or the digits of its id)."""
     if name.isascii() and name.isdigit() and len(name) <= 18:
