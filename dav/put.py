@@ -17,6 +17,7 @@ from dav.paths import Kind
 from dav.todo_in import read_todo
 from dav.todo_out import PRODID, calendar_bytes
 from domain.calendar_objects import put_copy
+from domain.calendars import MAX_NAME_LENGTH
 from domain.versions import etag_of
 
 
@@ -24,6 +25,8 @@ async def handle(call: DavCall) -> Response:
     target = call.target
     if target.kind is not Kind.OBJECT or target.calendar is None or target.name is None:
         raise DavError(405, "Tasks are PUT into a calendar", headers={"Allow": "OPTIONS, PROPFIND, REPORT"})
+    if len(target.name) > MAX_NAME_LENGTH:
+        raise DavError(403, f"A resource name is at most {MAX_NAME_LENGTH} characters")
     media_type = (call.header(b"content-type") or "").split(";", 1)[0].strip().lower()
     if media_type != "text/calendar":
         raise DavError(415, "A task is sent as text/calendar", caldav("supported-calendar-data"))

@@ -391,6 +391,8 @@ def test_other_media_types_and_methods(ann: DavUser) -> None:
     assert ann.request("LOCK", ann.calendar(inbox)).status_code == 405
     report = ann.request("REPORT", ann.calendar(inbox), f'<c:free-busy-query xmlns:c="{C}"/>')
     assert report.status_code == 403 and f"{{{D}}}supported-report" in error_condition(report)
+    long_name = ann.put(inbox, "n" * 300 + ".ics", ics(vtodo("long-name")))
+    assert long_name.status_code == 403 and tasks_of(ann) == []
 
 
 @pytest.mark.parametrize(
