@@ -28,6 +28,8 @@ from background.jobs import Job, once_migrated, running
 from background.maintenance import purge_expired
 from background.reminders import fire_reminders
 from background.webhooks.dispatcher import deliver_webhooks
+from dav.app import app as dav_app
+from dav.app import well_known as caldav_well_known
 from handlers import (
     batch,
     change_password,
@@ -142,6 +144,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     home,
 )
 API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+DAV_METHODS = ["GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"]
 EXPOSED_HEADERS = [
     "Location",
     "Link",
@@ -174,6 +177,10 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
     ]
     routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
     routes += [Route(path, oauth_door, methods=methods) for path, methods in OAUTH_PATHS.items()]
+    routes.append(Route("/.well-known/caldav", caldav_well_known, methods=DAV_METHODS))
+    routes.append(Mount("/dav", dav_app))
+    # A CalDAV client given the bare address asks the root who the user is (as /dav/ answers).
+    routes.append(Route("/", dav_app, methods=["PROPFIND"]))
     routes.append(Mount("/static", RevalidatedStaticFiles(directory=PROJECT_DIR / "static"), name="static"))
     routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes

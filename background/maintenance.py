@@ -1,8 +1,8 @@
-"""Deleting what the service keeps for a while only: tombstones and events past
+"""Deleting what the service keeps for a while only: tombstones, departures and events past
 CHANGES_RETENTION_DAYS (and a day more, so that no cursor still accepted can need one),
 idempotency keys past IDEMPOTENCY_TTL_HOURS, and OAuth grants that can no longer be used
 (expired access and refresh tokens and codes, connections left without a refresh token). Every
-worker runs it; the deletes are harmless to repeat."""
+worker runs it; the deletes are bounded and harmless to repeat."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import anyio
 
 from domain.errors import Unavailable
 from domain.event_stream import purge_events
-from domain.feed import purge_tombstones
+from domain.feed import purge_departures, purge_tombstones
 from domain.idempotency import purge_keys
 from domain.oauth_grants import purge_grants
 from models import utc_now
@@ -34,6 +34,7 @@ async def purge_expired(services: Services) -> None:
         keys = now - dt.timedelta(hours=settings.idempotency_ttl_hours)
         try:
             gone = await calls.run(services, True, purge_tombstones, tombstones)
+            gone += await calls.run(services, True, purge_departures, tombstones)
             gone += await calls.run(services, True, purge_events, tombstones)
             gone += await calls.run(services, True, purge_keys, keys)
             gone += await calls.run(services, True, purge_grants, now)

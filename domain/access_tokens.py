@@ -27,7 +27,7 @@ from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
 from domain.schemas import TokenCreate
 from domain.users import current_user
-from models import AccessToken, OAuthConnection, utc_now
+from models import AccessToken, OAuthConnection, User, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
@@ -100,6 +100,17 @@ def token_stands(row: AccessToken | None, now: dt.datetime) -> TypeGuard[AccessT
     """The token's row is there (revoking deletes it) and the token has not expired: what each
     request with it asks, and each stream opened with it, again and again (crud/credentials.py)."""
     return row is not None and (row.expires_at is None or row.expires_at > now)
+
+
+def app_password_principal(email: str, token_hash: str) -> tuple[Principal, bool]:
+    """A personal access token used as an app password with the account's email (HTTP Basic,
+    CalDAV): as `personal_principal`, and 401 when the email (any case) is not the token's
+    user's."""
+    principal, stale = personal_principal(token_hash)
+    owner = User.select(User.email).where(User.id == principal.subject).first()
+    if owner is None or owner.email is None or owner.email != email.strip().lower():
+        raise Unauthenticated("Invalid email or app password")
+    return principal, stale
 
 
 def record_use(token_hash: str) -> None:

@@ -43,6 +43,25 @@ class Conflict(DomainError):
     """The state of things refuses it: a name or email taken, a limit reached (REST 409)."""
 
 
+class DefaultListKept(Conflict):
+    """The default list (the Inbox) cannot be deleted (REST 409; CalDAV 403)."""
+
+
+class UidTaken(Conflict):
+    """An iCalendar UID that another of the user's tasks has (REST 409; CalDAV 409
+    no-uid-conflict, naming that task's resource: `collection`/`resource`)."""
+
+    def __init__(self, message: str, collection: str, resource: str) -> None:
+        super().__init__(message)
+        self.collection = collection
+        self.resource = resource
+
+
+class SyncPointUnknown(DomainError):
+    """A CalDAV sync token this service never gave the user, or one older than what is kept
+    (CalDAV 403 valid-sync-token: the client syncs again from nothing)."""
+
+
 class Forbidden(DomainError):
     """The caller may not do this, whoever asks again (REST 403)."""
 

@@ -4,6 +4,7 @@ from models.access_token import AccessToken
 from models.base import BaseModel, bound_database, database_proxy, utc_now
 from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
+from models.departures import Departure
 from models.events import Event, EventTicket, Webhook, WebhookAttempt
 from models.lists import TodoList
 from models.oauth import OAuthClient, OAuthCode, OAuthConnection, OAuthRefreshToken
@@ -27,6 +28,7 @@ MODELS = (
     Webhook,
     WebhookAttempt,
     Reminder,
+    Departure,
     OAuthClient,
     OAuthConnection,
     OAuthCode,
@@ -40,6 +42,7 @@ __all__ = [
     "AccessToken",
     "BaseModel",
     "DeletedUser",
+    "Departure",
     "Event",
     "EventTicket",
     "IdempotencyKey",

@@ -316,3 +316,31 @@ ALTER TABLE "access_tokens" ADD COLUMN "connection_id" INTEGER REFERENCES "oauth
 CREATE INDEX "access_tokens_connection_id" ON "access_tokens" ("connection_id");
 
 UPDATE alembic_version SET version_num='013_oauth' WHERE alembic_version.version_num = '012_ticket_credentials';
+
+-- Running upgrade 013_oauth -> 014_caldav
+
+ALTER TABLE tasks ADD COLUMN uid VARCHAR(255) NOT NULL DEFAULT '';
+
+ALTER TABLE tasks ADD COLUMN dav_name VARCHAR(255);
+
+ALTER TABLE tasks ADD COLUMN ical_extra TEXT;
+
+ALTER TABLE lists ADD COLUMN dav_name VARCHAR(255);
+
+UPDATE tasks SET uid = lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)));
+
+CREATE UNIQUE INDEX "tasks_user_id_uid" ON "tasks" ("user_id", "uid");
+
+CREATE INDEX "tasks_user_id_dav_name" ON "tasks" ("user_id", "dav_name");
+
+CREATE INDEX "tasks_list_id_change_seq" ON "tasks" ("list_id", "change_seq");
+
+CREATE UNIQUE INDEX "lists_user_id_dav_name" ON "lists" ("user_id", "dav_name");
+
+CREATE TABLE IF NOT EXISTS "departures" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "list_id" INTEGER NOT NULL, "uid" VARCHAR(255) NOT NULL, "dav_name" VARCHAR(255), "change_seq" INTEGER NOT NULL, "left_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "departure_left_at" ON "departures" ("left_at");
+
+CREATE INDEX IF NOT EXISTS "departure_list_id_change_seq" ON "departures" ("list_id", "change_seq");
+
+UPDATE alembic_version SET version_num='014_caldav' WHERE alembic_version.version_num = '013_oauth';
