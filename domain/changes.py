@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import peewee
 
@@ -26,6 +26,7 @@ from models.database import is_sqlite
 
 TASK = "task"
 LIST = "list"
+T = TypeVar("T")
 
 
 class ChangeSet:
@@ -164,6 +165,6 @@ def begin_change(principal: Principal) -> ChangeSet:
     return ChangeSet(current_user(principal, for_update=True))
 
 
-def chunks(items: list[int], size: int) -> Iterator[list[int]]:
+def chunks(items: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
