@@ -43,10 +43,12 @@ from handlers import (
     delete_tasks,
     delete_webhook,
     docs,
+    export_data,
     get_list,
     get_task,
     health,
     home,
+    import_data,
     list_changes,
     list_lists,
     list_reminders,
@@ -112,6 +114,8 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     list_changes,
     list_reminders,
     batch,
+    export_data,
+    import_data,
     stream_events,
     create_event_ticket,
     create_webhook,
@@ -173,7 +177,7 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
 
 def guarded(endpoint: Endpoint, handler: Handler) -> Handler:
     """`handler` with the Idempotency-Key honoured where its ENDPOINT takes one."""
-    return idempotent(handler) if endpoint.takes_idempotency_key else handler
+    return idempotent(handler, endpoint.body_limit) if endpoint.takes_idempotency_key else handler
 
 
 def swagger_ui_assets() -> Path:

@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from domain import positions
 from domain.changes import ChangeSet, begin_change, chunks
 from domain.errors import Invalid
@@ -31,6 +33,20 @@ from models import Task, TodoList, bound_database, utc_now
 from models.queries import last_key
 
 MAX_PROBLEMS = 500
+
+
+class ImportProblem(BaseModel):
+    where: str = Field(description="file:line (CSV), the JSON path (tasks[3]), or the file")
+    detail: str
+
+
+class ImportOut(BaseModel):
+    """What an import did (or, for a dry run, would do)."""
+
+    lists_created: int
+    tasks_created: int
+    tasks_skipped: int = Field(description="already yours: the same uid, or list, title, parent and due date")
+    problems: list[ImportProblem] = Field(description="what was imported with a change, and why")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ or the task's index and field (JSON).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from domain.errors import Invalid
 from domain.errors import Problem as Issue
+from domain.imports import formats
 from domain.imports.records import Problem, Source, SourceList, SourceTask
 from domain.schemas import TaskCreate
 from domain.tree import MAX_DEPTH
@@ -38,6 +40,13 @@ class Plan:
     lists: list[SourceList]
     tasks: list[PlannedTask]
     problems: list[Problem]
+
+
+def prepared(
+    body: bytes, *, file: str | None, list_name: str | None, limit: int, zone: str, now: dt.datetime
+) -> Plan:
+    """The file read (domain/imports/formats.py says how) and checked: pure, for a worker thread."""
+    return checked(formats.read(body, file=file, list_name=list_name, limit=limit, zone=zone, now=now))
 
 
 def checked(source: Source) -> Plan:
