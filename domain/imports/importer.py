@@ -94,7 +94,8 @@ def write(change: ChangeSet, plan: Plan) -> Report:
         found = existing.match(planned, list_id, parent_id)
         if found is not None:
             ids[task.ref], lists_of[task.ref] = found.id, found.list_id
-            levels[task.ref] = len(ancestors(found))
+            under_parent = found.parent_id is not None and found.parent_id == parent_id
+            levels[task.ref] = levels[str(task.parent_ref)] + 1 if under_parent else len(ancestors(found))
             skipped += 1
             continue
         level = 1 if task.parent_ref is None else levels[task.parent_ref] + 1

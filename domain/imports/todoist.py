@@ -162,7 +162,10 @@ def due_fields(
         return {**fields, "due_date": repeat.due, "recurrence": repeat.rule}
     due = iso_due(text, task_zone)
     if due is None:
-        detail = f"DATE {text!r} is not an ISO date (as 2026-10-09 or 2026-10-09T18:00): not imported"
+        detail = (
+            f"DATE {text!r} is not an ISO date (2026-10-09, 2026-10-09T18:00) "
+            "nor a repeat in English (every monday): not imported"
+        )
         source.problems.append(Problem(where, detail))
         return fields
     return {**fields, "due_date": due[0]}
