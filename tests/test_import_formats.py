@@ -131,7 +131,8 @@ def test_todoist_every_phrases_become_rules_with_a_first_due_date() -> None:
     details = [problem["detail"] for problem in problems(plan)]
     assert details == [
         "DATE 'every! 3 days' repeats from the due date, not from the completion",
-        "DATE 'jährlich' is not an ISO date (2026-10-09, 2026-10-09T18:00) nor a repeat in English (every monday): not imported",
+        "DATE 'jährlich' is not an ISO date (2026-10-09, 2026-10-09T18:00) "
+        "nor a repeat in English (every monday): not imported",
     ]
 
 

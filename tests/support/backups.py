@@ -121,7 +121,7 @@ def todoist_csv(*rows: dict[str, str], header: Sequence[str] = TODOIST_HEADER) -
 class TodoistName(zipfile.ZipInfo):
     """An entry whose name is UTF-8 without the flag saying so, as Todoist's backups write them."""
 
-    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802  # zipfile's own name
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # zipfile's own name
         return self.filename.encode("utf-8"), self.flag_bits
 
 
