@@ -12,6 +12,7 @@ everything in a savepoint and rolls it back, so it answers exactly what the impo
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -125,41 +126,68 @@ def write(change: ChangeSet, plan: Plan) -> Report:
 
 def resolved_lists(change: ChangeSet, plan: Plan) -> tuple[dict[str, int], set[int]]:
     """The id of each list of the file: the user's list of that name (any case; the file's
-    default list is the user's), or a new one after the user's last; and the ids made."""
+    default list is the user's), or a new one; and the ids made. A new list goes right after
+    the file's list before it (the file's first ones: right before the first of its lists the
+    user has, or after the user's last), so the file's order is kept among its lists."""
     default_id = inbox_id(change)
     user_id = change.user.id
-    mine = {
-        row.name_key: row.id
-        for row in TodoList.select(TodoList.id, TodoList.name_key).where(TodoList.user == user_id)
-    }
+    rows = TodoList.select(TodoList.id, TodoList.name_key, TodoList.position).where(TodoList.user == user_id)
+    mine = {row.name_key: row.id for row in rows}
+    keys = sorted(str(row.position) for row in rows)
+    position_of = {row.id: str(row.position) for row in rows}
     ids: dict[str, int] = {}
     made: set[int] = set()
-    last = max(
-        (row.position for row in TodoList.select(TodoList.position).where(TodoList.user == user_id)),
-        default=None,
-    )
+    before_any: list[SourceList] = []  # new lists before the first the user has
+    previous: str | None = None  # the position of the file's list before this one
     for source_list in plan.lists:
         if source_list.default:
-            ids[source_list.key] = default_id
+            found: int | None = default_id
             if plan.format == own.FORMAT:
                 take_name(change, default_id, source_list, mine)
-            continue
-        found = mine.get(source_list.name.lower())
+        else:
+            found = mine.get(source_list.name.lower())
         if found is None:
-            if len(mine) >= MAX_LISTS:
-                msg = f"Importing its lists would give you more than {MAX_LISTS} lists"
-                raise Invalid.at(
-                    tuple(source_list.where.loc("name" if source_list.where.file is None else None)),
-                    msg,
-                    "too_many_lists",
-                )
-            last = positions.between(last, None)
-            todo_list = new_list(change, source_list.name, source_list.color, last)
-            change.emit_list(LIST_CREATED, todo_list)
-            found = mine[todo_list.name_key] = todo_list.id
-            made.add(found)
+            if previous is None:
+                before_any.append(source_list)
+                continue
+            previous = place_list(change, source_list, previous, keys, mine, ids, made)
+            continue
         ids[source_list.key] = found
+        if before_any:
+            at = keys.index(position_of[found])
+            after = keys[at - 1] if at else None
+            for waiting in before_any:
+                after = place_list(change, waiting, after, keys, mine, ids, made)
+            before_any = []
+        previous = position_of[found]
+    last = keys[-1] if keys else None
+    for waiting in before_any:
+        last = place_list(change, waiting, last, keys, mine, ids, made)
     return ids, made
+
+
+def place_list(
+    change: ChangeSet,
+    source_list: SourceList,
+    after: str | None,
+    keys: list[str],
+    mine: dict[str, int],
+    ids: dict[str, int],
+    made: set[int],
+) -> str:
+    """A new list right after position `after` (None: first); its position."""
+    if len(mine) >= MAX_LISTS:
+        msg = f"Importing its lists would give you more than {MAX_LISTS} lists"
+        field = "name" if source_list.where.file is None else None
+        raise Invalid.at(tuple(source_list.where.loc(field)), msg, "too_many_lists")
+    at = bisect.bisect_right(keys, after) if after is not None else 0
+    key = positions.between(after, keys[at] if at < len(keys) else None)
+    todo_list = new_list(change, source_list.name, source_list.color, key)
+    change.emit_list(LIST_CREATED, todo_list)
+    keys.insert(at, key)
+    mine[todo_list.name_key] = ids[source_list.key] = todo_list.id
+    made.add(todo_list.id)
+    return key
 
 
 def take_name(change: ChangeSet, default_id: int, source_list: SourceList, mine: dict[str, int]) -> None:

@@ -58,6 +58,8 @@ def read(document: dict[str, Any]) -> Source:
     if issues:
         raise Invalid(issues)
     source.tasks = [task for _, _, task in sorted(ordered, key=lambda entry: entry[:2])]
+    if not any(each.default for each in source.lists):  # tasks without a list go to the user's
+        source.add_list(SourceList(key=INBOX_KEY, name="Inbox", where=Where(path=("lists",)), default=True))
     return source
 
 
