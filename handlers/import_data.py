@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain.export import ExportOut
 from domain.imports.importer import ImportOut, import_plan
+from domain.imports.own import ExportIn
 from domain.imports.plan import prepared
 from domain.principal import TASKS_WRITE
 from domain.schemas import ListName
@@ -43,7 +43,7 @@ ENDPOINT = Endpoint(
     tag="your data",
     scope=TASKS_WRITE,
     response=ImportOut,
-    body=ExportOut,
+    body=ExportIn,
     file_types=("application/zip", "text/csv"),
     body_limit=import_max_bytes,
     query=ImportQuery,

@@ -482,8 +482,11 @@ def test_ticktick_rows_the_rules_refuse_name_their_line() -> None:
 
 
 def test_a_list_name_applies_to_one_todoist_csv_only() -> None:
-    (found,) = refusal(ticktick_backup(ticktick_row("A", task_id="1")), list_name="Work")
-    assert found["loc"] == ["query", "list"]
+    plan = read(ticktick_backup(ticktick_row("A", task_id="1")), list_name="Work")
+    assert [each.name for each in plan.lists] == ["Inbox"]
+    assert problems(plan) == [
+        {"where": "list", "detail": "list= is for one Todoist project's CSV only: the file names its lists"}
+    ]
 
 
 # This service's export ------------------------------------------------------------------------
@@ -522,17 +525,24 @@ def test_export_fields_the_rules_refuse_are_named_by_task_and_field() -> None:
         {"id": 1, "title": "Twice"},
         {"id": 6, "title": "Unknown list", "list_id": 42},
         {"id": 7, "title": "Bad stamp", "created_at": "yesterday"},
+        {"id": 8, "title": "Bad uid", "uid": " \t "},
     ]
     locs = [found["loc"] for found in refusal(export(tasks))]
     assert locs == [
-        ["body", "tasks", 4, "id"],
-        ["body", "tasks", 5, "list_id"],
+        ["body", "tasks", 1, "title"],
+        ["body", "tasks", 2, "recurrence"],
         ["body", "tasks", 6, "created_at"],
-    ], "what the file's shape refuses first"
-    locs = [found["loc"] for found in refusal(export(tasks[:4]))]
-    assert locs == [["body", "tasks", 1, "title"], ["body", "tasks", 2, "recurrence"]]
-    locs = [found["loc"] for found in refusal(export([tasks[0], tasks[3]]))]
-    assert locs == [["body", "tasks", 1, "parent_id"]]
+        ["body", "tasks", 7, "uid"],
+    ], "each field as POST /api/tasks checks it, and the export's own"
+    (found,) = refusal(export([tasks[0], tasks[3], tasks[4], tasks[5]]))
+    assert (
+        found["loc"] == ["body", "tasks", 3, "list_id"]
+        and found["msg"] == "List 42 is not in the file's lists"
+    )
+    locs = [found["loc"] for found in refusal(export([tasks[0], tasks[3], tasks[4]]))]
+    assert locs == [["body", "tasks", 2, "id"], ["body", "tasks", 1, "parent_id"]]
+    (found,) = refusal(json.dumps({"format": "todo-api/1", "lists": []}))
+    assert found["loc"] == ["body", "tasks"] and found["type"] == "missing"
 
 
 @pytest.mark.parametrize(

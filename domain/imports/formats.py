@@ -36,9 +36,8 @@ def read(
     else:
         source, name_applies = csv_source(body, file or "upload.csv", list_name, zone, now)
     if list_name is not None and not name_applies:
-        raise Invalid.at(
-            ("query", "list"), "list= is for one Todoist project's CSV only", "list_not_applicable"
-        )
+        detail = "list= is for one Todoist project's CSV only: the file names its lists"
+        source.problems.insert(0, Problem(Where(path=("list",)), detail))
     if len(source.tasks) > MAX_TASKS:
         msg = f"The file holds {len(source.tasks)} tasks: at most {MAX_TASKS:,} are imported at once"
         raise Invalid.at(("body",), msg, "too_many_tasks")

@@ -71,7 +71,7 @@ def checked(source: Source) -> Plan:
             issues.extend(located(task, exc))
         if len(issues) >= MAX_ISSUES:
             break
-    ordered = tree_order(source.tasks, refs, issues) if not issues else []
+    ordered = tree_order(source.tasks, refs, issues)
     if issues:
         raise Invalid(issues[:MAX_ISSUES])
     planned = [PlannedTask(task, fields[task.ref], depth) for task, depth in ordered]

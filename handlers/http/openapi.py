@@ -111,11 +111,11 @@ def operation(endpoint: Endpoint, path: str) -> dict[str, Any]:
     if parameters:
         spec["parameters"] = parameters
     if endpoint.body is not None:
-        content = {"application/json": {"schema": ref(endpoint.body)}}
+        content: dict[str, Any] = {"application/json": {"schema": ref(endpoint.body)}}
         if endpoint.form is not None:
             content["application/x-www-form-urlencoded"] = {"schema": ref(endpoint.form)}
         for media_type in endpoint.file_types:
-            content[media_type] = {"schema": {"type": "string", "format": "binary"}}
+            content[media_type] = {"schema": {"type": "string", "format": "binary", "minLength": 1}}
         spec["requestBody"] = {"required": endpoint.body_required, "content": content}
     if endpoint.auth:
         spec["security"] = [{name: []} for name in SECURITY_SCHEMES]
