@@ -102,7 +102,7 @@ def new_task(
     queries.insert_task_row(task)
     queries.insert_tags(task.id, tags)
     if task.reminders:
-        arm(task, now)
+        arm(task, now, new=True)
     change.emit_task(TASK_CREATED, task, tags)
     return task, tags
 

@@ -13,6 +13,7 @@ Anything else (`every day starting jan 1`, another language) is not read: None.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class Repeat:
     from_completion: bool
 
 
+@functools.lru_cache(maxsize=512)  # a file repeats its phrases: each is worked out once
 def repeat_of(text: str, zone: zoneinfo.ZoneInfo, now: dt.datetime) -> Repeat | None:
     """The rule `text` says and its first occurrence from today (where `zone` is) on; None
     when it is not a phrase this module reads."""
