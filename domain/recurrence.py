@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -120,6 +120,7 @@ def numbers(
     return found
 
 
+@lru_cache(maxsize=1024)  # a pure check; the same few rules come again and again (imports)
 def clean_rule(value: str | None) -> str | None:
     """The rule as stored: upper-case, without an `RRULE:` prefix or spaces; ValueError when
     it is not one the service runs."""

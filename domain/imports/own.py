@@ -111,6 +111,7 @@ def read(document: dict[str, Any]) -> Source:
             uid=task.uid,
             created_at=task.created_at,
             completed_at=task.completed_at,
+            checked=task,  # an ExportedTask is a TaskCreate, checked as one
         )
         ordered.append((task.position or "", task.id, source_task))
     if issues:

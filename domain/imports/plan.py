@@ -66,7 +66,7 @@ def checked(source: Source) -> Plan:
         if task.list_key not in list_keys:
             issues.append(issue(task, "list_id", "The task's list is not in the file", "list_unknown"))
         try:
-            fields[task.ref] = TaskCreate.model_validate(task.fields)
+            fields[task.ref] = task.checked or TaskCreate.model_validate(task.fields)
         except ValidationError as exc:
             issues.extend(located(task, exc))
         if len(issues) >= MAX_ISSUES:

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.schemas import TaskCreate
+
 
 @dataclass(frozen=True)
 class Where:
@@ -74,6 +76,7 @@ class SourceTask:
     created_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
     by_rule: bool = False
+    checked: TaskCreate | None = None  # `fields` as POST /api/tasks checks them, when the reader did
 
 
 @dataclass
