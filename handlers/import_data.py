@@ -59,13 +59,14 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     query = parse_query(request, ImportQuery)
-    limit = import_max_bytes(services_of(request).settings)
+    services = services_of(request)
+    limit = import_max_bytes(services.settings)
     body = await read_body(request, limit)
     zone = await calls.read(request, time_zone_of, principal)
+    file = file_name(request)
     plan = await anyio.to_thread.run_sync(
-        lambda: prepared(
-            body, file=file_name(request), list_name=query.list, limit=limit, zone=zone, now=utc_now()
-        )
+        lambda: prepared(body, file=file, list_name=query.list, limit=limit, zone=zone, now=utc_now()),
+        limiter=services.file_limiter,
     )
     report = await calls.write(request, import_plan, principal, plan, query.dry_run)
     return json_response(report.json())
