@@ -141,6 +141,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
 )
 API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 EXPOSED_HEADERS = [
+    "Content-Disposition",
     "Location",
     "Link",
     "X-Total-Count",
@@ -151,7 +152,15 @@ EXPOSED_HEADERS = [
 ]
 CONDITIONAL_HEADERS = ["If-Match", "If-None-Match", "Idempotency-Key"]
 MCP_HEADERS = ["Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID"]
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-ID", *CONDITIONAL_HEADERS, *MCP_HEADERS]
+# Content-Disposition: an import's file name, where its problems say they are.
+ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Content-Disposition",
+    "X-Request-ID",
+    *CONDITIONAL_HEADERS,
+    *MCP_HEADERS,
+]
 
 Handler = Callable[[Request], Awaitable[Response]]
 logger = logging.getLogger("todo_api")

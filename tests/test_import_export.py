@@ -479,3 +479,22 @@ def test_an_import_is_the_callers_only(
     assert len(uids) == 2, "the same uid in two accounts: one task each"
     # Importing Ann's export into Ann's account again: every task is hers already.
     assert import_file(client, ann, json.dumps(rich), JSON)["tasks_skipped"] == len(rich["tasks"])
+
+
+def test_a_frontend_elsewhere_may_send_the_file_name_and_read_the_exports(
+    make_settings: Callable[..., Settings],
+) -> None:
+    with TestClient(create_app(make_settings(CORS_ORIGINS="https://app.example.com"))) as client:
+        preflight = client.options(
+            "/api/import",
+            headers={
+                "Origin": "https://app.example.com",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type, content-disposition",
+            },
+        )
+        assert preflight.status_code == 200, preflight.text
+        assert "content-disposition" in preflight.headers["access-control-allow-headers"].lower()
+        headers = {**auth(signup(client)["access_token"]), "Origin": "https://app.example.com"}
+        exported = client.get("/api/export", headers=headers)
+        assert "Content-Disposition" in exported.headers["access-control-expose-headers"]
