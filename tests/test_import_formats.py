@@ -507,6 +507,7 @@ def test_the_export_is_read_back_with_its_ids_and_order() -> None:
     ]  # fmt: skip
     plan = read(export(tasks, lists))
     assert [planned.fields.title for planned in plan.tasks] == ["First", "Second", "Child"]
+    assert read(b"\xef\xbb\xbf" + export(tasks, lists).encode()).format == "todo-api/1", "saved with a BOM"
     first = task(plan, "First")
     assert first.uid == "u-1" and first.completed_at == dt.datetime(2026, 1, 2, 3, 4, 5)
     assert first.created_at == dt.datetime(2025, 12, 31, 22, 0)

@@ -6,6 +6,7 @@ TYPE,CONTENT) or a TickTick backup (its header, below metadata lines, names "Lis
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 from typing import Any
@@ -30,7 +31,7 @@ def read(
     if archives.is_zip(body):
         source = zip_source(body, limit, zone, now)
         name_applies = False
-    elif body.lstrip()[:1] in (b"{", b"["):
+    elif body.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
         source = own.read(json_document(body))
         name_applies = False
     else:
