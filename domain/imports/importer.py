@@ -131,7 +131,9 @@ def resolved_lists(change: ChangeSet, plan: Plan) -> tuple[dict[str, int], set[i
     user has, or after the user's last), so the file's order is kept among its lists."""
     default_id = inbox_id(change)
     user_id = change.user.id
-    rows = TodoList.select(TodoList.id, TodoList.name_key, TodoList.position).where(TodoList.user == user_id)
+    rows = list(
+        TodoList.select(TodoList.id, TodoList.name_key, TodoList.position).where(TodoList.user == user_id)
+    )
     mine = {row.name_key: row.id for row in rows}
     keys = sorted(str(row.position) for row in rows)
     position_of = {row.id: str(row.position) for row in rows}
