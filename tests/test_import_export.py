@@ -377,44 +377,28 @@ def test_refused_files_write_nothing(client: TestClient, ann: Headers) -> None:
 
 
 def test_a_failure_half_way_rolls_everything_back(client: TestClient, ann: Headers) -> None:
-    """Four levels are fine in the file, but under a task Ann already has nested twice they
-    would be six: found while writing, after lists and tasks were made."""
-    first = todoist_csv(todoist_task("Top"), todoist_task("Middle", indent=2))
-    import_file(client, ann, first, CSV, "?list=Deep")
+    """A subtask of a task Ann has four levels down would be a fifth level: found only while
+    writing, once a list and a task of the file are made, and all of it rolled back."""
+    levels = [
+        todoist_task(title, indent=level) for level, title in enumerate(("One", "Two", "Three", "Four"), 1)
+    ]
+    import_file(client, ann, todoist_csv(*levels), CSV, "?list=Deep")
     before, events = export(client, ann), events_of("ann@example.com")
-    deeper = todoist_csv(
-        todoist_task("Top"),
-        todoist_task("Middle", indent=2),
-        todoist_task("Three", indent=3),
-        todoist_task("Four", indent=4),
-    )
-    text = (
-        deeper.replace("task,Three", "task,Three")
-        + todoist_csv(todoist_task("New list task")).split("\r\n", 2)[2]
-    )
-    refused = client.post("/api/import?list=Deep", content=text, headers={**ann, **CSV})
-    assert refused.status_code == 200, "four levels is the limit, and this is four"
-    after = export(client, ann)
-    assert len(after["tasks"]) == len(before["tasks"]) + 3
-    too_deep = {
+    four = next(task for task in before["tasks"] if task["title"] == "Four")
+    document = {
         "format": "todo-api/1",
         "lists": [{"id": 1, "name": "Fresh"}],
         "tasks": [
             {"id": 10, "title": "New", "list_id": 1},
-            {"id": 11, "title": "Under Four", "list_id": 1, "parent_id": 12, "uid": "x-1"},
-            {
-                "id": 12,
-                "title": "Four",
-                "list_id": 1,
-                "uid": next(t["uid"] for t in after["tasks"] if t["title"] == "Four"),
-            },
+            {"id": 12, "title": "Four", "list_id": 1, "uid": four["uid"]},  # Ann's: skipped
+            {"id": 11, "title": "Under Four", "list_id": 1, "parent_id": 12},
         ],
     }
-    events = events_of("ann@example.com")
-    refused = client.post("/api/import", json=too_deep, headers=ann)
+    refused = client.post("/api/import", json=document, headers=ann)
     assert refused.status_code == 422, refused.text
-    assert refused.json()["detail"][0]["loc"] == ["body", "tasks", 1, "parent_id"]
-    assert export(client, ann)["tasks"] == after["tasks"] and events_of("ann@example.com") == events
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "tasks", 2, "parent_id"] and problem["type"] == "too_deep"
+    assert export(client, ann)["tasks"] == before["tasks"] and events_of("ann@example.com") == events
     assert "Fresh" not in [each["name"] for each in ok(client.get("/api/lists", headers=ann))]
 
 
