@@ -28,7 +28,7 @@ import shlex
 import shutil
 import sys
 
-from bench import commits, replicas, scale
+from bench import commits, peer_main, replicas, scale
 from bench.cases import select
 from bench.paths import RESULTS_FILE, ROOT
 from bench.progress import log
@@ -112,6 +112,8 @@ def options(args: argparse.Namespace, argv: list[str]) -> Options:
 def main(argv: list[str]) -> int:
     if "--scale" in argv:
         return scale.main(argv)
+    if "--peer" in argv:
+        return peer_main.main(argv)
     if "--replicas" in argv:
         return replicas.main(argv)
     if "--commits" in argv:

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench.progress import log
+from bench.servers import postgresql
 
 WRITERS = (1, 16)
 SECONDS = 4.0
@@ -71,46 +72,47 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=SECONDS, help="per turn")
     args = parser.parse_args(argv)
 
-    import psycopg2
-
-    from migrations import runner
-    from models import open_database
-    from settings import DatabaseURL
-    from tests.support.dbservers import PostgresServer
-
-    with tempfile.TemporaryDirectory(prefix="todo-commits-") as tmp:
-        server = PostgresServer(Path(tmp))
-        server.durable = True
-        server.start()
-        try:
-            url = server.create_database("commits")
-            db = open_database(DatabaseURL("postgresql", url), 2, 10)
-            runner.upgrade(db)
-            db.close_all()  # type: ignore[attr-defined]
-            with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-                for slot in range(max(WRITERS)):
-                    cursor.execute(
-                        "INSERT INTO users (id, email, created_at, token_version, tasks_version, time_zone)"
-                        " VALUES (%s, %s, now(), 0, 0, 'UTC')",
-                        (f"u_{slot}", f"u{slot}@bench.example"),
-                    )
-            rows = []
-            for writers in WRITERS:
-                found: dict[str, list[float]] = {mode: [] for mode in MODES}
-                for _ in range(TURNS):
-                    for mode in MODES:
-                        trigger(url, mode == "trigger")
-                        found[mode].append(changes_per_second(url, writers, args.seconds, mode))
-                        log(f"  {writers} writers, {mode}: {found[mode][-1]:.0f} changes/s")
-                rows.append((writers, *(statistics.median(found[mode]) for mode in MODES)))
-        finally:
-            server.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="todo-commits-") as tmp,
+        postgresql(Path(tmp), durable=True) as server,
+    ):
+        url = migrated(server.create_database("commits"))
+        rows = []
+        for writers in WRITERS:
+            found: dict[str, list[float]] = {mode: [] for mode in MODES}
+            for _ in range(TURNS):
+                for mode in MODES:
+                    trigger(url, mode == "trigger")
+                    found[mode].append(changes_per_second(url, writers, args.seconds, mode))
+                    log(f"  {writers} writers, {mode}: {found[mode][-1]:.0f} changes/s")
+            rows.append((writers, *(statistics.median(found[mode]) for mode in MODES)))
     print("| writers | changes/s, no NOTIFY | by the trigger (015) | ratio | after the commit | ratio |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for writers, none, by_trigger, after in rows:
         ratios = f"{by_trigger / none:.2f} | {after:.0f} | {after / none:.2f}"
         print(f"| {writers} | {none:.0f} | {by_trigger:.0f} | {ratios} |")
     return 0
+
+
+def migrated(url: str) -> str:
+    """`url`'s database with every migration applied and a user for each writer."""
+    import psycopg2
+
+    from migrations import runner
+    from models import open_database
+    from settings import DatabaseURL
+
+    db = open_database(DatabaseURL("postgresql", url), 2, 10)
+    runner.upgrade(db)
+    db.close_all()  # type: ignore[attr-defined]
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        for slot in range(max(WRITERS)):
+            cursor.execute(
+                "INSERT INTO users (id, email, created_at, token_version, tasks_version, time_zone)"
+                " VALUES (%s, %s, now(), 0, 0, 'UTC')",
+                (f"u_{slot}", f"u{slot}@bench.example"),
+            )
+    return url
 
 
 def trigger(url: str, on: bool) -> None:

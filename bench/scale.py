@@ -28,7 +28,7 @@ from bench.paths import BENCH_DIR
 from bench.progress import log
 from bench.revisions import prepare_current
 from bench.seeding import PASSWORD, Client, task_body
-from bench.servers import Server, databases, service_env
+from bench.servers import Server, postgresql, service_env
 from bench.wrk import Load, Row
 
 LISTS = 1000  # the Inbox and 999 more
@@ -108,9 +108,20 @@ def loads(user: ScaleUser) -> list[Load]:
 
 
 @contextmanager
+def database_url(database: str, work: Path) -> Iterator[str]:
+    """SQLite in the server's DATA_DIR (""), or a database on a PostgreSQL server started for
+    the run."""
+    if database == "sqlite":
+        yield ""
+        return
+    with postgresql(work) as server:
+        yield server.create_database("scale")
+
+
+@contextmanager
 def scale_server(url: str, work: Path) -> Iterator[Server]:
     side = prepare_current()
-    env = service_env(work / "data", side.env, url)
+    env = {**service_env(work / "data", side.env), "DATABASE_URL": url}
     server = Server(side.uvicorn, ["router:app", *side.flags], side.tree, env, work / "server.log")
     server.start(timeout=120)
     try:
@@ -122,8 +133,8 @@ def scale_server(url: str, work: Path) -> Iterator[Server]:
 def run(database: str, duration: float, concurrencies: tuple[int, ...]) -> list[Row]:
     with (
         tempfile.TemporaryDirectory(prefix="todo-scale-") as tmp,
-        databases(database, Path(tmp)) as new_database,
-        scale_server(new_database("scale"), Path(tmp)) as server,
+        database_url(database, Path(tmp)) as url,
+        scale_server(url, Path(tmp)) as server,
     ):
         log(f"{database}: seeding {LISTS} lists and {LISTS * TASKS_PER_LIST} tasks ...")
         user = seed_scale(server.port)

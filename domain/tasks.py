@@ -10,6 +10,7 @@ parent, position) is domain/tree.py's; each change here keeps its lists' counts.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from domain.changes import ChangeSet, begin_change, with_subtasks
 from domain.errors import Invalid, NotFound
@@ -21,13 +22,27 @@ from domain.reminder_specs import shifted, shown, stored
 from domain.reminders import arm, disarm
 from domain.schemas import TaskCreate, TaskMove, TaskPatch
 from domain.series import follow
-from domain.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
+from domain.tree import LAST, Place, complete_subtasks, destination, move_elsewhere, move_to, new_key
 from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
 from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 from models.queries import tags_by_task
 
 TaskWithTags = tuple[Task, list[str]]
+# What a change of only the properties a CalDAV client's copy holds beyond the task's fields
+# names among the task.updated event's `changed` fields (RFC 4791's name for the whole).
+CALENDAR_DATA = "calendar_data"
+
+
+@dataclass(frozen=True)
+class ClientCopy:
+    """What a CalDAV client's copy of a task holds beyond the task's fields: its UID, the
+    resource name it gave the task (None: `<uid>.ics`), and its properties the service does not
+    model, as the CalDAV door wrote them (None: none). The domain keeps them as they are."""
+
+    uid: str
+    dav_name: str | None = None
+    extra: str | None = None
 
 
 def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
@@ -44,19 +59,54 @@ def read_task(principal: Principal, task_id: int) -> TaskWithTags:
     return task, tags_by_task([task.id])[task.id]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What an imported task keeps of its past: when it was made and when it was completed
+    (None: now, as for any new task)."""
+
+    created_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+
+
 def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
-    change = begin_change(principal)
+    return created(begin_change(principal), fields)
+
+
+def created(change: ChangeSet, fields: TaskCreate, copy: ClientCopy | None = None) -> TaskWithTags:
+    """A new task, made by `change`, last among its siblings; `copy` gives what a CalDAV
+    client's copy of it holds (else it gets a new UID)."""
     place = destination(change, None, placement(fields))
+    task, tags = new_task(change, fields, place, new_key(place), copy)
+    change.counted(place.list_id, 1, 0 if task.completed else 1)
+    return task, tags
+
+
+def new_task(
+    change: ChangeSet,
+    fields: TaskCreate,
+    place: Place,
+    key: str,
+    copy: ClientCopy | None = None,
+    kept: Kept | None = None,
+) -> TaskWithTags:
+    """A new task at `place` (checked by the caller) with position `key`: inserted with its
+    tags, its reminders armed, its task.created event. Its list's counts are the caller's to
+    add (`ChangeSet.counted`): an import adds many tasks' at once."""
     now = utc_now()
     task = Task(user=change.user.id, created_at=now, updated_at=now, time_zone=change.user.time_zone)
-    task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, new_key(place)
+    if copy is not None:  # else the new task has a UID of its own (models.task.new_uid)
+        task.uid, task.dav_name, task.ical_extra = copy.uid, copy.dav_name, copy.extra
+    task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, key
     _, tags = apply_changes(task, [], fields, now)
+    if kept is not None:
+        task.created_at = kept.created_at or now
+        if task.completed and kept.completed_at is not None:
+            task.completed_at = kept.completed_at
     change.task_written(task, created=True)
     queries.insert_task_row(task)
     queries.insert_tags(task.id, tags)
-    change.counted(place.list_id, 1, 0 if task.completed else 1)
     if task.reminders:
-        arm(task, now)
+        arm(task, now, new=True)
     change.emit_task(TASK_CREATED, task, tags)
     return task, tags
 
@@ -81,13 +131,18 @@ def reschedule_task(
     return patched(change, task, fields)
 
 
-def patched(change: ChangeSet, task: Task, fields: TaskPatch) -> TaskWithTags:
-    """The fields sent applied to `task`, locked by `change`."""
+def patched(change: ChangeSet, task: Task, fields: TaskPatch, copy: ClientCopy | None = None) -> TaskWithTags:
+    """The fields sent applied to `task`, locked by `change`; with `copy`, a CalDAV client's
+    new copy of it, whose `extra` replaces the task's (its UID and name are the task's own)."""
     was_completed = task.completed
     moved = move_elsewhere(change, task, placement(fields))
     tags = tags_by_task([task.id])[task.id]
     now = utc_now()
     changed, new_tags = apply_changes(task, tags, fields, now)
+    if copy is not None and copy.extra != task.ical_extra:
+        task.ical_extra = copy.extra
+        task.updated_at = now
+        changed.append(CALENDAR_DATA)
     if moved or changed:
         task.updated_at = now
         save(change, task, new_tags, [*changed, *moved], was_completed, now)

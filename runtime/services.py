@@ -30,6 +30,9 @@ class Services:
     # SQLite takes one writer at a time: queueing writes here, rather than in SQLite's busy
     # handler (which sleeps with back-off), keeps the latency of a burst of writes low.
     write_limiter: anyio.CapacityLimiter
+    # Files read for an import, one at a time in a process: each may hold IMPORT_MAX_BYTES, and
+    # a ZIP's entries four times that, while it is read.
+    file_limiter: anyio.CapacityLimiter
     cursors: Cursors
     loop_reader: LoopReader | None = None  # SQLite only
     metrics: Metrics | None = None  # METRICS=true only
@@ -51,6 +54,7 @@ def build_services(
         passwords=PasswordHasher(settings.bcrypt_rounds),
         db_limiter=db_limiter,
         write_limiter=anyio.CapacityLimiter(1) if is_sqlite(db) else db_limiter,
+        file_limiter=anyio.CapacityLimiter(1),
         cursors=Cursors(settings.jwt_secret, settings.changes_retention_days),
         loop_reader=open_loop_reader(db),
         metrics=metrics,

@@ -25,6 +25,8 @@ import {
   onDeleteList,
 } from './list-actions.js';
 import { onTokensToggle, checkScopes, onTokenSubmit, onCopyToken, onTokenDone } from './tokens.js';
+import { onConnectionsToggle } from './connections.js';
+import { onExport, onImportCheck, onImportConfirm, onImportCancel } from './your-data.js';
 import { endSession, restoreSession, onAuthSubmit, onLogout } from './session.js';
 
 /** Each control to its handler, then the stored session (if any) resumed. */
@@ -82,6 +84,11 @@ function init() {
   $('#token-scope-write').addEventListener('change', checkScopes);
   $('#token-copy').addEventListener('click', onCopyToken);
   $('#token-done').addEventListener('click', onTokenDone);
+  $('#connections-panel').addEventListener('toggle', onConnectionsToggle);
+  $('#export-data').addEventListener('click', onExport);
+  $('#import-form').addEventListener('submit', onImportCheck);
+  $('#import-confirm').addEventListener('click', onImportConfirm);
+  $('#import-cancel').addEventListener('click', onImportCancel);
   window.addEventListener('online', onOnline);
   restoreSession();
 }

@@ -174,6 +174,9 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         previous_id=51,
         occurrence=6,
         reminders='[{"before":"PT5M"}]',
+        uid="0b1c2d3e-uid",
+        dav_name="chosen.ics",
+        ical_extra="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
     )
     assert set(Task._meta.fields) == set(task.__data__), "give the test task a value for each column"
     cases = [
@@ -189,6 +192,11 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         (queries.LAST_KEY, (21, 31), 2),
         (queries.USERS_VERSIONS, ("u_a", "u_b"), 2),
         (queries.PERSONAL_TOKENS, ("a" * 64, "b" * 64), 2),
+        (
+            queries.INSERT_REMINDERS,
+            (11, "u_a", '{"before":"PT5M"}', dt.datetime(2026, 1, 5, 8, 30), 12, "u_b", '{"at":"x"}', None),
+            2,
+        ),
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
         cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))
