@@ -75,7 +75,9 @@ class App:
         self.shutdown.set()
         await self.lifespan
 
-    async def call(self, method: str, path: str, body: Any = None, headers: Headers = ()) -> tuple[int, bytes]:
+    async def call(
+        self, method: str, path: str, body: Any = None, headers: Headers = ()
+    ) -> tuple[int, bytes]:
         target, _, query = path.partition("?")
         data = b"" if body is None else json.dumps(body).encode()
         sent: Headers = [(b"host", b"127.0.0.1:7860"), *headers]
@@ -188,7 +190,9 @@ def shape_of(sql: str) -> str:
 
 
 async def seed(app: App, tasks: int) -> tuple[Headers, list[int]]:
-    status, body = await app.call("POST", "/api/auth/signup", {"email": "p@example.com", "password": "x" * 12})
+    status, body = await app.call(
+        "POST", "/api/auth/signup", {"email": "p@example.com", "password": "x" * 12}
+    )
     assert status == 201, body
     auth: Headers = [(b"authorization", f"Bearer {json.loads(body)['access_token']}".encode())]
     ids = []

@@ -21,7 +21,7 @@ from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
 from domain.schemas import TokenCreate
 from domain.users import current_user
-from models import AccessToken, utc_now
+from models import AccessToken, queries, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
@@ -71,7 +71,7 @@ def revoke_all(user_id: str) -> None:
 def personal_principal(token_hash: str) -> tuple[Principal, bool]:
     """Who the token stands for, and whether its last use should be recorded; 401 for a token
     that is unknown (never made, or revoked) or expired."""
-    row = AccessToken.get_or_none(AccessToken.token_hash == token_hash)
+    row = queries.ACCESS_TOKEN_BY_HASH.first(AccessToken, token_hash)
     now = utc_now()
     if not token_stands(row, now):
         raise Unauthenticated(REVOKED)

@@ -23,6 +23,7 @@ from starlette.requests import Request
 
 from domain.errors import Unavailable
 from domain.unit_of_work import unit_of_work
+from runtime.loop_reader import NOT_HERE
 from runtime.services import Services, services_of
 
 P = ParamSpec("P")
@@ -34,6 +35,18 @@ logger = logging.getLogger("todo_api.db")
 
 async def read(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await run(services_of(request), False, work, *args, **kwargs)
+
+
+async def read_now(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A point read (a few rows by key): on SQLite on the event loop itself, with no thread hop
+    (runtime/loop_reader.py); where it cannot run there without waiting, like `read`."""
+    reader = services_of(request).loop_reader
+    if reader is not None:
+        try:
+            return reader.run(functools.partial(work, *args, **kwargs))
+        except NOT_HERE:
+            pass
+    return await read(request, work, *args, **kwargs)
 
 
 async def write(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

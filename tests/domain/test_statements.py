@@ -189,6 +189,8 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         (queries.LAST_KEY, (21, 31), 2),
         (queries.USERS_VERSIONS, ("u_a", "u_b"), 2),
         (queries.PERSONAL_TOKENS, ("a" * 64, "b" * 64), 2),
+        (queries.ACCESS_TOKEN_BY_HASH, ("a" * 64,), None),
+        (queries.LIST_OF_USER, (21, "u_a"), None),
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
         cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))
