@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test check bench bench-scale schema lock
+.PHONY: run test check bench bench-scale bench-peer schema lock
 
 # The locks (requirements*.lock) pin every package with its hashes; pip installs them with
 # --require-hashes, and wheels only: nothing is built from source (a build's own tools would be
@@ -70,3 +70,8 @@ bench: $(VENV)/.dev
 ## One user with 1,000 lists and 100,000 tasks, on SQLite and PostgreSQL: bench/SCALE.md.
 bench-scale: $(VENV)/.dev
 	bench/run.sh --scale $(BENCH_ARGS)
+
+## The service against an idiomatic FastAPI + SQLModel peer (issue 22), on SQLite and PostgreSQL:
+## bench/PEER.md. The peer's venv is made once under bench/out/venvs/.
+bench-peer: $(VENV)/.dev
+	bench/run.sh --peer $(BENCH_ARGS)

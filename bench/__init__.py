@@ -1,5 +1,6 @@
 """`make bench`: the service under wrk, beside a bare Starlette ceiling, and its cold start;
-with a baseline revision side by side when asked for.
+with a baseline revision side by side when asked for; `make bench-scale` and `make bench-peer`
+(against an idiomatic FastAPI peer) are modes of their own.
 
 Run as `python -m bench` from the project's root (bench/run.sh does); bench/README.md says
 what one run measures. One module per job:
@@ -18,4 +19,6 @@ what one run measures. One module per job:
 - results, compare: what a run found, per side; one side's figures over another's
 - targets: the targets, checked against a run
 - report: the Markdown report
+- peer_main, peer_run, peer_report: `--peer`, the service against an idiomatic FastAPI peer
+  (bench/peer/app.py, run in a venv of its own): the options, the run, the report and targets
 """

@@ -28,7 +28,7 @@ import shlex
 import shutil
 import sys
 
-from bench import scale
+from bench import peer_main, scale
 from bench.cases import select
 from bench.paths import RESULTS_FILE, ROOT
 from bench.progress import log
@@ -105,6 +105,8 @@ def options(args: argparse.Namespace, argv: list[str]) -> Options:
 def main(argv: list[str]) -> int:
     if "--scale" in argv:
         return scale.main(argv)
+    if "--peer" in argv:
+        return peer_main.main(argv)
     arguments = parser()
     args = arguments.parse_args(argv)
     try:

@@ -16,7 +16,7 @@ from bench.paths import LUA_DIR
 from bench.seeding import PASSWORD, Seeded, email
 from bench.wrk import Load
 
-User = Literal["reader", "writer", "planner"]  # seeding.USERS
+User = Literal["reader", "writer", "planner", "editor"]  # seeding.USERS; the editor: bench/peer_run.py
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ class Case:
     `path` may hold "{task}": each request takes the next of the user's seeded tasks (every
     `every`-th of them). `user` sends that user's bearer token; `body` is sent as it is, as
     application/json; `headers` go with every request. `script` is a wrk Lua script under
-    bench/lua/ (it gets the BENCH_* environment request.lua reads). The pre-flight request (the
+    bench/lua/ (it gets the BENCH_* environment request.lua reads); then_read.lua sends a GET of
+    `read_after` after each request, a write and the read it changes. The pre-flight request (the
     first path, as wrk sends it) must answer one of `statuses` (empty: any 2xx), else the case
     is n/a on a baseline and stops the bench on the current revision.
     """
@@ -61,6 +62,7 @@ class Case:
     needs: tuple[Feature, ...] = ()
     metrics: bool = False  # also measured on the METRICS=true server (--metrics)
     unique_header: str = ""  # changing.lua: a header given a new value each request
+    read_after: str = ""  # then_read.lua: a GET of this path (as the user) after each request
 
     def accepts(self, status: int) -> bool:
         return status in self.statuses if self.statuses else 200 <= status < 300
@@ -197,6 +199,7 @@ def load(case: Case, seeded: Seeded) -> Load:
         unique=case.unique,
         script=LUA_DIR / case.script,
         unique_header=case.unique_header,
+        read_after=case.read_after,
     )
 
 

@@ -39,16 +39,18 @@ def measure(
     server: Server, load: Load, concurrency: int, seconds: float, warmup: float, side: str = ""
 ) -> Row:
     """One measured wrk run (after a warm-up run when `warmup` > 0), with the server's peak RSS
-    and CPU time per request during it; returns once the server is idle again."""
+    and CPU time per request during it, and the errors it logged until it was idle again (when
+    this returns)."""
     if warmup > 0:
         run_wrk(server.port, load, WARMUP_CONCURRENCY, warmup)
         settle(server.port, load)
     reset_peak_rss(server.pid)
-    cpu_before = cpu_seconds(server.pid)
+    cpu_before, log_before = cpu_seconds(server.pid), server.log_size()
     row = run_wrk(server.port, load, concurrency, seconds)
     cpu_ms = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(row.requests, 1)
     row = replace(row, rss_mb=peak_rss_mb(server.pid), cpu_ms=cpu_ms)
     settle(server.port, load)
+    row = replace(row, logged_errors=server.tracebacks_since(log_before))
     log(
         f"  {side:<12} {load.name:<24} c={concurrency:<3} {row.rps:9.1f} req/s  p99 {row.p99_ms:8.2f} ms"
         f"  cpu {cpu_ms:.2f} ms/req"

@@ -130,16 +130,22 @@ def venv_for(requirements: Path) -> tuple[Path, bool]:
     """(bin/ of a venv with `requirements` installed, whether it is not the current venv)."""
     if requirements.read_bytes() == (ROOT / "requirements.txt").read_bytes():
         return Path(sys.executable).parent, False
+    return cached_venv(requirements, "the baseline's requirements.txt differs"), True
+
+
+def cached_venv(requirements: Path, why: str) -> Path:
+    """bin/ of a venv of its own with `requirements` installed: made once (`why` says why, in
+    the log), under VENVS, by a hash of that file."""
     # Keyed by the Python it was made with too: a venv only runs with the interpreter it was made from.
     digest = hashlib.sha256(requirements.read_bytes() + platform.python_version().encode()).hexdigest()
     venv = VENVS / digest[:16]
     if not (venv / READY).exists():
+        log(f"{why}; installing {shown(requirements)} into {shown(venv)} (once) ...")
         install(venv, requirements)
-    return venv / "bin", True
+    return venv / "bin"
 
 
 def install(venv: Path, requirements: Path) -> None:
-    log(f"baseline: its requirements.txt differs; installing it into {venv.relative_to(ROOT)} (once) ...")
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
@@ -147,8 +153,13 @@ def install(venv: Path, requirements: Path) -> None:
         [*pip, "-r", requirements.name], cwd=requirements.parent, capture_output=True, text=True
     )
     if done.returncode != 0:
-        raise RuntimeError(f"pip install -r requirements.txt failed for the baseline:\n{done.stderr}")
+        raise RuntimeError(f"pip install -r {shown(requirements)} failed:\n{done.stderr}")
     (venv / READY).write_text(requirements.read_text())
+
+
+def shown(path: Path) -> Path:
+    """`path` as the log shows it: from the project's root when it is under it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def compile_tree(python: Path, tree: Path) -> None:
@@ -166,8 +177,8 @@ def uvicorn_flags(python: Path) -> tuple[str, ...]:
     return ("--loop", loop, "--http", http, "--no-proxy-headers", "--no-access-log", "--log-level", "warning")
 
 
-def package_versions(python: Path) -> list[str]:
-    """'name version' of each of PACKAGES in that venv ('name (not installed)' where missing)."""
+def package_versions(python: Path, packages: tuple[str, ...] = PACKAGES) -> list[str]:
+    """'name version' of each of `packages` in that venv ('name (not installed)' where missing)."""
     script = (
         "import importlib.metadata as m, json, sys\n"
         "def v(n):\n"
@@ -175,6 +186,6 @@ def package_versions(python: Path) -> list[str]:
         "    except m.PackageNotFoundError: return f'{n} (not installed)'\n"
         "print(json.dumps([v(n) for n in sys.argv[1:]]))"
     )
-    done = subprocess.run([str(python), "-c", script, *PACKAGES], capture_output=True, text=True, check=True)
+    done = subprocess.run([str(python), "-c", script, *packages], capture_output=True, text=True, check=True)
     versions: list[str] = json.loads(done.stdout)
     return versions

@@ -28,7 +28,7 @@ from bench.paths import BENCH_DIR
 from bench.progress import log
 from bench.revisions import prepare_current
 from bench.seeding import PASSWORD, Client, task_body
-from bench.servers import Server, service_env
+from bench.servers import Server, postgresql, service_env
 from bench.wrk import Load, Row
 
 LISTS = 1000  # the Inbox and 999 more
@@ -109,22 +109,13 @@ def loads(user: ScaleUser) -> list[Load]:
 
 @contextmanager
 def database_url(database: str, work: Path) -> Iterator[str]:
-    """SQLite in the server's DATA_DIR (""), or a database on a PostgreSQL server of the
-    suite's kind (tests/support/dbservers.py), started for the run."""
+    """SQLite in the server's DATA_DIR (""), or a database on a PostgreSQL server started for
+    the run."""
     if database == "sqlite":
         yield ""
         return
-    from tests.support.dbservers import PostgresServer
-
-    available, reason = PostgresServer.available()
-    if not available:
-        raise LookupError(reason)
-    server = PostgresServer(work / "postgres")
-    server.start()
-    try:
+    with postgresql(work) as server:
         yield server.create_database("scale")
-    finally:
-        server.close()
 
 
 @contextmanager

@@ -24,7 +24,9 @@ class Client:
     """A keep-alive JSON client for seeding and pre-flight checks."""
 
     def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        # Long enough for a server that stalls to answer late rather than never: the FastAPI
+        # peer's requests wait out its connection pool's 30 s timeout at high concurrency.
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
     def call(
         self,
@@ -102,12 +104,12 @@ class SeededUser:
 Seeded = Mapping[str, SeededUser]  # by user name, one entry per USERS
 
 
-def seed(port: int) -> Seeded:
-    """USERS signed up and given their tasks over HTTP, on a fresh database. The same random
-    sequence every time: each side of a run starts from the same data."""
+def seed(port: int, users_and_tasks: tuple[tuple[str, int], ...] = USERS) -> Seeded:
+    """The users (USERS unless named) signed up and given their tasks over HTTP, on a fresh
+    database. The same random sequence every time: each side of a run starts from the same data."""
     client, rng = Client(port), random.Random(42)
     users: dict[str, SeededUser] = {}
-    for user, count in USERS:
+    for user, count in users_and_tasks:
         signup = {"email": email(user), "password": PASSWORD, "name": user}
         answer = client.json("POST", "/api/auth/signup", signup)
         assert isinstance(answer, dict)

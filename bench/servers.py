@@ -1,4 +1,5 @@
-"""uvicorn processes on loopback ports: the service and the ceiling, as production runs them."""
+"""uvicorn processes on loopback ports (the service, the ceiling, the FastAPI peer) as production
+runs them, and a PostgreSQL server for the runs on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bench.paths import BENCH_DIR, ROOT
-from bench.revisions import Side
+from bench.paths import BENCH_DIR, PEER_DIR, ROOT
+from bench.revisions import Side, uvicorn_flags
+
+if TYPE_CHECKING:
+    from tests.support.dbservers import PostgresServer
 
 JWT_SECRET = "bench-jwt-secret-" + "0123456789" * 4
 
@@ -88,6 +93,18 @@ class Server:
                 self.process.kill()
                 self.process.wait()
 
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def tracebacks_since(self, offset: int) -> int:
+        """Tracebacks the server logged after byte `offset` of its log: a request that failed
+        after wrk stopped waiting for it is counted nowhere else."""
+        if not self.log_path.exists():
+            return 0
+        with self.log_path.open("rb") as server_log:
+            server_log.seek(offset)
+            return server_log.read().count(b"Traceback (most recent call last)")
+
     def log_tail(self) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-20:])
 
@@ -103,10 +120,24 @@ def health_status(port: int) -> int | None:
         conn.close()
 
 
-def service_server(side: Side, data_dir: Path, log_path: Path) -> Server:
-    """The side's app as production runs it, on SQLite in `data_dir`."""
-    env = service_env(data_dir, side.env)
-    return Server(side.uvicorn, ["router:app", *side.flags], side.tree, env, log_path)
+def service_server(
+    side: Side, data_dir: Path, log_path: Path, database_url: str = "", workers: int = 1
+) -> Server:
+    """The side's app as production runs it, on SQLite in `data_dir` (or on `database_url`),
+    with `workers` uvicorn workers."""
+    env = {**service_env(data_dir, side.env), "DATABASE_URL": database_url}
+    more = ["--workers", str(workers)] if workers > 1 else []
+    return Server(side.uvicorn, ["router:app", *side.flags, *more], side.tree, env, log_path)
+
+
+def peer_server(bin_dir: Path, data_dir: Path, log_path: Path) -> Server:
+    """The FastAPI peer (bench/peer/app.py) on SQLite in `data_dir`, with the venv in `bin_dir`
+    and the production flags that venv allows (uvloop and httptools: uvicorn[standard])."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BENCH_")}
+    env.update(PEER_DATABASE_URL=f"sqlite:///{data_dir / 'peer.db'}", PEER_SECRET_KEY=JWT_SECRET)
+    args = ["--app-dir", str(PEER_DIR), "app:app", *uvicorn_flags(bin_dir / "python")]
+    return Server(bin_dir / "uvicorn", args, data_dir, env, log_path)
 
 
 def ceiling_server(side: Side, body: Path, log_path: Path) -> Server:
@@ -123,3 +154,21 @@ def running(server: Server) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def postgresql(work: Path) -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test suite's kind (tests/support/dbservers.py: Debian's
+    binaries, data in a temporary directory, a free port), started for the run; LookupError,
+    saying why, where it is not installed (scripts/install-db-servers.sh installs it)."""
+    from tests.support.dbservers import PostgresServer  # only runs on PostgreSQL import the tests' code
+
+    available, reason = PostgresServer.available()
+    if not available:
+        raise LookupError(reason)
+    server = PostgresServer(work / "postgres")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()

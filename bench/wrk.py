@@ -27,6 +27,7 @@ class Load:
     unique: bool = False  # each request's address made new (`&n=...`): no page comes from the cache
     script: Path = REQUEST_LUA
     unique_header: str = ""  # changing.lua: a header given a new value each request
+    read_after: str = ""  # then_read.lua: a GET of this path after each request
 
     def env(self) -> dict[str, str]:
         """The BENCH_* variables bench/lua/request.lua reads (a case's own script gets them too)."""
@@ -38,6 +39,7 @@ class Load:
             "BENCH_HEADERS": "\n".join(f"{name}: {value}" for name, value in self.headers.items()),
             "BENCH_UNIQUE": "1" if self.unique else "",
             "BENCH_HEADER_UNIQUE": self.unique_header,
+            "BENCH_READ_AFTER": self.read_after,
             "BENCH_LUA_DIR": str(LUA_DIR),
         }
 
@@ -56,6 +58,7 @@ class Row:
     requests: int
     rss_mb: float | None = None
     cpu_ms: float | None = None  # server CPU per request: robust to other load on the machine
+    logged_errors: int = 0  # tracebacks in the server's log from the run to the end of its settling
 
 
 def wrk_command(port: int, load: Load, concurrency: int, seconds: float) -> list[str]:
