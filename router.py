@@ -28,6 +28,8 @@ from background.jobs import Job, once_migrated, running
 from background.maintenance import purge_expired
 from background.reminders import fire_reminders
 from background.webhooks.dispatcher import deliver_webhooks
+from dav.app import app as dav_app
+from dav.app import well_known as caldav_well_known
 from handlers import (
     batch,
     change_password,
@@ -42,12 +44,14 @@ from handlers import (
     delete_task,
     delete_tasks,
     delete_webhook,
+    disconnect,
     docs,
     get_list,
     get_task,
     health,
     home,
     list_changes,
+    list_connections,
     list_lists,
     list_reminders,
     list_tasks,
@@ -84,6 +88,8 @@ from mcp_tools.state import MCPState
 from migrations import runner
 from models import database_proxy, open_database
 from models.database import close_connections
+from oauth.door import PATHS as OAUTH_PATHS
+from oauth.door import door as oauth_door
 from runtime.logs import configure_logging
 from runtime.metrics import Metrics, flush_periodically, open_metrics
 from runtime.services import build_services, close_services
@@ -127,6 +133,8 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     create_token,
     list_tokens,
     revoke_token,
+    list_connections,
+    disconnect,
     health,
     livez,
     readyz,
@@ -136,6 +144,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     home,
 )
 API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+DAV_METHODS = ["GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"]
 EXPOSED_HEADERS = [
     "Location",
     "Link",
@@ -144,6 +153,7 @@ EXPOSED_HEADERS = [
     "ETag",
     "Idempotent-Replayed",
     "Retry-After",
+    "WWW-Authenticate",  # a browser-based MCP client finds the OAuth metadata through it
 ]
 CONDITIONAL_HEADERS = ["If-Match", "If-None-Match", "Idempotency-Key"]
 MCP_HEADERS = ["Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID"]
@@ -166,6 +176,11 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
         for path, handlers in handlers_by_path.items()
     ]
     routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
+    routes += [Route(path, oauth_door, methods=methods) for path, methods in OAUTH_PATHS.items()]
+    routes.append(Route("/.well-known/caldav", caldav_well_known, methods=DAV_METHODS))
+    routes.append(Mount("/dav", dav_app))
+    # A CalDAV client given the bare address asks the root who the user is (as /dav/ answers).
+    routes.append(Route("/", dav_app, methods=["PROPFIND"]))
     routes.append(Mount("/static", RevalidatedStaticFiles(directory=PROJECT_DIR / "static"), name="static"))
     routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes

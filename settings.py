@@ -27,6 +27,8 @@ MIN_SECRET_BYTES = 32
 # bench/README.md). PostgreSQL and MySQL spend their time waiting on the network.
 DEFAULT_POOL_SIZES = {"sqlite": 2, "postgresql": 10, "mysql": 10}
 
+HOST_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::\d{1,5})?")
+
 logger = logging.getLogger("todo_api.settings")
 
 
@@ -109,8 +111,15 @@ class Settings:
     webhook_claim_seconds: int
     # How often each process looks for due reminders (each fires once, whichever finds it).
     reminder_poll_seconds: int
-    # The service's public URL, for the links in events made without a request (reminders).
+    # The service's public URL, for the links in events made without a request (reminders), and
+    # the OAuth issuer and metadata (`runtime/public_base.py`).
     public_url: str | None
+    # The Space's host name, which Hugging Face sets (`<owner>-<space>.hf.space`): the public
+    # URL when PUBLIC_URL is not set.
+    space_host: str | None
+    # Lifetimes of what the OAuth door issues (short ones for tests).
+    oauth_access_token_seconds: int
+    oauth_code_seconds: int
 
     @property
     def issued_token_issuer(self) -> str:
@@ -160,6 +169,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         webhook_claim_seconds=parse_int(env, "WEBHOOK_CLAIM_SECONDS", 60, minimum=15, maximum=3600),
         reminder_poll_seconds=parse_int(env, "REMINDER_POLL_SECONDS", 5, minimum=1, maximum=30),
         public_url=parse_http_url(env, "PUBLIC_URL"),
+        space_host=parse_host(env, "SPACE_HOST"),
+        oauth_access_token_seconds=parse_int(
+            env, "OAUTH_ACCESS_TOKEN_SECONDS", 3600, minimum=1, maximum=24 * 3600
+        ),
+        oauth_code_seconds=parse_int(env, "OAUTH_CODE_SECONDS", 60, minimum=1, maximum=600),
     )
 
 
@@ -297,6 +311,14 @@ def parse_regex(env: Mapping[str, str], name: str) -> str | None:
             re.compile(raw)
         except re.error as exc:
             raise SettingsError(f"{name}: {raw!r} is not a valid regular expression: {exc}") from None
+    return raw
+
+
+def parse_host(env: Mapping[str, str], name: str) -> str | None:
+    """A host name, with an optional port (what Hugging Face puts in SPACE_HOST)."""
+    raw = env.get(name) or None
+    if raw is not None and not HOST_PATTERN.fullmatch(raw):
+        raise SettingsError(f"{name}: {raw!r} is not a host name")
     return raw
 
 

@@ -1,7 +1,8 @@
-"""Deleting what the service keeps for a while only: tombstones and events past
-CHANGES_RETENTION_DAYS (and a day more, so that no cursor still accepted can need one) and
-idempotency keys past IDEMPOTENCY_TTL_HOURS. Every worker runs it; the deletes are bounded and
-harmless to repeat."""
+"""Deleting what the service keeps for a while only: tombstones, departures and events past
+CHANGES_RETENTION_DAYS (and a day more, so that no cursor still accepted can need one),
+idempotency keys past IDEMPOTENCY_TTL_HOURS, and OAuth grants that can no longer be used
+(expired access and refresh tokens and codes, connections left without a refresh token). Every
+worker runs it; the deletes are bounded and harmless to repeat."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import anyio
 
 from domain.errors import Unavailable
 from domain.event_stream import purge_events
-from domain.feed import purge_tombstones
+from domain.feed import purge_departures, purge_tombstones
 from domain.idempotency import purge_keys
+from domain.oauth_grants import purge_grants
 from models import utc_now
 from runtime import calls
 from runtime.services import Services
@@ -32,9 +34,11 @@ async def purge_expired(services: Services) -> None:
         keys = now - dt.timedelta(hours=settings.idempotency_ttl_hours)
         try:
             gone = await calls.run(services, True, purge_tombstones, tombstones)
+            gone += await calls.run(services, True, purge_departures, tombstones)
             gone += await calls.run(services, True, purge_events, tombstones)
             gone += await calls.run(services, True, purge_keys, keys)
+            gone += await calls.run(services, True, purge_grants, now)
         except Unavailable:  # the database is away: the next round tries again
             continue
         if gone:
-            logger.info("purged %d expired tombstones, events and idempotency keys", gone)
+            logger.info("purged %d expired tombstones, events, idempotency keys and OAuth grants", gone)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bench.paths import LUA_DIR
-from bench.seeding import PASSWORD, Seeded, email
+from bench.seeding import PASSWORD, SYNC_BODY, Seeded, SeededUser, email
 from bench.wrk import Load
 
 User = Literal["reader", "writer", "planner", "editor"]  # seeding.USERS; the editor: bench/peer_run.py
@@ -81,6 +81,23 @@ RECURRENCE = Feature(
     "recurrence and reminders", "GET", "/api/reminders?before=2100-01-01T00:00:00Z", "planner"
 )
 MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+LISTS = Feature("lists", "GET", "/api/lists", "reader")
+CALDAV = Feature("CalDAV", "OPTIONS", "/dav/")
+DAV_HEADERS = {"Authorization": "{dav_auth}", "Depth": "1", "Content-Type": "application/xml"}
+PROPFIND_HOME = (
+    '<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/"'
+    ' xmlns:ical="http://apple.com/ns/ical/"><d:prop><d:resourcetype/><d:displayname/><ical:calendar-color/>'
+    "<c:supported-calendar-component-set/><cs:getctag/><d:sync-token/><d:current-user-privilege-set/>"
+    "</d:prop></d:propfind>"
+)
+# A task app's edit of one task: the writer's first, its description new at each request.
+VTODO_EDIT = "\r\n".join(
+    (
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//bench//EN", "BEGIN:VTODO", "UID:{dav_uid}",
+        "DTSTAMP:20260101T000000Z", "SUMMARY:Bench task", "DESCRIPTION:2 litres {n}", "PRIORITY:9",
+        "DUE:20261201T180000Z", "CATEGORIES:bench,work", "END:VTODO", "END:VCALENDAR", "",
+    )
+)  # fmt: skip
 
 
 def mcp_call(tool: str, arguments: Mapping[str, object]) -> str:
@@ -167,6 +184,59 @@ CASES: tuple[Case, ...] = (
         headers=MCP_HEADERS,
         needs=(AGENTS,),
     ),
+    # CalDAV (task apps on phones): each request beside its REST twin above, signed in as an app
+    # is, with the email and an app password (a personal token read at each request).
+    Case("lists (50)", "GET", "/api/lists", "reader", needs=(LISTS,)),
+    Case(
+        "CalDAV PROPFIND home (50 lists)",
+        "PROPFIND",
+        "{dav_home}",
+        "reader",
+        PROPFIND_HOME,
+        headers=DAV_HEADERS,
+        statuses=(207,),
+        needs=(CALDAV,),
+    ),
+    Case(
+        "CalDAV sync, nothing new",
+        "REPORT",
+        "{dav_calendar}",
+        "reader",
+        SYNC_BODY.replace("{token}", "{dav_token}"),
+        headers=DAV_HEADERS,
+        statuses=(207,),
+        needs=(CALDAV,),
+    ),
+    Case(
+        "CalDAV GET one",
+        "GET",
+        "{dav_calendar}{uid}.ics",
+        "reader",
+        headers={"Authorization": "{dav_auth}"},
+        every=10,
+        needs=(CALDAV,),
+    ),
+    Case(
+        "CalDAV PUT one",
+        "PUT",
+        "{dav_calendar}{dav_uid}.ics",
+        "writer",
+        VTODO_EDIT,
+        headers={"Authorization": "{dav_auth}", "Content-Type": "text/calendar"},
+        script="changing.lua",
+        needs=(CALDAV,),
+    ),
+    # A client's first sync of the reader's Inbox: 1,000 tasks, each one href and ETag.
+    Case(
+        "CalDAV sync, 1,000 changed",
+        "REPORT",
+        "{dav_calendar}",
+        "reader",
+        SYNC_BODY.replace("{token}", ""),
+        headers=DAV_HEADERS,
+        statuses=(207,),
+        needs=(CALDAV,),
+    ),
     Case("login (bcrypt 12)", "POST", "/api/auth/login", body=json.dumps(LOGIN)),
 )
 
@@ -188,19 +258,36 @@ def paths(path: str, task_ids: tuple[int, ...], every: int = 1) -> tuple[str, ..
 def load(case: Case, seeded: Seeded) -> Load:
     """The case as wrk sends it to the server `seeded` was seeded on."""
     user = seeded[case.user] if case.user else None
-    held = {"{list_etag}": user.list_etag, "{cursor}": user.feed_cursor} if user else {}
+    held = held_by(user) if user else {}
+    found = paths(case.path, user.task_ids if user else (), case.every)
+    if user and "{uid}" in case.path:
+        found = tuple(case.path.replace("{uid}", uid) for uid in user.uids[:: case.every])
     return Load(
         name=case.name,
         method=case.method,
-        paths=tuple(fill(path, held) for path in paths(case.path, user.task_ids if user else (), case.every)),
+        paths=tuple(fill(path, held) for path in found),
         token=user.token if user else None,
-        body=case.body,
+        body=fill(case.body, held) if case.body is not None else None,
         headers={name: fill(value, held) for name, value in case.headers.items()},
         unique=case.unique,
         script=LUA_DIR / case.script,
         unique_header=case.unique_header,
         read_after=case.read_after,
     )
+
+
+def held_by(user: SeededUser) -> dict[str, str | None]:
+    """The placeholders a case may name, and what the user holds for each."""
+    home = user.dav_calendar.rsplit("/", 2)[0] + "/" if user.dav_calendar else None
+    return {
+        "{list_etag}": user.list_etag,
+        "{cursor}": user.feed_cursor,
+        "{dav_auth}": user.dav_auth,
+        "{dav_calendar}": user.dav_calendar,
+        "{dav_home}": home,
+        "{dav_token}": user.dav_token,
+        "{dav_uid}": user.uids[0] if user.uids else None,
+    }
 
 
 def fill(text: str, held: Mapping[str, str | None]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import http.client
 import json
@@ -17,6 +18,7 @@ PLANNER_TASKS = 20_000  # recurring, with 5 reminders each: 100,000 armed remind
 # complete), the planner's completed (each completion makes the next occurrence). A revision
 # without recurrence takes the planner's tasks as plain ones (it ignores the fields it lacks).
 USERS = (("reader", READER_TASKS), ("writer", WRITER_TASKS), ("planner", PLANNER_TASKS))
+LISTS = 50  # the reader's lists, the Inbox among them (the CalDAV home's calendars)
 REMINDERS = [{"before": "PT5M"}, {"before": "PT15M"}, {"before": "PT1H"}, {"before": "P1D"}]
 
 
@@ -99,6 +101,13 @@ class SeededUser:
     # its first page of 20, and the change feed's cursor after everything.
     list_etag: str | None = None
     feed_cursor: str | None = None
+    # What a task app holds once it has synced its Inbox over CalDAV, where the revision has it:
+    # its Authorization (Basic, the email and an app password), the Inbox's path, the sync
+    # token after everything, and the tasks' UIDs in creation order.
+    dav_auth: str | None = None
+    dav_calendar: str | None = None
+    dav_token: str | None = None
+    uids: tuple[str, ...] = ()
 
 
 Seeded = Mapping[str, SeededUser]  # by user name, one entry per USERS
@@ -114,14 +123,54 @@ def seed(port: int, users_and_tasks: tuple[tuple[str, int], ...] = USERS) -> See
         answer = client.json("POST", "/api/auth/signup", signup)
         assert isinstance(answer, dict)
         token = answer["access_token"]
-        ids = []
+        ids, uids = [], []
         body = recurring_body if user == "planner" else task_body
         for number in range(count):
             task = client.json("POST", "/api/tasks", body(rng, number), token)
             assert isinstance(task, dict)
             ids.append(task["id"])
-        users[user] = SeededUser(token, tuple(ids), *synced_state(client, token))
+            uids.append(str(task.get("uid", "")))
+        if user == "reader":
+            add_lists(client, token)
+        dav = dav_state(client, token, email(user), answer["user"]["id"])
+        users[user] = SeededUser(token, tuple(ids), *synced_state(client, token), *dav, uids=tuple(uids))
     return users
+
+
+def add_lists(client: Client, token: str) -> None:
+    """Lists up to LISTS beside the Inbox, where the revision has lists."""
+    for number in range(1, LISTS):
+        status, _, _ = client.call("POST", "/api/lists", {"name": f"List {number}"}, token)
+        if status == 404:
+            return
+
+
+SYNC_BODY = (
+    '<d:sync-collection xmlns:d="DAV:"><d:sync-token>{token}</d:sync-token><d:sync-level>1</d:sync-level>'
+    "<d:prop><d:getetag/></d:prop></d:sync-collection>"
+)
+
+
+DavState = tuple[str | None, str | None, str | None]
+
+
+def dav_state(client: Client, token: str, address: str, user_id: str) -> DavState:
+    """(Authorization, the Inbox's path, the sync token after everything) of a task app signed
+    in with an app password; Nones where the revision has no CalDAV."""
+    status, _, data = client.call("POST", "/api/auth/tokens", {"name": "bench"}, token)
+    if status != 201:
+        return None, None, None
+    auth = "Basic " + base64.b64encode(f"{address}:{json.loads(data)['token']}".encode()).decode()
+    lists = client.json("GET", "/api/lists", token=token)
+    assert isinstance(lists, list)
+    inbox = next(each["id"] for each in lists if each["is_default"])
+    calendar = f"/dav/calendars/{user_id}/{inbox}/"
+    headers = {"Authorization": auth, "Depth": "1", "Content-Type": "application/xml"}
+    status, _, data = client.call("REPORT", calendar, raw=SYNC_BODY.replace("{token}", ""), headers=headers)
+    if status != 207:
+        return None, None, None
+    sync_token = data.decode().split("<d:sync-token>")[-1].split("<")[0]
+    return auth, calendar, sync_token
 
 
 def synced_state(client: Client, token: str) -> tuple[str | None, str | None]:

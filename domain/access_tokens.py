@@ -8,6 +8,10 @@ every worker and replica; an open event stream reads it again several times a se
 (crud/credentials.py), by its hash: SQLite may give a gone row's id to the next token. A
 password change revokes every personal token of the user; deleting the account deletes them
 with it (foreign key).
+
+An OAuth access token is a row of the same table naming its connection (domain/oauth_grants.py):
+verified and recorded here as any personal token (an event stream opened with it ends when its
+connection goes), but neither listed, counted nor revoked with them: it goes with its connection.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ import hashlib
 import secrets
 from typing import TypeGuard
 
+import peewee
+
 from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
 from domain.schemas import TokenCreate
 from domain.users import current_user
-from models import AccessToken, queries, utc_now
+from models import AccessToken, OAuthConnection, queries, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
@@ -37,7 +43,7 @@ def digest(token: str) -> str:
 def create_token(principal: Principal, form: TokenCreate) -> tuple[AccessToken, str]:
     """A new token row, and the token itself (shown once)."""
     user = current_user(principal, for_update=True)  # two creations at once count as two
-    if AccessToken.select().where(AccessToken.user == user.id).count() >= MAX_TOKENS_PER_USER:
+    if personal_tokens(user.id).count() >= MAX_TOKENS_PER_USER:
         raise Conflict(f"At most {MAX_TOKENS_PER_USER} access tokens: revoke one first")
     token = PREFIX + secrets.token_urlsafe(32)
     now = utc_now()
@@ -52,20 +58,22 @@ def create_token(principal: Principal, form: TokenCreate) -> tuple[AccessToken, 
     return row, token
 
 
+def personal_tokens(user_id: str) -> peewee.ModelSelect[AccessToken]:
+    """The user's personal tokens (not the OAuth connections' access tokens)."""
+    return AccessToken.select().where((AccessToken.user == user_id) & AccessToken.connection.is_null())
+
+
 def list_tokens(principal: Principal) -> list[AccessToken]:
     user = current_user(principal)
-    return list(AccessToken.select().where(AccessToken.user == user.id).order_by(AccessToken.id))
+    return list(personal_tokens(user.id).order_by(AccessToken.id))
 
 
 def revoke_token(principal: Principal, token_id: int) -> None:
-    """404 for a token that is not the caller's, as for one that does not exist."""
+    """404 for a token that is not the caller's personal token, as for one that does not exist."""
     user = current_user(principal)
-    if not AccessToken.delete().where((AccessToken.id == token_id) & (AccessToken.user == user.id)).execute():
+    mine = (AccessToken.id == token_id) & (AccessToken.user == user.id) & AccessToken.connection.is_null()
+    if not AccessToken.delete().where(mine).execute():
         raise NotFound("Access token not found", "access token", token_id)
-
-
-def revoke_all(user_id: str) -> None:
-    AccessToken.delete().where(AccessToken.user == user_id).execute()
 
 
 def personal_principal(token_hash: str) -> tuple[Principal, bool]:
@@ -94,5 +102,20 @@ def token_stands(row: AccessToken | None, now: dt.datetime) -> TypeGuard[AccessT
     return row is not None and (row.expires_at is None or row.expires_at > now)
 
 
+def app_password_principal(email: str, token_hash: str) -> tuple[Principal, bool]:
+    """A personal access token used as an app password with the account's email (HTTP Basic,
+    CalDAV): as `personal_principal`, and 401 when the email (any case) is not the token's
+    user's."""
+    principal, stale = personal_principal(token_hash)
+    owner = queries.user_by_id(principal.subject)
+    if owner is None or owner.email is None or owner.email != email.strip().lower():
+        raise Unauthenticated("Invalid email or app password")
+    return principal, stale
+
+
 def record_use(token_hash: str) -> None:
-    AccessToken.update(last_used_at=utc_now()).where(AccessToken.token_hash == token_hash).execute()
+    """The token's last use, and its connection's when it is an OAuth access token."""
+    now = utc_now()
+    AccessToken.update(last_used_at=now).where(AccessToken.token_hash == token_hash).execute()
+    connection = AccessToken.select(AccessToken.connection).where(AccessToken.token_hash == token_hash)
+    OAuthConnection.update(last_used_at=now).where(OAuthConnection.id.in_(connection)).execute()

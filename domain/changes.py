@@ -21,7 +21,7 @@ from domain import outbox
 from domain.events import LIST_DELETED, TASK_DELETED, EventType
 from domain.principal import Principal
 from domain.users import current_user
-from models import Task, TodoList, Tombstone, User, bound_database, queries, utc_now
+from models import Departure, Task, TodoList, Tombstone, User, bound_database, queries, utc_now
 
 TASK = "task"
 LIST = "list"
@@ -81,6 +81,7 @@ class ChangeSet:
         self.emit_tasks(TASK_DELETED, task_ids)
         seq, now = self.sequence(), utc_now()
         counts: Counter[tuple[int, bool]] = Counter()
+        self.tasks_departed(None, task_ids)
         for chunk in chunks(task_ids, 500):
             rows = Task.select(
                 peewee.Value(TASK), Task.id, Task.user, Task.version + 1, peewee.Value(seq), peewee.Value(now)
@@ -100,6 +101,19 @@ class ChangeSet:
             open_tasks = counts[(list_id, False)]
             self.counted(list_id, -(open_tasks + counts[(list_id, True)]), -open_tasks)
         return len(task_ids)
+
+    def tasks_departed(self, list_id: int | None, task_ids: list[int]) -> None:
+        """A departure for each of these tasks from list `list_id` (None: the list each is in),
+        which they are leaving in this change (deleted, or moved elsewhere): what a CalDAV sync
+        of that list names as gone."""
+        seq, now = self.sequence(), utc_now()
+        from_list = Task.list if list_id is None else peewee.Value(list_id)
+        fields = [Departure.user, Departure.list_id, Departure.uid, Departure.dav_name]
+        for chunk in chunks(task_ids, 500):
+            rows = Task.select(
+                Task.user, from_list, Task.uid, Task.dav_name, peewee.Value(seq), peewee.Value(now)
+            ).where(Task.id.in_(chunk))
+            Departure.insert_from(rows, [*fields, Departure.change_seq, Departure.left_at]).execute()
 
     def list_deleted(self, todo_list: TodoList) -> None:
         """An event and a tombstone for the list, then the list (its tasks must be gone or

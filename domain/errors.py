@@ -43,6 +43,25 @@ class Conflict(DomainError):
     """The state of things refuses it: a name or email taken, a limit reached (REST 409)."""
 
 
+class DefaultListKept(Conflict):
+    """The default list (the Inbox) cannot be deleted (REST 409; CalDAV 403)."""
+
+
+class UidTaken(Conflict):
+    """An iCalendar UID that another of the user's tasks has (REST 409; CalDAV 409
+    no-uid-conflict, naming that task's resource: `collection`/`resource`)."""
+
+    def __init__(self, message: str, collection: str, resource: str) -> None:
+        super().__init__(message)
+        self.collection = collection
+        self.resource = resource
+
+
+class SyncPointUnknown(DomainError):
+    """A CalDAV sync token this service never gave the user, or one older than what is kept
+    (CalDAV 403 valid-sync-token: the client syncs again from nothing)."""
+
+
 class Forbidden(DomainError):
     """The caller may not do this, whoever asks again (REST 403)."""
 
@@ -85,3 +104,28 @@ class CursorExpired(DomainError):
 
 class Unavailable(DomainError):
     """The database does not answer (REST 503)."""
+
+
+class OAuthRefusal(DomainError):
+    """A request of the OAuth protocol that its rules refuse, named by the protocol's error code
+    (`error`: RFC 6749 4.1.2.1 and 5.2, RFC 7591 3.2.2, RFC 8707): the OAuth door answers it in
+    the protocol's own shape."""
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+class ClientRefused(OAuthRefusal):
+    """An authorization request whose client or redirect URI cannot be trusted: it is answered
+    to the person in the browser, never by a redirect (RFC 6749 4.1.2.1)."""
+
+
+class GrantReplayed(OAuthRefusal):
+    """A code redeemed again, or a refresh token presented after it was rotated: someone else
+    may hold it. Its connection (`connection_id`, None when it made none) is to be revoked,
+    in a unit of work of its own: this refusal rolls back the one it ends."""
+
+    def __init__(self, message: str, connection_id: int | None) -> None:
+        super().__init__("invalid_grant", message)
+        self.connection_id = connection_id

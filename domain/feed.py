@@ -21,7 +21,7 @@ from domain.changes import LIST, TASK
 from domain.cursors import START, Cursors, Position
 from domain.principal import Principal
 from domain.users import current_user
-from models import Task, TodoList, Tombstone
+from models import Departure, Task, TodoList, Tombstone
 from models.queries import tags_by_task
 
 # The order of kinds within one sequence number: a list before the tasks that are in it.
@@ -124,3 +124,11 @@ def purge_tombstones(before: dt.datetime, batch: int = 1000) -> int:
     last = oldest.order_by(Tombstone.deleted_at).offset(batch - 1).limit(1).scalar()
     bound = Tombstone.deleted_at < before if last is None else Tombstone.deleted_at <= last
     return int(Tombstone.delete().where(bound).execute())
+
+
+def purge_departures(before: dt.datetime, batch: int = 1000) -> int:
+    """As `purge_tombstones`, for the departures CalDAV syncs read (models/departures.py)."""
+    oldest = Departure.select(Departure.left_at).where(Departure.left_at < before)
+    last = oldest.order_by(Departure.left_at).offset(batch - 1).limit(1).scalar()
+    bound = Departure.left_at < before if last is None else Departure.left_at <= last
+    return int(Departure.delete().where(bound).execute())

@@ -12,7 +12,7 @@ import peewee
 
 from domain import positions
 from domain.changes import ChangeSet, begin_change
-from domain.errors import Conflict, Invalid, NotFound
+from domain.errors import Conflict, DefaultListKept, Invalid, NotFound
 from domain.events import LIST_CREATED, LIST_UPDATED, TASK_UPDATED
 from domain.fields import INT64_MAX
 from domain.principal import Principal
@@ -95,8 +95,9 @@ def inbox_id_of(user: User) -> int:
     return user.default_list_id
 
 
-def create_list(principal: Principal, fields: ListCreate) -> ListAndDefault:
-    """A new list, last among the caller's; 409 for a name taken or past MAX_LISTS lists."""
+def create_list(principal: Principal, fields: ListCreate, dav_name: str | None = None) -> ListAndDefault:
+    """A new list, last among the caller's; 409 for a name taken or past MAX_LISTS lists.
+    `dav_name`: the collection name a CalDAV client chose for it (domain/calendars.py)."""
     change = begin_change(principal)
     default_id = inbox_id(change)
     user_id = change.user.id
@@ -104,15 +105,22 @@ def create_list(principal: Principal, fields: ListCreate) -> ListAndDefault:
         raise Conflict(f"At most {MAX_LISTS} lists: delete one first")
     require_unused(user_id, fields.name)
     last = TodoList.select(peewee.fn.MAX(TodoList.position)).where(TodoList.user == user_id).scalar()
-    todo_list = new_list(change, fields.name, fields.color, positions.between(last, None))
+    todo_list = new_list(change, fields.name, fields.color, positions.between(last, None), dav_name)
     change.emit_list(LIST_CREATED, todo_list)
     return todo_list, default_id
 
 
-def new_list(change: ChangeSet, name: str, color: str | None, position: str) -> TodoList:
+def new_list(
+    change: ChangeSet, name: str, color: str | None, position: str, dav_name: str | None = None
+) -> TodoList:
     now = utc_now()
     todo_list = TodoList(
-        user=change.user.id, name=name, name_key=name.lower(), color=color, position=position
+        user=change.user.id,
+        name=name,
+        name_key=name.lower(),
+        color=color,
+        position=position,
+        dav_name=dav_name,
     )
     todo_list.created_at = todo_list.updated_at = now
     change.list_written(todo_list, created=True)
@@ -176,7 +184,7 @@ def delete_list(
     the default list."""
     change, todo_list = locked_list(principal, list_id, condition)
     if todo_list.id == change.user.default_list_id:
-        raise Conflict("The default list cannot be deleted: rename it instead")
+        raise DefaultListKept("The default list cannot be deleted: rename it instead")
     tasks = Task.select(Task.id).where(Task.list == todo_list.id)
     if move_to is None:
         change.tasks_deleted([task.id for task in tasks])

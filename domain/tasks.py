@@ -10,6 +10,7 @@ parent, position) is domain/tree.py's; each change here keeps its lists' counts.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from domain.changes import ChangeSet, begin_change, with_subtasks
 from domain.errors import Invalid, NotFound
@@ -28,6 +29,20 @@ from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
 from models.queries import tags_by_task
 
 TaskWithTags = tuple[Task, list[str]]
+# What a change of only the properties a CalDAV client's copy holds beyond the task's fields
+# names among the task.updated event's `changed` fields (RFC 4791's name for the whole).
+CALENDAR_DATA = "calendar_data"
+
+
+@dataclass(frozen=True)
+class ClientCopy:
+    """What a CalDAV client's copy of a task holds beyond the task's fields: its UID, the
+    resource name it gave the task (None: `<uid>.ics`), and its properties the service does not
+    model, as the CalDAV door wrote them (None: none). The domain keeps them as they are."""
+
+    uid: str
+    dav_name: str | None = None
+    extra: str | None = None
 
 
 def owned_task(user_id: str, task_id: int, *, for_update: bool = False) -> Task:
@@ -45,10 +60,17 @@ def read_task(principal: Principal, task_id: int) -> TaskWithTags:
 
 
 def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
-    change = begin_change(principal)
+    return created(begin_change(principal), fields)
+
+
+def created(change: ChangeSet, fields: TaskCreate, copy: ClientCopy | None = None) -> TaskWithTags:
+    """A new task, made by `change`; `copy` gives what a CalDAV client's copy of it holds
+    (else it gets a new UID)."""
     place = destination(change, None, placement(fields))
     now = utc_now()
     task = Task(user=change.user.id, created_at=now, updated_at=now, time_zone=change.user.time_zone)
+    if copy is not None:  # else the new task has a UID of its own (models.task.new_uid)
+        task.uid, task.dav_name, task.ical_extra = copy.uid, copy.dav_name, copy.extra
     task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, new_key(place)
     _, tags = apply_changes(task, [], fields, now)
     change.task_written(task, created=True)
@@ -81,13 +103,18 @@ def reschedule_task(
     return patched(change, task, fields)
 
 
-def patched(change: ChangeSet, task: Task, fields: TaskPatch) -> TaskWithTags:
-    """The fields sent applied to `task`, locked by `change`."""
+def patched(change: ChangeSet, task: Task, fields: TaskPatch, copy: ClientCopy | None = None) -> TaskWithTags:
+    """The fields sent applied to `task`, locked by `change`; with `copy`, a CalDAV client's
+    new copy of it, whose `extra` replaces the task's (its UID and name are the task's own)."""
     was_completed = task.completed
     moved = move_elsewhere(change, task, placement(fields))
     tags = tags_by_task([task.id])[task.id]
     now = utc_now()
     changed, new_tags = apply_changes(task, tags, fields, now)
+    if copy is not None and copy.extra != task.ical_extra:
+        task.ical_extra = copy.extra
+        task.updated_at = now
+        changed.append(CALENDAR_DATA)
     if moved or changed:
         task.updated_at = now
         save(change, task, new_tags, [*changed, *moved], was_completed, now)

@@ -182,6 +182,7 @@ def move_subtasks(change: ChangeSet, task: Task, list_id: int) -> tuple[int, int
     """Bring `task`'s subtasks into list `list_id` with it; how many tasks moved, and how many
     of them are open (`task` included)."""
     subtasks = with_subtasks([task.id])[1:]
+    change.tasks_departed(task.list_id, [task.id, *subtasks])
     open_subtasks = 0
     for chunk in chunks(subtasks, 500):
         selected = Task.id.in_(chunk)

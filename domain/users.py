@@ -9,7 +9,7 @@ import peewee
 from domain.errors import Conflict, Forbidden, Unauthenticated
 from domain.principal import Principal
 from domain.unit_of_work import require_write
-from models import AccessToken, DeletedUser, Task, User, utc_now
+from models import AccessToken, DeletedUser, OAuthCode, OAuthConnection, Task, User, utc_now
 from models.queries import user_by_id
 
 GONE = "User no longer exists"
@@ -100,13 +100,15 @@ def account_with_password(principal: Principal) -> User:
 
 
 def store_password(principal: Principal, password_hash: str) -> None:
-    """The new hash, and a new token version: tokens issued before are refused from now on, and
-    the personal access tokens are revoked."""
+    """The new hash, and a new token version: tokens issued before are refused from now on, the
+    personal access tokens are revoked, and every OAuth connection (with its tokens) and code."""
     user = current_user(principal)
     User.update(password_hash=password_hash, token_version=User.token_version + 1).where(
         User.id == user.id
     ).execute()
     AccessToken.delete().where(AccessToken.user == user.id).execute()  # personal tokens too
+    OAuthConnection.delete().where(OAuthConnection.user == user.id).execute()
+    OAuthCode.delete().where(OAuthCode.user == user.id).execute()
 
 
 def delete_account(principal: Principal) -> None:

@@ -53,6 +53,7 @@ class TaskOut(BaseModel):
         description="the first occurrence's id, shared by a recurring task's series"
     )
     reminders: list[dict[str, str]] = Field(description='each {"at": ...} or {"before": ...}')
+    uid: str = Field(description="its iCalendar UID: what CalDAV apps know it by (stable)")
 
 
 class ListOut(BaseModel):
@@ -110,6 +111,7 @@ def task_json(task: Task, tags: list[str], base_url: str) -> dict[str, Any]:
         "time_zone": task.time_zone,
         "series_id": task.series_id or (task.id if task.recurrence else None),
         "reminders": shown(task.reminders),
+        "uid": task.uid,
     }
 
 

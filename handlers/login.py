@@ -8,15 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.fields import NO_CONTROL_PATTERN, no_control_characters, trim
-from domain.throttle import account_for_login, attempt_succeeded
 from domain.validation import validate
 from handlers.http.endpoint import Endpoint
-from handlers.http.errors import ApiError, unauthorized
+from handlers.http.errors import ApiError
 from handlers.http.shapes import TokenOut
 from handlers.http.users import token_response
 from handlers.http.validation import decode_json, is_json_media_type, read_body
-from runtime import calls
-from runtime.login_throttle import counted, login_keys
+from runtime.login_throttle import sign_in
 from runtime.services import services_of
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
@@ -62,13 +60,7 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     services = services_of(request)
     email, password = await read_credentials(request, services.settings.max_body_bytes)
-    keys = login_keys(request, email, services.settings)
-    user = await counted(request, account_for_login, email, keys)
-    hashed = user.password_hash if user is not None else None
-    verified = await services.passwords.verify(password, hashed)  # as long with no account
-    if user is None or not verified:
-        raise unauthorized("Incorrect email or password")
-    await calls.write(request, attempt_succeeded, keys)
+    user = await sign_in(request, email, password)
     return token_response(services.tokens, user)
 
 

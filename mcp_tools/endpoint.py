@@ -18,8 +18,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from domain.errors import Unauthenticated
+from domain.principal import TASK_SCOPES
 from mcp_tools.state import MCPState, mcp_state
 from runtime.auth import PRINCIPAL, verify_bearer
+from runtime.public_base import public_base, resource_metadata_url
 from runtime.request_context import note_user
 
 JSON_MEDIA_TYPE = "application/json; charset=utf-8"
@@ -35,7 +37,7 @@ class Endpoint:
         try:
             principal = scope[PRINCIPAL] = await verify_bearer(request)
         except Unauthenticated as refusal:
-            await unauthenticated(refusal)(scope, receive, send)
+            await unauthenticated(refusal, public_base(request))(scope, receive, send)
             return
         note_user(principal.subject)
         state = mcp_state(request)
@@ -48,10 +50,12 @@ class Endpoint:
 endpoint = Endpoint()
 
 
-def unauthenticated(refusal: Unauthenticated) -> Response:
-    """The 401 REST gives too (the contract's error body), which MCP clients show."""
+def unauthenticated(refusal: Unauthenticated, base: str) -> Response:
+    """The contract's error body (which MCP clients show), and the challenge that sends an MCP
+    client to the OAuth metadata (RFC 9728 5.1) with the scopes to ask for."""
+    challenge = f'Bearer resource_metadata="{resource_metadata_url(base)}", scope="{" ".join(TASK_SCOPES)}"'
     body = {"detail": refusal.message, "code": "unauthorized"}
-    return JSONResponse(body, 401, {"WWW-Authenticate": "Bearer"}, media_type=JSON_MEDIA_TYPE)
+    return JSONResponse(body, 401, {"WWW-Authenticate": challenge}, media_type=JSON_MEDIA_TYPE)
 
 
 async def serve(state: MCPState) -> None:

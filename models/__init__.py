@@ -4,8 +4,10 @@ from models.access_token import AccessToken
 from models.base import BaseModel, bound_database, database_proxy, utc_now
 from models.changes import IdempotencyKey, Tombstone
 from models.database import open_database, write_transaction
+from models.departures import Departure
 from models.events import Event, EventTicket, Webhook, WebhookAttempt
 from models.lists import TodoList
+from models.oauth import OAuthClient, OAuthCode, OAuthConnection, OAuthRefreshToken
 from models.reminder import Reminder
 from models.task import PRIORITY_NAMES, PRIORITY_RANKS, Task, TaskTag
 from models.throttle import LoginThrottle
@@ -26,6 +28,11 @@ MODELS = (
     Webhook,
     WebhookAttempt,
     Reminder,
+    Departure,
+    OAuthClient,
+    OAuthConnection,
+    OAuthCode,
+    OAuthRefreshToken,
 )
 
 __all__ = [
@@ -35,10 +42,15 @@ __all__ = [
     "AccessToken",
     "BaseModel",
     "DeletedUser",
+    "Departure",
     "Event",
     "EventTicket",
     "IdempotencyKey",
     "LoginThrottle",
+    "OAuthClient",
+    "OAuthCode",
+    "OAuthConnection",
+    "OAuthRefreshToken",
     "Reminder",
     "Task",
     "TaskTag",

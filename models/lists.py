@@ -30,6 +30,8 @@ class TodoList(BaseModel):
     change_seq = peewee.BigIntegerField(default=0)  # as Task.change_seq
     created_at = peewee.DateTimeField(default=utc_now)
     updated_at = peewee.DateTimeField(default=utc_now)
+    # The collection name a CalDAV client chose with MKCALENDAR (null: the list's id).
+    dav_name = peewee.CharField(max_length=255, null=True)
 
     if TYPE_CHECKING:
         user_id: str
@@ -40,4 +42,5 @@ class TodoList(BaseModel):
             (("user", "name_key"), True),
             (("user", "position", "id"), False),
             (("user", "change_seq", "id"), False),
+            (("user", "dav_name"), True),
         )

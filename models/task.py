@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 import peewee
 
 from models.base import BaseModel, utc_now
+from models.changes import BodyField
 from models.lists import TodoList
 from models.user import User
 
 PRIORITY_RANKS = {"low": 1, "medium": 2, "high": 3}
 PRIORITY_NAMES = {rank: name for name, rank in PRIORITY_RANKS.items()}
+UID_LENGTH = 255
+
+
+def new_uid() -> str:
+    """A task's iCalendar UID (RFC 5545 3.8.4.7) when no CalDAV client chose one."""
+    return str(uuid.uuid4())
 
 
 class Task(BaseModel):
@@ -51,6 +59,12 @@ class Task(BaseModel):
     occurrence = peewee.IntegerField(default=1)
     # Its reminders as the API shows them (JSON; null: none); models/reminder.py schedules them.
     reminders = peewee.TextField(null=True)
+    # The task as a CalDAV resource (dav/): its iCalendar UID (unique per user; made by the
+    # service unless a client chose it), the resource name a client chose (null: `<uid>.ics`),
+    # and its VTODO's properties the service does not model, as iCalendar text (null: none).
+    uid = peewee.CharField(max_length=UID_LENGTH, default=new_uid)
+    dav_name = peewee.CharField(max_length=255, null=True)
+    ical_extra = BodyField(null=True)
 
     if TYPE_CHECKING:  # the foreign keys' own values, as peewee names them
         user_id: str
@@ -70,6 +84,9 @@ class Task(BaseModel):
             (("list", "parent", "sort_key", "id"), False),
             (("list", "created_at", "id"), False),
             (("user", "sort_key", "id"), False),
+            (("user", "uid"), True),
+            (("user", "dav_name"), False),
+            (("list", "change_seq"), False),
         )
 
 

@@ -11,8 +11,8 @@ from typing import ParamSpec, TypeVar
 
 from starlette.requests import Request
 
-from domain.errors import Forbidden, TooManyAttempts
-from domain.throttle import LoginKeys, attempt_succeeded, count_attempt
+from domain.errors import Forbidden, TooManyAttempts, Unauthenticated
+from domain.throttle import LoginKeys, account_for_login, attempt_succeeded, count_attempt
 from models import User
 from runtime import calls
 from runtime.services import services_of
@@ -51,6 +51,22 @@ async def counted(request: Request, work: Callable[P, T], *args: P.args, **kwarg
         if (metrics := services_of(request).metrics) is not None:
             metrics.login_throttled.inc()
         raise
+
+
+async def sign_in(request: Request, email: str, password: str) -> User:
+    """The account `email` and `password` open, as a login attempt counted and limited
+    (TooManyAttempts); Unauthenticated, with one message whether the email exists or not, and
+    after about as long, otherwise. What logging in does, at /api/auth/login and on the OAuth
+    consent page."""
+    services = services_of(request)
+    keys = login_keys(request, email, services.settings)
+    user = await counted(request, account_for_login, email, keys)
+    hashed = user.password_hash if user is not None else None
+    verified = await services.passwords.verify(password, hashed)  # as long with no account
+    if user is None or not verified:
+        raise Unauthenticated("Incorrect email or password")
+    await calls.write(request, attempt_succeeded, keys)
+    return user
 
 
 async def confirm_password(request: Request, user: User, password: str, detail: str) -> None:

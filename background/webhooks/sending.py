@@ -12,10 +12,9 @@ import base64
 import hashlib
 import hmac
 import http.client
-import socket
-import ssl
 import time
 
+from runtime.pinned_http import pinned_connection
 from runtime.webhook_urls import Target
 
 TIMEOUT_SECONDS = 10
@@ -41,7 +40,7 @@ def post(target: Target, secret: str, message_id: str, body: bytes) -> tuple[int
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature(secret, message_id, timestamp, body),
     }
-    connection = pinned_connection(target)
+    connection = pinned_connection(target, TIMEOUT_SECONDS)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
@@ -53,30 +52,3 @@ def post(target: Target, secret: str, message_id: str, body: bytes) -> tuple[int
     if 200 <= response.status < 300:
         return response.status, None
     return response.status, f"answered {response.status}"
-
-
-def pinned_connection(target: Target) -> http.client.HTTPConnection:
-    """A connection to `target.address` that speaks to `target.host` (its Host header, and the
-    name a TLS certificate must have)."""
-    if target.scheme == "https":
-        return PinnedHTTPSConnection(target.host, target.port, target.address)
-    return PinnedHTTPConnection(target.host, target.port, target.address)
-
-
-class PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, address: str) -> None:
-        super().__init__(host, port, timeout=TIMEOUT_SECONDS)
-        self.address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
-
-
-class PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str) -> None:
-        super().__init__(host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context())
-        self.address = address
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 --   BENCH_METHOD   GET, POST or PATCH (default GET)
 --   BENCH_PATHS    one path, or several separated by spaces (taken in turn, per connection thread)
 --   BENCH_TOKEN    bearer token (optional)
---   BENCH_BODY     JSON request body (optional)
+--   BENCH_BODY     request body (optional): JSON unless BENCH_HEADERS names a Content-Type
 --   BENCH_HEADERS  more request headers, one "Name: value" a line (optional)
 --   BENCH_UNIQUE   "1": append "&n=<run>-<count>" to every request, so that no two requests (of
 --                  this run or an earlier one) share an address and no list page is cached
@@ -32,7 +32,7 @@ end
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
   wrk.body = body
-  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Content-Type"] = wrk.headers["Content-Type"] or "application/json"
 end
 
 if os.getenv("BENCH_UNIQUE") == "1" then

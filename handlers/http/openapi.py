@@ -161,7 +161,7 @@ def path_parameters(path: str) -> list[dict[str, Any]]:
                 "description": "Must be the token's subject",
             }
         )
-    for name in ("task_id", "list_id", "token_id", "webhook_id"):
+    for name in ("task_id", "list_id", "token_id", "webhook_id", "connection_id"):
         if f"{{{name}}}" in path:
             parameters.append(
                 {

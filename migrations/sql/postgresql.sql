@@ -181,4 +181,62 @@ ALTER TABLE "event_tickets" ADD COLUMN "token_expires_at" TIMESTAMP;
 
 UPDATE alembic_version SET version_num='012_ticket_credentials' WHERE alembic_version.version_num = '011_ids_never_reused';
 
+-- Running upgrade 012_ticket_credentials -> 013_oauth
+
+CREATE TABLE IF NOT EXISTS "oauth_clients" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "client_id" VARCHAR(255) NOT NULL, "name" VARCHAR(100), "redirect_uris" TEXT NOT NULL, "auth_method" VARCHAR(32) NOT NULL, "secret_hash" VARCHAR(64), "registered_from" VARCHAR(64), "created_at" TIMESTAMP NOT NULL, "document_expires_at" TIMESTAMP);
+
+CREATE UNIQUE INDEX IF NOT EXISTS "oauthclient_client_id" ON "oauth_clients" ("client_id");
+
+CREATE INDEX IF NOT EXISTS "oauthclient_registered_from_created_at" ON "oauth_clients" ("registered_from", "created_at");
+
+CREATE TABLE IF NOT EXISTS "oauth_connections" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "client_id" BIGINT NOT NULL, "scopes" VARCHAR(64) NOT NULL, "created_at" TIMESTAMP NOT NULL, "last_used_at" TIMESTAMP, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE, FOREIGN KEY ("client_id") REFERENCES "oauth_clients" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "oauthconnection_client_id" ON "oauth_connections" ("client_id");
+
+CREATE INDEX IF NOT EXISTS "oauthconnection_user_id_id" ON "oauth_connections" ("user_id", "id");
+
+CREATE TABLE IF NOT EXISTS "oauth_codes" ("code_hash" VARCHAR(64) NOT NULL PRIMARY KEY, "client_id" BIGINT NOT NULL, "user_id" VARCHAR(128) NOT NULL, "redirect_uri" VARCHAR(2000) NOT NULL, "code_challenge" VARCHAR(128) NOT NULL, "scopes" VARCHAR(64) NOT NULL, "expires_at" TIMESTAMP NOT NULL, "used_at" TIMESTAMP, "connection_id" BIGINT, FOREIGN KEY ("client_id") REFERENCES "oauth_clients" ("id") ON DELETE CASCADE, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE, FOREIGN KEY ("connection_id") REFERENCES "oauth_connections" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "oauthcode_expires_at" ON "oauth_codes" ("expires_at");
+
+CREATE TABLE IF NOT EXISTS "oauth_refresh_tokens" ("token_hash" VARCHAR(64) NOT NULL PRIMARY KEY, "connection_id" BIGINT NOT NULL, "expires_at" TIMESTAMP NOT NULL, "rotated_at" TIMESTAMP, FOREIGN KEY ("connection_id") REFERENCES "oauth_connections" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "oauthrefreshtoken_connection_id" ON "oauth_refresh_tokens" ("connection_id");
+
+CREATE INDEX IF NOT EXISTS "oauthrefreshtoken_expires_at" ON "oauth_refresh_tokens" ("expires_at");
+
+ALTER TABLE "access_tokens" ADD COLUMN "connection_id" BIGINT REFERENCES "oauth_connections" ("id") ON DELETE CASCADE;
+
+CREATE INDEX "access_tokens_connection_id" ON "access_tokens" ("connection_id");
+
+UPDATE alembic_version SET version_num='013_oauth' WHERE alembic_version.version_num = '012_ticket_credentials';
+
+-- Running upgrade 013_oauth -> 014_caldav
+
+ALTER TABLE tasks ADD COLUMN uid VARCHAR(255) NOT NULL DEFAULT '';
+
+ALTER TABLE tasks ADD COLUMN dav_name VARCHAR(255);
+
+ALTER TABLE tasks ADD COLUMN ical_extra TEXT;
+
+ALTER TABLE lists ADD COLUMN dav_name VARCHAR(255);
+
+UPDATE tasks SET uid = gen_random_uuid()::text;
+
+CREATE UNIQUE INDEX "tasks_user_id_uid" ON "tasks" ("user_id", "uid");
+
+CREATE INDEX "tasks_user_id_dav_name" ON "tasks" ("user_id", "dav_name");
+
+CREATE INDEX "tasks_list_id_change_seq" ON "tasks" ("list_id", "change_seq");
+
+CREATE UNIQUE INDEX "lists_user_id_dav_name" ON "lists" ("user_id", "dav_name");
+
+CREATE TABLE IF NOT EXISTS "departures" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "user_id" VARCHAR(128) NOT NULL, "list_id" BIGINT NOT NULL, "uid" VARCHAR(255) NOT NULL, "dav_name" VARCHAR(255), "change_seq" BIGINT NOT NULL, "left_at" TIMESTAMP NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE);
+
+CREATE INDEX IF NOT EXISTS "departure_left_at" ON "departures" ("left_at");
+
+CREATE INDEX IF NOT EXISTS "departure_list_id_change_seq" ON "departures" ("list_id", "change_seq");
+
+UPDATE alembic_version SET version_num='014_caldav' WHERE alembic_version.version_num = '013_oauth';
+
 COMMIT;

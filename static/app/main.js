@@ -25,6 +25,7 @@ import {
   onDeleteList,
 } from './list-actions.js';
 import { onTokensToggle, checkScopes, onTokenSubmit, onCopyToken, onTokenDone } from './tokens.js';
+import { onConnectionsToggle } from './connections.js';
 import { endSession, restoreSession, onAuthSubmit, onLogout } from './session.js';
 
 /** Each control to its handler, then the stored session (if any) resumed. */
@@ -82,6 +83,7 @@ function init() {
   $('#token-scope-write').addEventListener('change', checkScopes);
   $('#token-copy').addEventListener('click', onCopyToken);
   $('#token-done').addEventListener('click', onTokenDone);
+  $('#connections-panel').addEventListener('toggle', onConnectionsToggle);
   window.addEventListener('online', onOnline);
   restoreSession();
 }

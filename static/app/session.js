@@ -8,6 +8,7 @@ import { renderLists, closeRenameForm } from './lists-view.js';
 import { loadTasks } from './page.js';
 import { startLive, stopLive } from './live.js';
 import { resetTokensPanel } from './tokens.js';
+import { resetConnectionsPanel } from './connections.js';
 
 /** The time zone a new user has (the API's default): the page then offers the browser's. */
 const DEFAULT_ZONE = 'UTC';
@@ -59,6 +60,7 @@ export function endSession() {
   closeRenameForm();
   renderLists();
   resetTokensPanel();
+  resetConnectionsPanel();
   document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
   showSignedIn(false);
 }

@@ -174,6 +174,9 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         previous_id=51,
         occurrence=6,
         reminders='[{"before":"PT5M"}]',
+        uid="0b1c2d3e-uid",
+        dav_name="chosen.ics",
+        ical_extra="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
     )
     assert set(Task._meta.fields) == set(task.__data__), "give the test task a value for each column"
     cases = [

@@ -9,12 +9,16 @@ the README's picture, docs/screenshot.png, is taken by scripts/screenshot.py."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +27,7 @@ from settings import PROJECT_DIR
 from tests.support.accounts import PASSWORD, signup
 from tests.support.browser import LAPTOP, PHONE, TOKEN_KEY
 from tests.support.live import Server, call
+from tests.support.oauth import PKCE, answer_of, consent_form
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, Route, ViewportSize
@@ -1539,3 +1544,251 @@ def test_rules_in_words(
     durations = page.evaluate("(texts) => texts.map(durationWords)", list(DURATIONS_IN_WORDS))
     assert dict(zip(DURATIONS_IN_WORDS, durations, strict=True)) == DURATIONS_IN_WORDS
     session.assert_clean()
+
+
+# OAuth: the consent page and the Connected apps panel ---------------------------------------------
+
+CALLBACK = "http://127.0.0.1:4713/callback"  # the app's redirect URI: answered by the test itself
+
+
+def oauth_request(
+    server: Server, client_name: str, scope: str = "tasks:read tasks:write"
+) -> tuple[str, PKCE, str]:
+    """A client registered over HTTP: its id, a PKCE pair, and the authorization URL it opens."""
+    registered = call(
+        "POST", f"{server.base}/register", {"redirect_uris": [CALLBACK], "client_name": client_name}
+    )
+    assert registered.status == 201, registered.body
+    client_id = registered.body["client_id"]
+    pkce = PKCE.new()
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": CALLBACK,
+        "code_challenge": pkce.challenge,
+        "code_challenge_method": "S256",
+        "state": "browser-state",
+        "scope": scope,
+        "resource": f"{server.base}/mcp",
+    }
+    return client_id, pkce, f"{server.base}/authorize?{urlencode(query)}"
+
+
+def answered_with(page: Page) -> dict[str, str]:
+    """Where the page ended: the app's redirect URI, with what it carries."""
+    assert page.url.startswith(CALLBACK + "?"), page.url
+    return answer_of(page.url)
+
+
+def redeemed(server: Server, client_id: str, pkce: PKCE, code: str) -> dict[str, Any]:
+    form = urlencode(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": CALLBACK,
+            "client_id": client_id,
+            "code_verifier": pkce.verifier,
+        }
+    ).encode()
+    request = urllib.request.Request(f"{server.base}/token", data=form, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        tokens: dict[str, Any] = json.loads(answer.read())
+    return tokens
+
+
+def answer_callbacks(session: Watched) -> None:
+    """The app's side of the redirect, and its requests taken off the page's foreign ones."""
+    session.context.route(f"{CALLBACK}**", lambda route: route.fulfill(status=200, body="Connected."))
+
+
+def left_for_the_app(session: Watched) -> set[str]:
+    """The app's addresses the page went to (Chromium may report one navigation twice), taken
+    off the page's foreign requests: all the others are the service's own."""
+    callbacks = {url for url in session.foreign_requests if url.startswith(CALLBACK)}
+    session.foreign_requests = [url for url in session.foreign_requests if not url.startswith(CALLBACK)]
+    return callbacks
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_oauth_consent_page(
+    viewport: ViewportSize,
+    watched: Callable[[ViewportSize], Watched],
+    browser: Browser,
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The sign-in and consent page an app opens: it says who asks for what; signed in at `/`
+    in this browser, Approve is all it takes; otherwise the email and password (a wrong one
+    says so); Deny sends the app away with nothing; and without JavaScript it works the same.
+    It fits a phone's width."""
+    expect = playwright_api.expect
+    label = request.node.callspec.id
+    email = f"consent-{label}@example.com"
+    signup(server, email, name="Cleo Consent")
+
+    # Signed in at `/`: the page knows it, and Approve alone connects the app.
+    session = watched(viewport)
+    answer_callbacks(session)
+    page = session.page
+    page.goto(f"{server.base}/")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator("#app-view")).to_be_visible()
+    client_id, pkce, url = oauth_request(server, "Claude")
+    page.goto(url)
+    expect(page.locator("h1")).to_have_text("Connect Claude to your tasks?")
+    expect(page.locator(".consent-facts")).to_contain_text("the name it gives itself")
+    expect(page.locator(".consent-facts")).to_contain_text("an app on this device")
+    expect(page.locator(".consent-scopes li")).to_have_text(
+        [
+            "tasks:read See your tasks and lists.",
+            "tasks:write Add, change, complete and delete your tasks and lists.",
+        ]
+    )
+    expect(page.locator("#signed-in")).to_be_visible()
+    expect(page.locator("#signed-in-as")).to_have_text(f"Cleo Consent ({email})")
+    expect(page.locator("#credentials")).to_be_hidden()
+    page.screenshot(path=str(artifacts / f"consent-{label}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.click("#approve")
+    expect(page).to_have_url(re.compile(re.escape(CALLBACK) + r"\?code="))
+    sent = answered_with(page)
+    assert (sent["state"], sent["iss"]) == ("browser-state", server.base)
+    tokens = redeemed(server, client_id, pkce, sent["code"])
+    assert call("GET", f"{server.base}/api/tasks", token=tokens["access_token"]).status == 200
+    assert left_for_the_app(session) == {page.url}
+    session.assert_clean()
+
+    # Not signed in here: the email and password, a wrong one said so (401), then Deny.
+    stranger = watched(viewport)
+    answer_callbacks(stranger)
+    page = stranger.page
+    client_id, pkce, url = oauth_request(server, "ChatGPT", scope="tasks:read")
+    page.goto(url)
+    expect(page.locator("#credentials")).to_be_visible()
+    expect(page.locator("#signed-in")).to_be_hidden()
+    expect(page.locator(".consent-scopes li")).to_have_text(["tasks:read See your tasks and lists."])
+    page.fill("#consent-email", email)
+    page.fill("#consent-password", "not my password")
+    with page.expect_response(lambda response: response.url.endswith("/authorize/consent")) as posted:
+        page.click("#approve")
+    assert posted.value.status == 401
+    expect(page.locator("#consent-error")).to_have_text("Incorrect email or password.")
+    expect(page.locator("#consent-email")).to_have_value(email)
+    expect(page.locator("#consent-password")).to_have_value("")
+    page.click("#deny")
+    expect(page).to_have_url(re.compile(re.escape(CALLBACK) + r"\?error=access_denied"))
+    assert answered_with(page)["state"] == "browser-state"
+    # Back again, with the right password this time.
+    page.goto(url)
+    page.fill("#consent-email", email)
+    page.fill("#consent-password", PASSWORD)
+    page.click("#approve")
+    expect(page).to_have_url(re.compile(re.escape(CALLBACK) + r"\?code="))
+    tokens = redeemed(server, client_id, pkce, answered_with(page)["code"])
+    assert tokens["scope"] == "tasks:read"
+    assert len(left_for_the_app(stranger)) == 2  # denied, then approved
+    # Chromium logs the 401 the wrong password got.
+    stranger.assert_clean(
+        expected_errors=[
+            "error: Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+        ]
+    )
+
+    # Without JavaScript: the same form, posted as it is.
+    context = browser.new_context(viewport=viewport, java_script_enabled=False)
+    try:
+        context.route(f"{CALLBACK}**", lambda route: route.fulfill(status=200, body="Connected."))
+        page = context.new_page()
+        client_id, pkce, url = oauth_request(server, "A plain client")
+        page.goto(url)
+        expect(page.locator("#credentials")).to_be_visible()
+        page.fill("#consent-email", email)
+        page.fill("#consent-password", PASSWORD)
+        page.click("#approve")
+        expect(page).to_have_url(re.compile(re.escape(CALLBACK) + r"\?code="))
+        assert "access_token" in redeemed(server, client_id, pkce, answered_with(page)["code"])
+    finally:
+        context.close()
+
+
+def test_connected_apps_panel(
+    watched: Callable[[ViewportSize], Watched],
+    server: Server,
+    playwright_api: ModuleType,
+    artifacts: Path,
+) -> None:
+    """The page at `/` lists the apps connected to the account, with their scopes and last use,
+    and Disconnect ends an app's access at once (after a confirm that can be cancelled). It fits
+    a phone's width."""
+    expect = playwright_api.expect
+    email = "panel@example.com"
+    login = signup(server, email)["access_token"]
+    connected = {}
+    for name, scope in (("Claude", "tasks:read tasks:write"), ("Reader", "tasks:read")):
+        client_id, pkce, url = oauth_request(server, name, scope)
+        with urllib.request.urlopen(url, timeout=10) as page:  # the page, read as a client without JavaScript
+            form = consent_form(page.read().decode())
+            cookie = page.headers["Set-Cookie"].split(";")[0]
+        body = urlencode({**form.filled("approve", email=email, password=PASSWORD)}, doseq=True).encode()
+        post = urllib.request.Request(f"{server.base}{form.action}", data=body, headers={"Cookie": cookie})
+        with pytest.raises(urllib.error.HTTPError) as redirect:  # urllib does not follow a 302 to POST
+            urllib.request.build_opener(NoRedirects).open(post, timeout=10)
+        code = answer_of(redirect.value.headers["Location"])["code"]
+        connected[name] = redeemed(server, client_id, pkce, code)
+    assert call("GET", f"{server.base}/api/tasks", token=connected["Claude"]["access_token"]).status == 200
+
+    session = watched(PHONE)
+    session.context.add_init_script(f"localStorage.setItem('{TOKEN_KEY}', '{login}')")
+    page = session.page
+    panel = page.locator("#connections-panel")
+    rows = page.locator("#connection-list li.connection")
+    page.goto(f"{server.base}/")
+    expect(page.locator("#app-view")).to_be_visible()
+    expect(panel).not_to_have_attribute("open", "")
+    panel.locator("summary").click()
+    expect(rows).to_have_count(2)
+    expect(rows.locator(".connection-name")).to_have_text(["Claude", "Reader"])
+    expect(rows.locator(".connection-client")).to_have_count(2)
+    expect(rows.nth(0).locator(".connection-client")).to_be_hidden()  # a registered client's id says nothing
+    expect(page.locator("#mcp-url")).to_have_text(f"{server.base}/mcp")
+    expect(rows.nth(0).locator(".connection-scopes .chip")).to_have_text(["tasks:read", "tasks:write"])
+    expect(rows.nth(1).locator(".connection-scopes .chip")).to_have_text(["tasks:read"])
+    expect(rows.nth(0).locator(".last-used")).not_to_have_text("never")  # it read the tasks above
+    expect(rows.nth(1).locator(".last-used")).to_have_text("never")
+    expect(rows.nth(0).locator(".disconnect")).to_have_attribute("aria-label", "Disconnect “Claude”")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    panel.screenshot(path=str(artifacts / "connections-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # Cancelled, nothing happens; confirmed, Claude's tokens stop working at once.
+    rows.nth(0).locator(".disconnect").click()
+    expect(page.locator("#confirm-heading")).to_have_text("Disconnect app?")
+    expect(page.locator("#confirm-message")).to_contain_text("Claude")
+    page.click("#confirm-cancel")
+    expect(rows).to_have_count(2)
+    assert session.sent("DELETE", "/api/auth/connections") == []
+    rows.nth(0).locator(".disconnect").click()
+    page.click("#confirm-ok")
+    expect(rows).to_have_count(1)
+    expect(rows.locator(".connection-name")).to_have_text(["Reader"])
+    assert call("GET", f"{server.base}/api/tasks", token=connected["Claude"]["access_token"]).status == 401
+    assert call("GET", f"{server.base}/api/tasks", token=connected["Reader"]["access_token"]).status == 200
+    # The last one: the panel says there is none.
+    rows.nth(0).locator(".disconnect").click()
+    page.click("#confirm-ok")
+    expect(rows).to_have_count(0)
+    expect(page.locator("#connections-empty")).to_be_visible()
+    # Logging out leaves nothing of them on the page.
+    page.click("#logout")
+    expect(panel).not_to_have_attribute("open", "")
+    expect(page.locator("#connection-list li")).to_have_count(0)
+    session.assert_clean()
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None

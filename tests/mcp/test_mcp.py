@@ -542,7 +542,7 @@ async def test_personal_tokens_of_each_scope(server: Server) -> None:
     assert [(task["title"], task["completed"]) for task in rest(server, login)] == [("by the agent", True)]
 
 
-def test_no_token_is_401_with_the_bearer_challenge(server: Server, tmp_path: Path) -> None:
+def test_no_token_is_401_with_the_oauth_challenge(server: Server, tmp_path: Path) -> None:
     ping = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).encode()
     for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Bearer tdo_" + "A" * 43}):
         request = urllib.request.Request(
@@ -558,5 +558,8 @@ def test_no_token_is_401_with_the_bearer_challenge(server: Server, tmp_path: Pat
         with pytest.raises(urllib.error.HTTPError) as refusal:
             urllib.request.urlopen(request, timeout=10)
         assert refusal.value.code == 401
-        assert refusal.value.headers["WWW-Authenticate"] == "Bearer"
+        # The challenge leads an MCP client to the OAuth metadata (tests/test_oauth.py).
+        metadata = f"{server.base}/.well-known/oauth-protected-resource/mcp"
+        expected = f'Bearer resource_metadata="{metadata}", scope="tasks:read tasks:write"'
+        assert refusal.value.headers["WWW-Authenticate"] == expected
         assert json.loads(refusal.value.read())["code"] == "unauthorized"

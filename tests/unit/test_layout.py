@@ -21,7 +21,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "mcp_tools": {"runtime", "domain", "models", "settings"},
     "background": {"runtime", "domain", "models", "migrations", "settings"},
     "oauth": {"runtime", "domain", "models", "settings"},
-    "caldav": {"runtime", "domain", "models", "settings"},
+    "dav": {"runtime", "domain", "models", "settings"},
     "router": set(),  # the composition root: it may import anything, and nothing imports it
 }
 WEB_FRAMEWORKS = ("starlette", "uvicorn", "anyio", "mcp", "mcp_types")
