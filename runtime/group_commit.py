@@ -100,7 +100,8 @@ class GroupWriter:
         for write in batch:
             if write.error is None and write.claim is not None:
                 write.claim.committed = True
-            write.loop.call_soon_threadsafe(settle, write)
+        for loop in {write.loop for write in batch}:  # one wake-up of each loop for the group
+            loop.call_soon_threadsafe(settle, [write for write in batch if write.loop is loop])
 
     def step(self, write: Write) -> None:
         """One write in its savepoint (peewee's nested atomic): undone alone when it fails."""
@@ -111,6 +112,7 @@ class GroupWriter:
             write.error = exc
 
 
-def settle(write: Write) -> None:
-    if not write.future.done():
-        write.future.set_result(write)
+def settle(writes: list[Write]) -> None:
+    for write in writes:
+        if not write.future.done():
+            write.future.set_result(write)
