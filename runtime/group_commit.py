@@ -88,13 +88,13 @@ class GroupWriter:
     def commit(self, batch: list[Write]) -> None:
         """One transaction for the batch: each write in a savepoint, one COMMIT; then each
         caller is answered."""
+        alone = len(batch) == 1
         try:
             with self.db.connection_context(), write_transaction(self.db):
                 for write in batch:
                     write.began = time.perf_counter()
-                    write.context.run(self.step, write)
-        except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch committed
-            logger.debug("a group of %d writes failed to commit: %s", len(batch), exc)
+                    write.context.run(self.step, write, alone)
+        except Exception as exc:  # the lone write failed, or BEGIN or COMMIT: nothing committed
             for write in batch:
                 write.error = write.error or exc
         for write in batch:
@@ -103,8 +103,13 @@ class GroupWriter:
         for loop in {write.loop for write in batch}:  # one wake-up of each loop for the group
             loop.call_soon_threadsafe(settle, [write for write in batch if write.loop is loop])
 
-    def step(self, write: Write) -> None:
-        """One write in its savepoint (peewee's nested atomic): undone alone when it fails."""
+    def step(self, write: Write, alone: bool) -> None:
+        """One write, in a savepoint of its own when others share its transaction (peewee's
+        nested atomic): undone alone when it fails. A lone write's failure undoes the whole
+        transaction (it raises out of it), which costs no savepoint."""
+        if alone:
+            write.result, write.claim = write_step(write.work)
+            return
         try:
             with self.db.atomic():
                 write.result, write.claim = write_step(write.work)

@@ -92,3 +92,14 @@ async def test_a_transaction_that_cannot_begin_fails_each_of_its_writes(impatien
         holder.close()
     with impatient.db.connection_context():
         assert "u_late" not in users()
+
+
+async def test_a_lone_write_that_fails_leaves_nothing(sqlite_services: Services) -> None:
+    def refused() -> str:
+        add_user("u_alone")
+        raise Conflict("refused after writing")
+
+    with pytest.raises(Conflict):
+        await calls.run(sqlite_services, True, refused)
+    with sqlite_services.db.connection_context():
+        assert "u_alone" not in users()
