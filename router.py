@@ -46,10 +46,12 @@ from handlers import (
     delete_webhook,
     disconnect,
     docs,
+    export_data,
     get_list,
     get_task,
     health,
     home,
+    import_data,
     list_changes,
     list_connections,
     list_lists,
@@ -118,6 +120,8 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
     list_changes,
     list_reminders,
     batch,
+    export_data,
+    import_data,
     stream_events,
     create_event_ticket,
     create_webhook,
@@ -146,6 +150,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (
 API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 DAV_METHODS = ["GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"]
 EXPOSED_HEADERS = [
+    "Content-Disposition",
     "Location",
     "Link",
     "X-Total-Count",
@@ -157,7 +162,15 @@ EXPOSED_HEADERS = [
 ]
 CONDITIONAL_HEADERS = ["If-Match", "If-None-Match", "Idempotency-Key"]
 MCP_HEADERS = ["Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID"]
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-ID", *CONDITIONAL_HEADERS, *MCP_HEADERS]
+# Content-Disposition: an import's file name, where its problems say they are.
+ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Content-Disposition",
+    "X-Request-ID",
+    *CONDITIONAL_HEADERS,
+    *MCP_HEADERS,
+]
 
 Handler = Callable[[Request], Awaitable[Response]]
 logger = logging.getLogger("todo_api")
@@ -188,7 +201,7 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
 
 def guarded(endpoint: Endpoint, handler: Handler) -> Handler:
     """`handler` with the Idempotency-Key honoured where its ENDPOINT takes one."""
-    return idempotent(handler) if endpoint.takes_idempotency_key else handler
+    return idempotent(handler, endpoint.body_limit) if endpoint.takes_idempotency_key else handler
 
 
 def swagger_ui_assets() -> Path:

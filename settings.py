@@ -94,6 +94,8 @@ class Settings:
     auto_migrate: bool
     bcrypt_rounds: int
     max_body_bytes: int
+    # The largest body POST /api/import reads (a backup to import); larger ones get 413.
+    import_max_bytes: int
     log_level: str
     log_format: str  # "text" or "json"
     metrics: bool
@@ -153,6 +155,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         auto_migrate=parse_bool(env, "AUTO_MIGRATE", True),
         bcrypt_rounds=parse_int(env, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
         max_body_bytes=parse_int(env, "MAX_BODY_BYTES", 65536, minimum=1024),
+        import_max_bytes=parse_int(env, "IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024),
         log_level=parse_choice(env, "LOG_LEVEL", "info", ("critical", "error", "warning", "info", "debug")),
         log_format=parse_choice(env, "LOG_FORMAT", "text", ("text", "json")),
         metrics=parse_bool(env, "METRICS", False),

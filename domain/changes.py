@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import peewee
 
@@ -25,6 +25,7 @@ from models import Departure, Task, TodoList, Tombstone, User, bound_database, q
 
 TASK = "task"
 LIST = "list"
+T = TypeVar("T")
 
 
 class ChangeSet:
@@ -152,6 +153,6 @@ def begin_change(principal: Principal) -> ChangeSet:
     return ChangeSet(current_user(principal, for_update=True))
 
 
-def chunks(items: list[int], size: int) -> Iterator[list[int]]:
+def chunks(items: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

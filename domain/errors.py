@@ -98,6 +98,15 @@ class KeyInFlight(DomainError):
     """An Idempotency-Key whose first request still runs (REST 409 with Retry-After: 1)."""
 
 
+class Unreadable(DomainError):
+    """A body that cannot be read at all: JSON that does not parse, text that is not UTF-8
+    (REST 400)."""
+
+
+class UnsupportedFormat(DomainError):
+    """A body in none of the formats the operation reads (REST 415)."""
+
+
 class CursorExpired(DomainError):
     """A change-feed position older than what is kept (REST 410)."""
 

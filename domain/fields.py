@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -59,8 +58,11 @@ def trim(text: str) -> str:
     return text.strip(WHITESPACE)
 
 
+CONTROL = re.compile(f"[{CC}]")  # Unicode's Cc: U+0000-U+001F and U+007F-U+009F, no other
+
+
 def control_characters(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+    return any(ch not in allowed for ch in CONTROL.findall(text))
 
 
 def clean_email(value: str) -> str:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from domain.occurrences import Pattern, SearchExhausted, after
@@ -135,6 +135,7 @@ def numbers(
     return found
 
 
+@lru_cache(maxsize=1024)  # a pure check; the same few rules come again and again (imports)
 def clean_rule(value: str | None) -> str | None:
     """The rule as stored: upper-case, without an `RRULE:` prefix or spaces; ValueError when
     it is not one the service runs. Whether it occurs after the task's due date is

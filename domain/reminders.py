@@ -20,29 +20,23 @@ from domain.reminder_specs import fire_time, shown
 from domain.users import current_user
 from domain.views import iso, root_url, task_json
 from models import Reminder, Task, User
-from models.queries import tags_by_task, user_by_id
+from models.queries import insert_reminders, tags_by_task, user_by_id
 
 MAX_LATE = dt.timedelta(hours=24)  # a reminder due longer ago than this is dropped unfired
 
 
-def arm(task: Task, now: dt.datetime) -> None:
+def arm(task: Task, now: dt.datetime, *, new: bool = False) -> None:
     """The task's reminder rows made anew from its `reminders`: those of an open task whose
-    time is still ahead are armed; the others are kept unarmed (the task still shows them)."""
-    Reminder.delete().where(Reminder.task == task.id).execute()
+    time is still ahead are armed; the others are kept unarmed (the task still shows them).
+    A `new` task has no rows to replace yet."""
+    if not new:
+        Reminder.delete().where(Reminder.task == task.id).execute()
     rows = []
     for spec in shown(task.reminders):
         when = fire_time(spec, task.due_date)
         armed = not task.completed and when is not None and when > now
-        rows.append(
-            {
-                Reminder.task: task.id,
-                Reminder.user: task.user_id,
-                Reminder.spec: json.dumps(spec, separators=(",", ":")),
-                Reminder.fire_at: when if armed else None,
-            }
-        )
-    if rows:
-        Reminder.insert_many(rows).execute()
+        rows.append((task.id, task.user_id, json.dumps(spec, separators=(",", ":")), when if armed else None))
+    insert_reminders(rows)
 
 
 def disarm(task_ids: Iterable[int]) -> None:

@@ -58,6 +58,6 @@ def follow(change: ChangeSet, task: Task, tags: list[str], now: dt.datetime) -> 
     queries.insert_tags(successor.id, tags)
     change.counted(successor.list_id, 1, 1)
     if successor.reminders:
-        arm(successor, now)
+        arm(successor, now, new=True)
     change.emit_task(TASK_CREATED, successor, tags)
     return successor

@@ -22,7 +22,7 @@ from domain.reminder_specs import shifted, shown, stored
 from domain.reminders import arm, disarm
 from domain.schemas import TaskCreate, TaskMove, TaskPatch
 from domain.series import follow
-from domain.tree import LAST, complete_subtasks, destination, move_elsewhere, move_to, new_key
+from domain.tree import LAST, Place, complete_subtasks, destination, move_elsewhere, move_to, new_key
 from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
 from models import PRIORITY_RANKS, Task, TaskTag, queries, utc_now
@@ -59,26 +59,54 @@ def read_task(principal: Principal, task_id: int) -> TaskWithTags:
     return task, tags_by_task([task.id])[task.id]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What an imported task keeps of its past: when it was made and when it was completed
+    (None: now, as for any new task)."""
+
+    created_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+
+
 def create_task(principal: Principal, fields: TaskCreate) -> TaskWithTags:
     return created(begin_change(principal), fields)
 
 
 def created(change: ChangeSet, fields: TaskCreate, copy: ClientCopy | None = None) -> TaskWithTags:
-    """A new task, made by `change`; `copy` gives what a CalDAV client's copy of it holds
-    (else it gets a new UID)."""
+    """A new task, made by `change`, last among its siblings; `copy` gives what a CalDAV
+    client's copy of it holds (else it gets a new UID)."""
     place = destination(change, None, placement(fields))
+    task, tags = new_task(change, fields, place, new_key(place), copy)
+    change.counted(place.list_id, 1, 0 if task.completed else 1)
+    return task, tags
+
+
+def new_task(
+    change: ChangeSet,
+    fields: TaskCreate,
+    place: Place,
+    key: str,
+    copy: ClientCopy | None = None,
+    kept: Kept | None = None,
+) -> TaskWithTags:
+    """A new task at `place` (checked by the caller) with position `key`: inserted with its
+    tags, its reminders armed, its task.created event. Its list's counts are the caller's to
+    add (`ChangeSet.counted`): an import adds many tasks' at once."""
     now = utc_now()
     task = Task(user=change.user.id, created_at=now, updated_at=now, time_zone=change.user.time_zone)
     if copy is not None:  # else the new task has a UID of its own (models.task.new_uid)
         task.uid, task.dav_name, task.ical_extra = copy.uid, copy.dav_name, copy.extra
-    task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, new_key(place)
+    task.list_id, task.parent_id, task.sort_key = place.list_id, place.parent_id, key
     _, tags = apply_changes(task, [], fields, now)
+    if kept is not None:
+        task.created_at = kept.created_at or now
+        if task.completed and kept.completed_at is not None:
+            task.completed_at = kept.completed_at
     change.task_written(task, created=True)
     queries.insert_task_row(task)
     queries.insert_tags(task.id, tags)
-    change.counted(place.list_id, 1, 0 if task.completed else 1)
     if task.reminders:
-        arm(task, now)
+        arm(task, now, new=True)
     change.emit_task(TASK_CREATED, task, tags)
     return task, tags
 

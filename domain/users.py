@@ -45,6 +45,11 @@ def version_refusal(principal: Principal, token_version: int) -> str | None:
     return None
 
 
+def time_zone_of(principal: Principal) -> str:
+    """The IANA zone the caller's new tasks take unless they name their own."""
+    return current_user(principal).time_zone
+
+
 def deleted_since(principal: Principal) -> bool:
     """The account was deleted after this token was issued (or the token does not say when)."""
     deleted = DeletedUser.get_or_none(DeletedUser.id == principal.subject)

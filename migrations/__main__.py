@@ -1,4 +1,4 @@
-"""`python -m migrations status|upgrade|downgrade|create NAME|sql --dialect D`."""
+"""`python -m migrations status|upgrade|downgrade|create NAME|sql --dialect D|copy --to URL [--from URL]`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import time
 import peewee
 
 from migrations import runner, schema
+from migrations.copy import CopyRefused, copy_database
 from models import MODELS, open_database
-from settings import SettingsError, load_settings
+from settings import Settings, SettingsError, load_settings, parse_database_url
 
 NAME_PATTERN = re.compile(r"[a-z0-9_]{1,28}")
 RETRY_SECONDS = 2  # between connection attempts with `upgrade --wait`
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.command == "copy":
+        return copy(settings, args.source, args.to)
     db = open_database(settings.database, settings.db_pool_size, settings.db_timeout_seconds)
     print(f"database: {settings.database.masked}")
     if args.command == "status":
@@ -68,6 +71,41 @@ def wait_for_database(db: peewee.Database, seconds: int) -> bool:
             time.sleep(RETRY_SECONDS)
 
 
+def copy(settings: Settings, source_url: str | None, target_url: str) -> int:
+    """Every table of the source (`--from`, default DATABASE_URL) into the target (`--to`)."""
+    try:
+        source = (
+            settings.database if source_url is None else parse_database_url(source_url, settings.data_dir)
+        )
+        target = parse_database_url(target_url, settings.data_dir)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not target_url.strip():
+        print("copy: --to must name the target database", file=sys.stderr)
+        return 2
+    if source.url == target.url:
+        print("copy: the source and the target are the same database", file=sys.stderr)
+        return 2
+    print(f"copying {source.masked} to {target.masked}")
+    started = time.monotonic()
+    timeout = settings.db_timeout_seconds
+    try:
+        counts = copy_database(open_database(source, 1, timeout), open_database(target, 1, timeout))
+    except CopyRefused as exc:
+        print(f"copy refused: {exc}", file=sys.stderr)
+        return 1
+    except peewee.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"copy failed, nothing kept: {reason}", file=sys.stderr)
+        return 1
+    total = sum(counts.values())
+    print(
+        f"copied {total} rows in {len(counts)} tables in {time.monotonic() - started:.1f} s; row counts match"
+    )
+    return 0
+
+
 def create(db: peewee.Database, name: str) -> int:
     """Write a new migration: the difference between the models and the migrations so far."""
     if not NAME_PATTERN.fullmatch(name):
@@ -100,6 +138,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     create.add_argument("name")
     sql = commands.add_parser("sql", help="print the full schema as Alembic's --sql would")
     sql.add_argument("--dialect", choices=schema.DIALECTS, default="sqlite")
+    copy = commands.add_parser(
+        "copy",
+        help="copy every table into another database (empty, and migrated: `upgrade` it first)",
+        description="Every table of the source into the target: ids kept, sequences reset, rows counted.",
+    )
+    copy.add_argument("--to", required=True, metavar="DATABASE_URL", help="the target database")
+    copy.add_argument(
+        "--from", dest="source", metavar="DATABASE_URL", help="the source database (default: DATABASE_URL)"
+    )
     args = parser.parse_args(argv)
     if args.command == "upgrade" and args.wait < 0:
         parser.error("--wait: SECONDS must be 0 or more")

@@ -18,6 +18,7 @@ from models.base import bound_database
 from models.database import is_sqlite
 from models.events import Event
 from models.lists import TodoList
+from models.reminder import Reminder
 from models.statements import Statement
 from models.task import Task, TaskTag
 from models.user import User
@@ -88,6 +89,16 @@ def tags_insert_query(*pairs: object) -> peewee.ModelInsert:
     return TaskTag.insert_many(rows)
 
 
+REMINDER_COLUMNS = (Reminder.task, Reminder.user, Reminder.spec, Reminder.fire_at)
+
+
+def reminders_insert_query(*values: object) -> peewee.ModelInsert:
+    """`values`: task id, user id, spec, fire_at, for each row in turn."""
+    width = len(REMINDER_COLUMNS)
+    rows = [values[start : start + width] for start in range(0, len(values), width)]
+    return Reminder.insert_many(rows, fields=list(REMINDER_COLUMNS))
+
+
 def list_counts_query(
     tasks: int, open_tasks: int, seq: int, list_id: int, user_id: str
 ) -> peewee.ModelUpdate:
@@ -140,6 +151,7 @@ UPDATE_TASK = Statement(functools.partial(task_update_query, CHANGED))
 UPDATE_TASK_COLUMNS: dict[tuple[int, ...], Statement] = {}
 INSERT_TASK = Statement(task_insert_query)
 INSERT_TAGS = Statement(tags_insert_query)
+INSERT_REMINDERS = Statement(reminders_insert_query)
 COUNT_LIST_TASKS = Statement(list_counts_query)
 LAST_KEY = Statement(last_key_query)
 INSERT_EVENT = Statement(event_insert_query)
@@ -202,6 +214,12 @@ def insert_task_row(task: Task) -> None:
 def insert_tags(task_id: int, names: list[str]) -> None:
     if names:
         INSERT_TAGS.execute(*(value for name in names for value in (task_id, name)), shape=len(names))
+
+
+def insert_reminders(rows: list[tuple[int, str, str, dt.datetime | None]]) -> None:
+    """Reminder rows: task id, user id, spec, fire_at (None: not armed) each."""
+    if rows:
+        INSERT_REMINDERS.execute(*(value for row in rows for value in row), shape=len(rows))
 
 
 def last_key(list_id: int, parent_id: int | None) -> str | None:

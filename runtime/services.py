@@ -28,6 +28,9 @@ class Services:
     tokens: TokenService
     passwords: PasswordHasher
     db_limiter: anyio.CapacityLimiter
+    # Files read for an import, one at a time in a process: each may hold IMPORT_MAX_BYTES, and
+    # a ZIP's entries four times that, while it is read.
+    file_limiter: anyio.CapacityLimiter
     cursors: Cursors
     # SQLite: every write of the process, committed in groups (runtime/group_commit.py); SQLite
     # takes one writer at a time, and queueing there rather than in its busy handler (which
@@ -53,6 +56,7 @@ def build_services(
         passwords=PasswordHasher(settings.bcrypt_rounds),
         db_limiter=db_limiter,
         writer=GroupWriter(db) if is_sqlite(db) else None,
+        file_limiter=anyio.CapacityLimiter(1),
         cursors=Cursors(settings.jwt_secret, settings.changes_retention_days),
         loop_reader=open_loop_reader(db),
         metrics=metrics,

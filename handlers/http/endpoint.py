@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+
+from settings import Settings
+
+
+def max_body_bytes(settings: Settings) -> int:
+    return settings.max_body_bytes
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,10 @@ class Endpoint:
     body: type[BaseModel] | None = None
     body_required: bool = True
     form: type[BaseModel] | None = None  # also accepted as application/x-www-form-urlencoded
+    # Other media types the body may have, as files (an import's ZIP or CSV), beside JSON.
+    file_types: tuple[str, ...] = ()
+    # The largest body the operation reads (the handler's and Idempotency-Key's reading).
+    body_limit: Callable[[Settings], int] = max_body_bytes
     query: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
     auth: bool = True

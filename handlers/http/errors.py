@@ -18,6 +18,8 @@ from domain.errors import (
     TooManyAttempts,
     Unauthenticated,
     Unavailable,
+    Unreadable,
+    UnsupportedFormat,
     VersionMismatch,
 )
 
@@ -78,6 +80,10 @@ def api_error(error: DomainError) -> ApiError:
             return ApiError(429, error.message, {"Retry-After": str(error.retry_after)})
         case CursorExpired():
             return ApiError(410, error.message)
+        case UnsupportedFormat():
+            return ApiError(415, error.message)
+        case Unreadable():
+            return ApiError(400, error.message)
         case Unavailable():
             return ApiError(503, error.message, {"Retry-After": "5"})
     return ApiError(400, error.message)

@@ -32,6 +32,7 @@ from models import IdempotencyKey
 from runtime import calls
 from runtime.request_context import current_request
 from runtime.services import services_of
+from settings import Settings
 
 Handler = Callable[[Request], Awaitable[Response]]
 # Response headers a replay repeats (the others are added outside the handler, or its framing).
@@ -46,23 +47,26 @@ KEPT_HEADERS = {
 }
 
 
-def idempotent(handler: Handler) -> Handler:
-    """`handler` (an authenticated POST or PATCH) with Idempotency-Key honoured."""
+def idempotent(handler: Handler, body_limit: Callable[[Settings], int]) -> Handler:
+    """`handler` (an authenticated POST or PATCH, whose bodies are at most `body_limit`
+    bytes) with Idempotency-Key honoured."""
 
     async def handle(request: Request) -> Response:
         key = request.headers.get("idempotency-key")
-        return await handler(request) if key is None else await keyed(handler, request, key)
+        return await handler(request) if key is None else await keyed(handler, request, key, body_limit)
 
     return handle
 
 
-async def keyed(handler: Handler, request: Request, key: str) -> Response:
+async def keyed(
+    handler: Handler, request: Request, key: str, body_limit: Callable[[Settings], int]
+) -> Response:
     if not 1 <= len(key) <= 255 or not all(" " <= ch <= "~" for ch in key):
         message = "must be 1 to 255 printable ASCII characters"
         raise validation_error(("header", "Idempotency-Key"), message, "string_pattern")
     settings = services_of(request).settings
     principal = await authenticate(request)  # refused: the handler would answer the same
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, body_limit(settings))
     ttl = dt.timedelta(hours=settings.idempotency_ttl_hours)
     claim = Claim(principal.subject, key, fingerprint(request, body), ttl)
     if (first := await calls.read(request, find_key, claim)) is not None:

@@ -22,8 +22,8 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict: the email is registered, or a request with this Idempotency-Key still runs",
     410: "The cursor is older than CHANGES_RETENTION_DAYS: sync again from nothing",
     412: "If-Match names no current version: nothing changed (the ETag header is the current one)",
-    413: "Body larger than MAX_BODY_BYTES",
-    415: "Body is not JSON",
+    413: "Body larger than MAX_BODY_BYTES (an import's: IMPORT_MAX_BYTES)",
+    415: "Body is not JSON (an import's: in none of the formats it reads)",
     422: "Validation error",
     424: "Depends on an operation that failed",
     429: "Too many attempts",
@@ -111,9 +111,11 @@ def operation(endpoint: Endpoint, path: str) -> dict[str, Any]:
     if parameters:
         spec["parameters"] = parameters
     if endpoint.body is not None:
-        content = {"application/json": {"schema": ref(endpoint.body)}}
+        content: dict[str, Any] = {"application/json": {"schema": ref(endpoint.body)}}
         if endpoint.form is not None:
             content["application/x-www-form-urlencoded"] = {"schema": ref(endpoint.form)}
+        for media_type in endpoint.file_types:
+            content[media_type] = {"schema": {"type": "string", "format": "binary", "minLength": 1}}
         spec["requestBody"] = {"required": endpoint.body_required, "content": content}
     if endpoint.auth:
         spec["security"] = [{name: []} for name in SECURITY_SCHEMES]

@@ -25,14 +25,18 @@ export function onSessionEnd(handler) {
  * Calls the JSON API. Resolves to {data, headers}; rejects with an ApiError whose message
  * is fit to show. A 401 on a request that carried a token means the session is over, so
  * the token is dropped and the login form shown before the error propagates.
- * `extraHeaders` carries If-Match and Idempotency-Key.
+ * `extraHeaders` carries If-Match and Idempotency-Key. A Blob `body` (a file) is sent as it is,
+ * with its own type; with `blob`, a success's body is a Blob too (a download).
  */
-export async function api(method, path, body, extraHeaders = {}) {
+export async function api(method, path, body, extraHeaders = {}, { blob = false } = {}) {
   const token = tokenStore.get();
   const headers = { Accept: 'application/json', ...extraHeaders };
   if (token) headers.Authorization = `Bearer ${token}`;
   const init = { method, headers };
-  if (body !== undefined) {
+  if (body instanceof Blob) { // a file, sent as it is (an import)
+    headers['Content-Type'] = body.type || 'application/octet-stream';
+    init.body = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -42,6 +46,7 @@ export async function api(method, path, body, extraHeaders = {}) {
   } catch {
     throw new ApiError('Cannot reach the server. Check your connection and try again.', 0);
   }
+  if (res.ok && blob) return { data: await res.blob(), headers: res.headers };
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (res.ok) return { data, headers: res.headers };
   if (res.status === 401 && token) {

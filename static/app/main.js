@@ -26,6 +26,7 @@ import {
 } from './list-actions.js';
 import { onTokensToggle, checkScopes, onTokenSubmit, onCopyToken, onTokenDone } from './tokens.js';
 import { onConnectionsToggle } from './connections.js';
+import { onExport, onImportCheck, onImportConfirm, onImportCancel } from './your-data.js';
 import { endSession, restoreSession, onAuthSubmit, onLogout } from './session.js';
 
 /** Each control to its handler, then the stored session (if any) resumed. */
@@ -84,6 +85,10 @@ function init() {
   $('#token-copy').addEventListener('click', onCopyToken);
   $('#token-done').addEventListener('click', onTokenDone);
   $('#connections-panel').addEventListener('toggle', onConnectionsToggle);
+  $('#export-data').addEventListener('click', onExport);
+  $('#import-form').addEventListener('submit', onImportCheck);
+  $('#import-confirm').addEventListener('click', onImportConfirm);
+  $('#import-cancel').addEventListener('click', onImportCancel);
   window.addEventListener('online', onOnline);
   restoreSession();
 }

@@ -9,6 +9,7 @@ import { loadTasks } from './page.js';
 import { startLive, stopLive } from './live.js';
 import { resetTokensPanel } from './tokens.js';
 import { resetConnectionsPanel } from './connections.js';
+import { resetDataPanel } from './your-data.js';
 
 /** The time zone a new user has (the API's default): the page then offers the browser's. */
 const DEFAULT_ZONE = 'UTC';
@@ -61,6 +62,7 @@ export function endSession() {
   renderLists();
   resetTokensPanel();
   resetConnectionsPanel();
+  resetDataPanel();
   document.querySelectorAll('dialog[open]').forEach((dialog) => dialog.close());
   showSignedIn(false);
 }

@@ -41,7 +41,7 @@ export const listEtagFor = (list) => {
 };
 
 /** crypto.randomUUID() needs a secure context; a page served over plain http on a LAN has none. */
-function newKey() {
+export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');

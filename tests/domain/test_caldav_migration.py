@@ -21,7 +21,8 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 def test_existing_tasks_get_their_own_uids(settings: Settings) -> None:
     db = open_database(settings.database, 2, 5)
     with db.connection_context():
-        runner.make_router(db).run(BEFORE)
+        with runner.foreign_keys_off(db):  # as runner.upgrade runs them (011 insists)
+            runner.make_router(db).run(BEFORE)
         param, now = db.param, dt.datetime(2026, 1, 1)
         for user in ("u_ann", "u_bob"):
             db.execute_sql(
@@ -34,7 +35,8 @@ def test_existing_tasks_get_their_own_uids(settings: Settings) -> None:
                     f"updated_at) VALUES ({', '.join([param] * 7)})",
                     (user, title, title, False, 2, now, now),
                 )
-        runner.make_router(db).run()
+        with runner.foreign_keys_off(db):
+            runner.make_router(db).run()
         rows = db.execute_sql("SELECT user_id, uid, dav_name FROM tasks").fetchall()
         assert len(rows) == 6 and all(UUID.fullmatch(uid) and dav_name is None for _, uid, dav_name in rows)
         assert len({uid for _, uid, _ in rows}) == 6

@@ -89,9 +89,13 @@ def table_rows(path: Path) -> dict[str, list[dict[str, object]]]:
 
 
 def as_at_010(rows: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str, object]]]:
-    """`rows` without the columns a migration after 010 added (013: access_tokens.connection_id),
-    which rolling back to 010 drops."""
-    later = {"access_tokens": {"connection_id"}}
+    """`rows` without the columns a migration after 010 added (013: access_tokens.connection_id;
+    014: the tasks' and lists' CalDAV columns), which rolling back to 010 drops."""
+    later = {
+        "access_tokens": {"connection_id"},
+        "tasks": {"uid", "dav_name", "ical_extra"},
+        "lists": {"dav_name"},
+    }
     return {
         table: [{name: row[name] for name in row if name not in later.get(table, set())} for row in found]
         for table, found in rows.items()
@@ -108,14 +112,16 @@ def test_making_sqlite_tables_autoincrement_and_back_keeps_their_rows(sqlite_set
     path = sqlite_settings.database.sqlite_path
     db = open_database(sqlite_settings.database, 2, 5)
     runner.upgrade(db)
-    with sqlite3.connect(path) as connection:
+    runner.downgrade(db, steps=len(AFTER_010))
+    with sqlite3.connect(path) as connection:  # the rows as the release before 011 had them
         connection.executescript(ROWS)
+    runner.upgrade(db)
     rows = table_rows(path)
     assert runner.downgrade(db, steps=len(AFTER_010)) == AFTER_010[::-1]
     assert [table for table, shape in sqlite_catalog(path).items() if shape.autoincrement] == ["events"]
     assert table_rows(path) == as_at_010(rows)
     assert runner.upgrade(db) == AFTER_010
-    assert table_rows(path) == rows
+    assert as_at_010(table_rows(path)) == as_at_010(rows)  # (014 gives each task a new uid)
     with db.connection_context():
         sequences = dict(db.execute_sql("SELECT name, seq FROM sqlite_sequence").fetchall())
     assert (sequences["tasks"], sequences["lists"], sequences["reminders"]) == (9, 1, 1)

@@ -194,6 +194,11 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         (queries.PERSONAL_TOKENS, ("a" * 64, "b" * 64), 2),
         (queries.ACCESS_TOKEN_BY_HASH, ("a" * 64,), None),
         (queries.LIST_OF_USER, (21, "u_a"), None),
+        (
+            queries.INSERT_REMINDERS,
+            (11, "u_a", '{"before":"PT5M"}', dt.datetime(2026, 1, 5, 8, 30), 12, "u_b", '{"at":"x"}', None),
+            2,
+        ),
     ]
     if not isinstance(db.db, peewee.SqliteDatabase):  # SQLite has no FOR UPDATE (nor needs it)
         cases.append((queries.TASK_OF_USER_FOR_UPDATE, (11, "u_a"), None))

@@ -1792,3 +1792,104 @@ def test_connected_apps_panel(
 class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any) -> None:
         return None
+
+
+def test_your_data_panel(
+    watched: Callable[[ViewportSize], Watched], server: Server, playwright_api: ModuleType, artifacts: Path
+) -> None:
+    """The Your data panel: Download everything saves the export; a file chosen to import is
+    first checked (a dry run: its counts and what it would change, nothing written), then
+    imported on Import, and the tasks are on the page; a file that cannot be imported says
+    where, and offers no Import. Run on a phone, where the panel must fit."""
+    expect = playwright_api.expect
+    ann = signup(server, "data-ann@example.com")["access_token"]
+    work = call("POST", f"{server.base}/api/lists", {"name": "Garden", "color": "green"}, token=ann).body
+    parent = call(
+        "POST", f"{server.base}/api/tasks", {"title": "Plant tulips", "list_id": work["id"]}, token=ann
+    ).body
+    call(
+        "POST",
+        f"{server.base}/api/tasks",
+        {"title": "Buy bulbs", "parent_id": parent["id"], "tags": ["shop"]},
+        token=ann,
+    )
+    bob = signup(server, "data-bob@example.com")["access_token"]
+    session = watched(PHONE)
+    page = session.page
+    page.goto(f"{server.base}/")
+    page.fill("#email", "data-ann@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator("#app-view")).to_be_visible()
+    page.locator("#data-panel summary").click()
+
+    # Export: the file the API names, holding Ann's lists and tasks.
+    with page.expect_download() as download:
+        page.click("#export-data")
+    saved = download.value
+    assert re.fullmatch(r"todo-export-\d{4}-\d{2}-\d{2}\.json", saved.suggested_filename)
+    exported = json.loads(Path(saved.path()).read_text())
+    assert exported["format"] == "todo-api/1"
+    assert [task["title"] for task in exported["tasks"]] == ["Plant tulips", "Buy bulbs"]
+    expect(page.locator("#export-status")).to_have_text(f"Downloaded {saved.suggested_filename}.")
+
+    # Bob imports it: checked first (nothing written), then imported on Import.
+    page.click("#logout")
+    page.fill("#email", "data-bob@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    expect(page.locator("#app-view")).to_be_visible()
+    expect(page.locator("#data-panel")).not_to_have_attribute("open", "")
+    page.locator("#data-panel summary").click()
+    page.set_input_files("#import-file", saved.path())
+    page.click("#import-check")
+    expect(page.locator("#import-summary")).to_have_text("This file has 2 tasks to add, 1 new list.")
+    expect(page.locator("#import-problems-box")).to_be_hidden()
+    expect(page.locator("#import-confirm")).to_be_focused()
+    (dry,) = session.sent("POST", "/api/import")
+    assert "dry_run=true" in dry.url and dry.header_value("idempotency-key") is None
+    assert api_tasks(server, bob) == {}, "a dry run writes nothing"
+    page.screenshot(path=str(artifacts / "your-data-phone.png"), full_page=True)
+    page.click("#import-confirm")
+    expect(page.locator("#import-result")).to_have_text("Imported 2 tasks and 1 new list.")
+    expect(page.locator("#import-preview")).to_be_hidden()
+    expect(page.locator("#tasks")).to_contain_text("Plant tulips")
+    expect(page.locator("#lists")).to_contain_text("Garden")
+    imported = api_tasks(server, bob)
+    assert imported["Buy bulbs"]["parent_id"] == imported["Plant tulips"]["id"] and imported["Buy bulbs"][
+        "tags"
+    ] == ["shop"]
+    assert session.sent("POST", "/api/import")[-1].header_value("idempotency-key")
+
+    # A Todoist project's CSV, with what changes on the way in, into the list named.
+    todoist = (
+        "TYPE,CONTENT,PRIORITY,INDENT,DATE,TIMEZONE\r\n"
+        "task,Mulch @garden,1,1,2030-04-01,UTC\r\nsection,Later,,,,\r\ntask,Prune,4,1,next spring,UTC\r\n"
+    )
+    page.fill("#import-list", "Orchard")
+    page.set_input_files(
+        "#import-file", {"name": "Orchard.csv", "mimeType": "text/csv", "buffer": todoist.encode()}
+    )
+    page.click("#import-check")
+    expect(page.locator("#import-summary")).to_have_text("This file has 2 tasks to add, 1 new list.")
+    expect(page.locator("#import-problems li")).to_have_count(2)
+    expect(page.locator("#import-problems li").first).to_contain_text(
+        "Orchard.csv:3 Section 'Later' is not kept"
+    )
+    page.click("#import-cancel")
+    expect(page.locator("#import-preview")).to_be_hidden()
+    assert "Mulch" not in api_tasks(server, bob)
+
+    # A file that cannot be imported: where, and no Import.
+    bad = "TYPE,CONTENT,PRIORITY,INDENT\r\ntask,Fine,4,1\r\ntask," + "x" * 201 + ",4,1\r\n"
+    page.set_input_files("#import-file", {"name": "Bad.csv", "mimeType": "text/csv", "buffer": bad.encode()})
+    page.click("#import-check")
+    expect(page.locator("#import-summary")).to_contain_text("This file cannot be imported")
+    expect(page.locator("#import-problems li")).to_have_text(
+        ["Bad.csv:3 CONTENT: Value error, title must be 1 to 200 characters after trimming"]
+    )
+    expect(page.locator("#import-confirm")).to_be_disabled()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the panel fits a phone"
+    )
+    session.assert_clean([f"{FAILED_LOAD}the server responded with a status of 422 (Unprocessable Entity)"])
