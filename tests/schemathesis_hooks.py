@@ -31,9 +31,9 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 import os
 import re
+import uuid
 from typing import Any
 
 import schemathesis
