@@ -42,7 +42,7 @@ async def basic(request: Request, credentials: str) -> Principal:
     email, colon, password = decode(decoded).partition(":")
     if not colon or not password.startswith(PERSONAL_PREFIX):
         raise Unauthenticated("Use a personal access token (an app password) as the password")
-    principal, stale = await calls.read(request, app_password_principal, email, digest(password))
+    principal, stale = await calls.read_now(request, app_password_principal, email, digest(password))
     if stale and principal.personal_token_hash is not None:
         await calls.write(request, record_use, principal.personal_token_hash)
     return principal

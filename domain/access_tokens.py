@@ -27,7 +27,7 @@ from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.principal import Principal
 from domain.schemas import TokenCreate
 from domain.users import current_user
-from models import AccessToken, OAuthConnection, User, utc_now
+from models import AccessToken, OAuthConnection, queries, utc_now
 
 PREFIX = "tdo_"
 MAX_TOKENS_PER_USER = 100
@@ -79,7 +79,7 @@ def revoke_token(principal: Principal, token_id: int) -> None:
 def personal_principal(token_hash: str) -> tuple[Principal, bool]:
     """Who the token stands for, and whether its last use should be recorded; 401 for a token
     that is unknown (never made, or revoked) or expired."""
-    row = AccessToken.get_or_none(AccessToken.token_hash == token_hash)
+    row = queries.ACCESS_TOKEN_BY_HASH.first(AccessToken, token_hash)
     now = utc_now()
     if not token_stands(row, now):
         raise Unauthenticated(REVOKED)
@@ -107,7 +107,7 @@ def app_password_principal(email: str, token_hash: str) -> tuple[Principal, bool
     CalDAV): as `personal_principal`, and 401 when the email (any case) is not the token's
     user's."""
     principal, stale = personal_principal(token_hash)
-    owner = User.select(User.email).where(User.id == principal.subject).first()
+    owner = queries.user_by_id(principal.subject)
     if owner is None or owner.email is None or owner.email != email.strip().lower():
         raise Unauthenticated("Invalid email or app password")
     return principal, stale

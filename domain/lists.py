@@ -20,7 +20,7 @@ from domain.schemas import ListCreate, ListPatch
 from domain.unit_of_work import require_write
 from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
-from models import Task, TodoList, User, utc_now
+from models import Task, TodoList, User, queries, utc_now
 from models.queries import last_key
 
 MAX_LISTS = 1000
@@ -236,7 +236,7 @@ def locked_list(
 
 def owned_list(user_id: str, list_id: int) -> TodoList:
     """404 for a list that is not the user's, as for one that does not exist."""
-    todo_list = TodoList.get_or_none((TodoList.id == list_id) & (TodoList.user == user_id))
+    todo_list = queries.LIST_OF_USER.first(TodoList, list_id, user_id)
     if todo_list is None:
         raise NotFound("List not found", "list", list_id)
     return todo_list

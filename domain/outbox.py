@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from domain.events import EventType
 from domain.views import iso, list_json, root_url, task_json
 from models import Event, Task, TodoList, User, queries, utc_now
@@ -38,7 +40,7 @@ def emit_list(user: User, event: EventType, todo_list: TodoList, changed: list[s
 def emit(user: User, event: EventType, data: dict[str, Any], changed: list[str] | None) -> None:
     if event.changed:
         data["changed"] = changed or []
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = orjson.dumps(data).decode()  # as json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     queries.INSERT_EVENT.execute(user.id, event.name, utc_now(), text)
 
 

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import peewee
 
-from domain.idempotency import claim_key, current_claim
+from domain.idempotency import Claim, claim_key, current_claim
 from models import write_transaction
 
 T = TypeVar("T")
@@ -45,6 +45,19 @@ def require_write() -> None:
         raise WriteNeeded
 
 
+def write_step(work: Callable[[], T], claims: bool = True) -> tuple[T, Claim | None]:
+    """A write's own work in a write transaction, which its caller commits: when `claims`, the
+    request's Idempotency-Key claimed first (in its first write, with the change it guards),
+    then the work. Returns the claim it made, to be marked committed once the transaction is.
+    (A read that finds it must write after all claims nothing: the key guards the change.)"""
+    writing.set(True)
+    claim = current_claim.get() if claims else None
+    pending = claim if claim is not None and not claim.committed else None
+    if pending is not None:
+        claim_key(pending)
+    return work(), pending
+
+
 def is_deadlock(exc: peewee.OperationalError) -> bool:
     """The database rolled this transaction back to break a deadlock: it may simply run again."""
     cause = exc.__cause__ or exc
@@ -56,18 +69,16 @@ def is_deadlock(exc: peewee.OperationalError) -> bool:
 def unit_of_work(db: peewee.Database, writes: bool, work: Callable[[], T]) -> T:
     """`work()` in a transaction (a write one when `writes`, or when it asks), on a connection
     borrowed from the pool for the call."""
-    claim = current_claim.get() if writes else None
 
     def attempt(as_write: bool) -> T:
-        writing.set(as_write)
-        # The request's Idempotency-Key, claimed in its first write, with the change it guards.
-        pending = claim if as_write and claim is not None and not claim.committed else None
-        with write_transaction(db) if as_write else db.atomic():
-            if pending is not None:
-                claim_key(pending)
-            result = work()
-        if pending is not None:
-            pending.committed = True
+        if not as_write:
+            writing.set(False)
+            with db.atomic():
+                return work()
+        with write_transaction(db):
+            result, claimed = write_step(work, claims=writes)
+        if claimed is not None:
+            claimed.committed = True
         return result
 
     with db.connection_context():

@@ -29,7 +29,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    todo_list, default_id = await calls.read(request, read_list, principal, list_id_from_path(request))
+    todo_list, default_id = await calls.read_now(request, read_list, principal, list_id_from_path(request))
     if (unless := if_none_match(request)) and unless.matches_weakly(etag_of(todo_list)):
         return not_modified(etag_of(todo_list))
     return list_response(request, todo_list, default_id)

@@ -29,7 +29,7 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    task, tags = await calls.read(request, read_task, principal, task_id_from_path(request))
+    task, tags = await calls.read_now(request, read_task, principal, task_id_from_path(request))
     if (unless := if_none_match(request)) and unless.matches_weakly(etag_of(task)):
         return not_modified(etag_of(task))
     return task_response(request, task, tags)

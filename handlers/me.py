@@ -23,5 +23,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request)
-    user = await calls.read(request, current_user, principal)
+    user = await calls.read_now(request, current_user, principal)
     return json_response(user_json(user))

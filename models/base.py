@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import peewee
 
 # Bound to the configured database at start-up (`models.bind`).
 database_proxy = peewee.DatabaseProxy()
+# Another database the statements of the current work run on: the event loop's own SQLite
+# connection, for the point reads made there (runtime/loop_reader.py). Set for the call only.
+loop_database: ContextVar[peewee.Database | None] = ContextVar("loop_database", default=None)
 
 
 def bound_database() -> peewee.Database:
-    """The database the models are bound to at start-up (for what depends on its dialect)."""
-    database: peewee.Database = database_proxy.obj
+    """The database the statements run on (models/statements.py), and whose dialect the SQL
+    is written for: the models' (bound at start-up), or the loop's for a point read there."""
+    database: peewee.Database = loop_database.get() or database_proxy.obj
     return database
 
 

@@ -46,7 +46,7 @@ class CheckedPooledPostgresqlDatabase(PooledPostgresqlDatabase):
 def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peewee.Database:
     """A pooled peewee database for `database`, not yet connected.
 
-    `pool_size` is the number of database threads; SQLite's single writer (services.py) runs
+    `pool_size` is the number of database threads; SQLite's writer (runtime/group_commit.py) runs
     beside them and gets a connection of its own.
     """
     writer = 1 if database.dialect == "sqlite" else 0

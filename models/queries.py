@@ -127,6 +127,14 @@ def personal_tokens_query(*token_hashes: str) -> peewee.ModelSelect[AccessToken]
     return AccessToken.select(*columns).where(AccessToken.token_hash.in_(token_hashes))
 
 
+def access_token_query(token_hash: str) -> peewee.ModelSelect[AccessToken]:
+    return AccessToken.select().where(AccessToken.token_hash == token_hash)
+
+
+def list_query(list_id: int, user_id: str) -> peewee.ModelSelect[TodoList]:
+    return TodoList.select().where((TodoList.id == list_id) & (TodoList.user == user_id))
+
+
 def event_insert_query(user_id: str, type_name: str, at: dt.datetime, data: str) -> peewee.ModelInsert:
     return Event.insert({Event.user: user_id, Event.type: type_name, Event.at: at, Event.data: data})
 
@@ -147,6 +155,8 @@ INSERT_REMINDERS = Statement(reminders_insert_query)
 COUNT_LIST_TASKS = Statement(list_counts_query)
 LAST_KEY = Statement(last_key_query)
 INSERT_EVENT = Statement(event_insert_query)
+ACCESS_TOKEN_BY_HASH = Statement(access_token_query)
+LIST_OF_USER = Statement(list_query)
 # The event hub's reads, several times a second (runtime/event_hub.py).
 USERS_VERSIONS = Statement(users_versions_query)
 PERSONAL_TOKENS = Statement(personal_tokens_query)

@@ -26,7 +26,7 @@ async def verify_bearer(request: Request) -> Principal:
         raise Unauthenticated("Not authenticated")
     if not token.startswith(PERSONAL_PREFIX):
         return await services_of(request).tokens.verify(token)
-    principal, stale = await calls.read(request, personal_principal, digest(token))
+    principal, stale = await calls.read_now(request, personal_principal, digest(token))
     if stale and principal.personal_token_hash is not None:
         await calls.write(request, record_use, principal.personal_token_hash)
     return principal

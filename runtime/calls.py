@@ -1,8 +1,11 @@
 """The database-thread boundary: a door's domain work run in a worker thread, as one unit of
 work (domain/unit_of_work.py), without blocking the event loop.
 
-The thread limiters bound how many run at once (SQLite: one writer). A database that cannot be
-reached becomes `Unavailable` (REST answers a clean 503), never a driver's message.
+Reads run in the pool's threads, as many at once as DB_POOL_SIZE. Writes on SQLite go to the
+process's one writer thread, which commits the writes waiting together (runtime/group_commit.py);
+on PostgreSQL and MySQL they run in the pool's threads like reads, each in its own transaction.
+A database that cannot be reached becomes `Unavailable` (REST answers a clean 503), never a
+driver's message.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from starlette.requests import Request
 
 from domain.errors import Unavailable
 from domain.unit_of_work import unit_of_work
+from runtime.loop_reader import NOT_HERE
 from runtime.services import Services, services_of
 
 P = ParamSpec("P")
@@ -33,6 +37,18 @@ async def read(request: Request, work: Callable[P, T], *args: P.args, **kwargs: 
     return await run(services_of(request), False, work, *args, **kwargs)
 
 
+async def read_now(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A point read (a few rows by key): on SQLite on the event loop itself, with no thread hop
+    (runtime/loop_reader.py); where it cannot run there without waiting, like `read`."""
+    reader = services_of(request).loop_reader
+    if reader is not None:
+        try:
+            return reader.run(functools.partial(work, *args, **kwargs))
+        except NOT_HERE:
+            pass
+    return await read(request, work, *args, **kwargs)
+
+
 async def write(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await run(services_of(request), True, work, *args, **kwargs)
 
@@ -42,15 +58,22 @@ async def run(services: Services, writes: bool, work: Callable[..., T], *args: o
     thread; the way background work reaches the database too, having no request."""
     queued = time.perf_counter()
     began = queued
+    call = functools.partial(work, *args, **kwargs)
 
     def in_thread() -> T:
         nonlocal began
         began = time.perf_counter()
-        return unit_of_work(services.db, writes, functools.partial(work, *args, **kwargs))
+        return unit_of_work(services.db, writes, call)
 
     try:
-        limiter = services.write_limiter if writes else services.db_limiter
-        result = await anyio.to_thread.run_sync(in_thread, limiter=limiter)
+        if writes and services.writer is not None:
+            written = await services.writer.write(call)
+            began = written.began or queued
+            if written.error is not None:
+                raise written.error
+            result: T = written.result
+        else:
+            result = await anyio.to_thread.run_sync(in_thread, limiter=services.db_limiter)
         if writes:
             services.hub.poke()  # its events, if it made any, reach this process's streams now
         return result

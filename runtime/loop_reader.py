@@ -1,14 +1,17 @@
-"""The one read that runs on the event loop itself, with no hop to a database thread: the
-caller's user row, on SQLite.
+"""The reads that run on the event loop itself, with no hop to a database thread: point reads
+(a few rows by key) on SQLite.
 
-Every authenticated request reads that row (a deleted account or a password change must take
-effect at once, in every worker). For a list page served from the cache, the hop to a thread
-and back and peewee building the query would be most of the request's work (bench/README.md).
-On SQLite in WAL mode a reader never waits for a writer and one row by primary key is read
-without I/O waits, so here it is read on the loop, on a connection of its own that has no busy
-timeout: whatever would make it wait (a commit on a database not in WAL mode, a recovery) fails
-at once, and the caller goes the usual way through a thread. PostgreSQL and MySQL are a network
-round trip away: nothing of theirs is read on the loop.
+A request's point reads (the caller's user row, one task and its tags, a personal token's
+row) cost the database a few microseconds each; the hop to a thread and back, and the pool's
+connection and transaction, would be most of the request's work (bench/README.md, "Where the
+time goes"). On SQLite in WAL mode a reader never waits for a writer and a row by key is read
+without I/O waits, so here they are read on the loop, on a connection of its own that has no
+busy timeout: whatever would make it wait (a commit on a database not in WAL mode, a recovery)
+fails at once, and the caller goes the usual way through a thread (runtime/calls.py). So does
+work that needs what this connection does not give: a write (the first request of a user
+known only from another issuer's token), or a query of the models' own (only statements,
+models/statements.py, run here). PostgreSQL and MySQL are a network round trip away: nothing
+of theirs is read on the loop.
 """
 
 from __future__ import annotations
@@ -16,12 +19,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 import peewee
 
+from domain.unit_of_work import WriteNeeded, writing
 from models import User
+from models.base import loop_database
 from models.database import is_sqlite
+
+T = TypeVar("T")
+# What sends a point read from the loop to a thread: the file busy, the work asking to write,
+# or asking for the pool's connection (which the loop's thread never holds).
+NOT_HERE = (peewee.OperationalError, peewee.InterfaceError, WriteNeeded)
 
 logger = logging.getLogger("todo_api.db")
 
@@ -39,8 +50,14 @@ class LoopReader:
     def __init__(self, path: str) -> None:
         # check_same_thread off only so that tests may build it in one thread and use it in the
         # loop's; the service uses it from the loop's thread alone.
-        self.connection = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
-        self.connection.execute("PRAGMA query_only = 1")
+        self.db = peewee.SqliteDatabase(
+            path,
+            timeout=0,
+            check_same_thread=False,
+            thread_safe=False,  # one connection, the loop's, whichever thread built it
+            pragmas={"query_only": 1},
+        )
+        self.connection: sqlite3.Connection = self.db.connection()
         query = User.select(User.created_at, User.token_version, User.tasks_version).where(User.id == "")
         self.user_sql = query.sql()[0]  # peewee's SQL for the model, run with each caller's id
 
@@ -60,8 +77,19 @@ class LoopReader:
             logger.debug("user row not read on the loop: %s", exc)
             return None
 
+    def run(self, work: Callable[[], T]) -> T:
+        """`work()` in one read transaction on this connection (one snapshot for all its reads);
+        raises one of NOT_HERE when it must run in a database thread instead."""
+        binding, reading = loop_database.set(self.db), writing.set(False)
+        try:
+            with self.db.atomic():
+                return work()
+        finally:
+            writing.reset(reading)
+            loop_database.reset(binding)
+
     def close(self) -> None:
-        self.connection.close()
+        self.db.close()
 
 
 def open_loop_reader(db: peewee.Database) -> LoopReader | None:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from domain.cursors import Cursors
 from models.database import is_sqlite
 from runtime.event_hub import EventHub
+from runtime.group_commit import GroupWriter
 from runtime.jwks import JWKSCache
 from runtime.loop_reader import LoopReader, open_loop_reader
 from runtime.metrics import Metrics
@@ -27,13 +28,14 @@ class Services:
     tokens: TokenService
     passwords: PasswordHasher
     db_limiter: anyio.CapacityLimiter
-    # SQLite takes one writer at a time: queueing writes here, rather than in SQLite's busy
-    # handler (which sleeps with back-off), keeps the latency of a burst of writes low.
-    write_limiter: anyio.CapacityLimiter
     # Files read for an import, one at a time in a process: each may hold IMPORT_MAX_BYTES, and
     # a ZIP's entries four times that, while it is read.
     file_limiter: anyio.CapacityLimiter
     cursors: Cursors
+    # SQLite: every write of the process, committed in groups (runtime/group_commit.py); SQLite
+    # takes one writer at a time, and queueing there rather than in its busy handler (which
+    # sleeps with back-off) keeps the latency of a burst of writes low.
+    writer: GroupWriter | None = None
     loop_reader: LoopReader | None = None  # SQLite only
     metrics: Metrics | None = None  # METRICS=true only
     hub: EventHub = field(default_factory=EventHub)  # hands events on to this process's streams
@@ -53,7 +55,7 @@ def build_services(
         tokens=TokenService(settings, jwks),
         passwords=PasswordHasher(settings.bcrypt_rounds),
         db_limiter=db_limiter,
-        write_limiter=anyio.CapacityLimiter(1) if is_sqlite(db) else db_limiter,
+        writer=GroupWriter(db) if is_sqlite(db) else None,
         file_limiter=anyio.CapacityLimiter(1),
         cursors=Cursors(settings.jwt_secret, settings.changes_retention_days),
         loop_reader=open_loop_reader(db),
@@ -62,6 +64,8 @@ def build_services(
 
 
 def close_services(services: Services) -> None:
+    if services.writer is not None:
+        services.writer.close()
     if services.loop_reader is not None:
         services.loop_reader.close()
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import uuid
 from typing import Any
 
 import schemathesis
@@ -77,7 +78,9 @@ def map_case(context: Any, case: Any) -> Any:
             operation["temp_id"] = f"{temp_id[:50]}~{number}"
     key = case.headers.get("Idempotency-Key") if case.headers else None
     if isinstance(key, str) and 1 <= len(key) <= 200:
-        case.headers["Idempotency-Key"] = f"{key}~{next(UNIQUE)}"
+        # Unique across the run whatever resets a counter (a phase may load the hooks anew): a
+        # key sent twice is a replay of the first answer, whose list may be gone since.
+        case.headers["Idempotency-Key"] = f"{key}~{uuid.uuid4().hex}"
     if path.endswith("/changes") and isinstance(case.query, dict):
         case.query.pop("since", None)
     if case.method.upper() in ("POST", "PUT", "PATCH"):

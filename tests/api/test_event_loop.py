@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from domain.recurrence import Rule
-from handlers import me
+from handlers import list_lists
 from tests.support.accounts import PASSWORD, auth, signup
 
 
@@ -66,17 +66,19 @@ def test_login_hashing_does_not_block_other_requests(
 def test_database_work_does_not_block_other_requests(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A read of many rows (here: the lists) runs in a database thread. (A point read, a few
+    rows by key, runs on the loop on SQLite, where it can never wait: tests/domain/test_loop_reader.py.)"""
     token = signup(client)["access_token"]
     gate, entered = threading.Event(), threading.Event()
-    real_current_user = me.current_user
+    real_read_lists = list_lists.read_lists
 
-    def slow_current_user(principal: Any) -> Any:
+    def slow_read_lists(principal: Any) -> Any:
         entered.set()
         gate.wait(10)
-        return real_current_user(principal)
+        return real_read_lists(principal)
 
-    monkeypatch.setattr(me, "current_user", slow_current_user)
-    run_blocked(client, gate, entered, lambda: client.get("/api/auth/me", headers=auth(token)))
+    monkeypatch.setattr(list_lists, "read_lists", slow_read_lists)
+    run_blocked(client, gate, entered, lambda: client.get("/api/lists", headers=auth(token)))
 
 
 @pytest.mark.parametrize("route", ["create", "patch", "complete"])

@@ -7,11 +7,13 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import anyio.to_thread
 import pytest
 from starlette.testclient import TestClient
 
+from domain.unit_of_work import require_write
 from models import User
-from runtime.loop_reader import LoopReader
+from runtime.loop_reader import NOT_HERE, LoopReader
 from runtime.services import Services
 from settings import Settings
 from tests.support.accounts import auth, signup
@@ -81,3 +83,54 @@ def test_lists_are_right_when_the_loop_cannot_read(sqlite_settings: Settings) ->
         change = {"current_password": "correct horse battery", "new_password": "another good password"}
         assert client.post("/api/auth/password", json=change, headers=headers).status_code == 204
         assert client.get("/api/tasks?sort=created_at", headers=headers).status_code == 401
+
+
+def test_a_point_read_runs_on_the_loop_and_sees_the_latest_commit(
+    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET of a task, of a list and of the account, and a personal token's check, are answered
+    with no database thread at all, each from the latest commit."""
+    from router import create_app
+
+    with TestClient(create_app(sqlite_settings)) as client:
+        account = signup(client)
+        headers = auth(account["access_token"])
+        task = client.post("/api/tasks", json={"title": "first", "tags": ["a"]}, headers=headers).json()
+        made = client.post("/api/auth/tokens", json={"name": "agent"}, headers=headers).json()
+        agent = auth(made["token"])
+        client.get("/api/tasks/1", headers=agent)  # its last use recorded (a write) once
+        hops: list[object] = []
+        real = anyio.to_thread.run_sync
+
+        async def counted(*args: object, **kwargs: object) -> object:
+            hops.append(args[0])
+            return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+        got = client.get(f"/api/tasks/{task['id']}", headers=agent)
+        assert got.status_code == 200 and got.json() == task
+        assert client.get(f"/api/lists/{task['list_id']}", headers=headers).status_code == 200
+        assert client.get("/api/auth/me", headers=headers).json() == account["user"]
+        assert hops == []
+        patched = client.patch(f"/api/tasks/{task['id']}", json={"tags": ["b"]}, headers=headers).json()
+        assert client.get(f"/api/tasks/{task['id']}", headers=agent).json() == patched
+        client.delete(f"/api/auth/tokens/{made['id']}", headers=headers)
+        assert client.get(f"/api/tasks/{task['id']}", headers=agent).status_code == 401
+
+
+@pytest.mark.anyio
+async def test_a_point_read_that_cannot_run_on_the_loop_runs_in_a_thread(sqlite_services: Services) -> None:
+    """Work asking to write, or for the models' own queries, is refused on the loop (NOT_HERE),
+    so the caller runs it in a database thread."""
+    reader = sqlite_services.loop_reader
+    assert reader is not None
+
+    def writes() -> None:
+        require_write()
+
+    def queries_a_model() -> object:
+        return User.select().count()
+
+    for work in (writes, queries_a_model):
+        with pytest.raises(NOT_HERE):
+            reader.run(work)

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from domain.schemas import TaskListQuery
-from domain.task_list import filters, ordering
+from domain.task_list import asked, page_query
 from handlers import create_task, list_tasks
-from models import Task
 from runtime.services import Services
 from tests.support.accounts import signup_alone
 from tests.support.requests import make_request
@@ -78,8 +77,8 @@ async def test_list_queries_use_the_per_user_indexes(
     sqlite_services: Services, sort: str, index: str
 ) -> None:
     query = TaskListQuery(sort=sort)
-    select = Task.select().where(*filters("u_someone", query)).order_by(*ordering(query.sort)).limit(20)
-    sql, params = select.sql()
+    names, values = asked("u_someone", query)
+    sql, params = page_query(names, query.sort, *values, 20, 0).sql()
     with sqlite_services.db.connection_context():
         plan = " ".join(
             str(row) for row in sqlite_services.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
@@ -88,8 +87,9 @@ async def test_list_queries_use_the_per_user_indexes(
 
 
 async def test_completed_filter_uses_its_index(sqlite_services: Services) -> None:
-    select = Task.select().where(*filters("u_someone", TaskListQuery(status="pending")))
-    sql, params = select.sql()
+    query = TaskListQuery(status="pending")
+    names, values = asked("u_someone", query)
+    sql, params = page_query(names, query.sort, *values, 20, 0).sql()
     with sqlite_services.db.connection_context():
         plan = " ".join(
             str(row) for row in sqlite_services.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()

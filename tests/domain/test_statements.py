@@ -192,6 +192,8 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         (queries.LAST_KEY, (21, 31), 2),
         (queries.USERS_VERSIONS, ("u_a", "u_b"), 2),
         (queries.PERSONAL_TOKENS, ("a" * 64, "b" * 64), 2),
+        (queries.ACCESS_TOKEN_BY_HASH, ("a" * 64,), None),
+        (queries.LIST_OF_USER, (21, "u_a"), None),
         (
             queries.INSERT_REMINDERS,
             (11, "u_a", '{"before":"PT5M"}', dt.datetime(2026, 1, 5, 8, 30), 12, "u_b", '{"at":"x"}', None),

@@ -25,6 +25,7 @@ from router import create_app
 from settings import PROJECT_DIR, Settings, load_settings, parse_database_url
 from tests.support.accounts import PASSWORD, auth, signup
 from tests.support.live import Server, call
+from tests.support.oauth import PKCE, approve, authorization_query, connect
 from tests.support.tokens import SECRET, signed_token
 
 pytestmark = pytest.mark.slow
@@ -102,6 +103,9 @@ def fill(client: TestClient) -> None:
     for title in ("Deleted one", "Deleted last"):
         doomed = ok(client.post("/api/tasks", json={"title": title}, headers=ann), 201)
         ok(client.delete(f"/api/tasks/{doomed['id']}", headers=ann), 204)  # tombstones, departures
+    connected = connect(client)  # an app connected by OAuth: its client, connection, tokens
+    pending = PKCE.new()  # and a code it has not redeemed yet
+    approve(client, authorization_query(connected["client_id"], pending), "ann@example.com")
 
 
 def rows(db: peewee.Database) -> dict[str, list[tuple[Any, ...]]]:

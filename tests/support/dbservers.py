@@ -368,7 +368,13 @@ class MariaDBServer(DatabaseServer):
     scheme = "mysql"
     stop_signal = signal.SIGTERM
     tools = ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-admin")
-    innodb_options = ("--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M")
+    # No native AIO: each server would take Linux AIO contexts from a machine-wide pool
+    # (fs.aio-max-nr) that a parallel suite's servers, and other work's, can use up.
+    innodb_options = (
+        "--innodb-buffer-pool-size=64M",
+        "--innodb-log-file-size=16M",
+        "--innodb-use-native-aio=0",
+    )
 
     def __init__(self, base_dir: str | os.PathLike[str]) -> None:
         super().__init__(base_dir)

@@ -365,13 +365,23 @@ def test_every_setting_is_in_the_configuration_table() -> None:
 
 def test_the_test_command_runs_every_check_before_the_suite() -> None:
     """`make test` (what .ci/run runs): ruff's lint and format check and mypy --strict on the
-    service's code, then pytest; a failing check stops it before the suite."""
+    service's code, then pytest in parallel processes; a failing check stops it before the suite."""
     result = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     commands = [line.strip() for line in result.stdout.splitlines()]
     checks = [".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy"]
     positions = [commands.index(check) for check in checks]
-    assert positions == sorted(positions) and positions[-1] < commands.index(".venv/bin/python -m pytest")
+    assert positions == sorted(positions) and positions[-1] < commands.index(
+        ".venv/bin/python -m pytest -n 4"
+    )
     mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
     assert mypy["strict"] is True
-    assert set(mypy["files"]) >= {"handlers", "models", "migrations", "settings.py", "router.py"}
+    assert set(mypy["files"]) >= {
+        "domain",
+        "runtime",
+        "handlers",
+        "models",
+        "migrations",
+        "settings.py",
+        "router.py",
+    }

@@ -1,0 +1,105 @@
+"""SQLite's writes committed together (runtime/group_commit.py): the writes waiting at once go
+into one transaction, each in a savepoint of its own; each caller is answered once that
+transaction committed, and one write that fails is undone alone."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import anyio
+import pytest
+
+from domain.errors import Conflict, Unavailable
+from models import User, utc_now
+from runtime import calls
+from runtime.services import Services
+from settings import load_settings
+from tests.support.services import migrated_services
+from tests.support.tokens import SECRET
+
+pytestmark = pytest.mark.anyio
+
+
+def add_user(user_id: str) -> str:
+    User.insert(id=user_id, email=f"{user_id}@example.com", created_at=utc_now()).execute()
+    return user_id
+
+
+def users() -> set[str]:
+    return {user.id for user in User.select(User.id)}
+
+
+async def test_writes_waiting_together_commit_together_and_a_failure_fails_alone(
+    sqlite_services: Services,
+) -> None:
+    writer = sqlite_services.writer
+    assert writer is not None
+    gate, entered = threading.Event(), threading.Event()
+
+    def held() -> str:  # keeps the writer's thread busy while the others queue up
+        entered.set()
+        gate.wait(10)
+        return add_user("u_first")
+
+    def refused() -> str:
+        add_user("u_refused")
+        raise Conflict("refused after writing")
+
+    answers: dict[str, object] = {}
+
+    async def write(name: str, work: object) -> None:
+        try:
+            answers[name] = await calls.run(sqlite_services, True, work)  # type: ignore[arg-type]
+        except Conflict as error:
+            answers[name] = error
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(write, "first", held)
+        await anyio.to_thread.run_sync(entered.wait, 10)
+        for n in range(5):
+            group.start_soon(write, f"w{n}", lambda n=n: add_user(f"u_{n}"))
+        group.start_soon(write, "refused", refused)
+        await anyio.sleep(0.2)  # all queued behind the first transaction
+        gate.set()
+    assert answers.pop("first") == "u_first"
+    assert isinstance(answers.pop("refused"), Conflict)
+    assert answers == {f"w{n}": f"u_{n}" for n in range(5)}
+    with sqlite_services.db.connection_context():
+        assert users() == {"u_first", *(f"u_{n}" for n in range(5))}  # not u_refused
+
+
+@pytest.fixture
+async def impatient(tmp_path: Path) -> AsyncIterator[Services]:
+    """SQLite's services with a one-second busy timeout."""
+    env = {"DATA_DIR": str(tmp_path), "JWT_SECRET": SECRET, "DB_TIMEOUT_SECONDS": "1"}
+    for services in migrated_services(load_settings(env, env_file=tmp_path / "absent.env")):
+        yield services
+
+
+async def test_a_transaction_that_cannot_begin_fails_each_of_its_writes(impatient: Services) -> None:
+    """When BEGIN or COMMIT fails (here: another process holds the write lock longer than the
+    busy timeout), no write of the group is reported done, and none is in the database."""
+    holder = sqlite3.connect(impatient.settings.database.sqlite_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(Unavailable):
+            await calls.run(impatient, True, add_user, "u_late")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with impatient.db.connection_context():
+        assert "u_late" not in users()
+
+
+async def test_a_lone_write_that_fails_leaves_nothing(sqlite_services: Services) -> None:
+    def refused() -> str:
+        add_user("u_alone")
+        raise Conflict("refused after writing")
+
+    with pytest.raises(Conflict):
+        await calls.run(sqlite_services, True, refused)
+    with sqlite_services.db.connection_context():
+        assert "u_alone" not in users()
