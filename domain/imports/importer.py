@@ -152,19 +152,19 @@ def resolved_lists(change: ChangeSet, plan: Plan) -> tuple[dict[str, int], set[i
             if previous is None:
                 before_any.append(source_list)
                 continue
-            previous = place_list(change, source_list, previous, keys, mine, ids, made)
+            previous = place_list(change, source_list, previous, keys, position_of, mine, ids, made)
             continue
         ids[source_list.key] = found
         if before_any:
             at = keys.index(position_of[found])
             after = keys[at - 1] if at else None
             for waiting in before_any:
-                after = place_list(change, waiting, after, keys, mine, ids, made)
+                after = place_list(change, waiting, after, keys, position_of, mine, ids, made)
             before_any = []
         previous = position_of[found]
     last = keys[-1] if keys else None
     for waiting in before_any:
-        last = place_list(change, waiting, last, keys, mine, ids, made)
+        last = place_list(change, waiting, last, keys, position_of, mine, ids, made)
     return ids, made
 
 
@@ -173,6 +173,7 @@ def place_list(
     source_list: SourceList,
     after: str | None,
     keys: list[str],
+    position_of: dict[int, str],
     mine: dict[str, int],
     ids: dict[str, int],
     made: set[int],
@@ -187,6 +188,7 @@ def place_list(
     todo_list = new_list(change, source_list.name, source_list.color, key)
     change.emit_list(LIST_CREATED, todo_list)
     keys.insert(at, key)
+    position_of[todo_list.id] = key  # a later list of the file may name it again (any case)
     mine[todo_list.name_key] = ids[source_list.key] = todo_list.id
     made.add(todo_list.id)
     return key

@@ -32,16 +32,6 @@ CSV = {"Content-Type": "text/csv"}
 ZIP = {"Content-Type": "application/zip"}
 
 
-@pytest.fixture
-def ann(client: TestClient) -> Headers:
-    return auth(signup(client)["access_token"])
-
-
-@pytest.fixture
-def bob(client: TestClient) -> Headers:
-    return auth(signup(client, "bob@example.com")["access_token"])
-
-
 def ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json() if response.content else None
@@ -101,27 +91,34 @@ def shape(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def rich(client: TestClient, ann: Headers) -> dict[str, Any]:
+def rich(client: TestClient, ann_auth: Headers) -> dict[str, Any]:
     """Ann's account with one of everything a round trip must keep."""
-    ok(client.patch("/api/auth/me", json={"time_zone": "Europe/Paris"}, headers=ann))
-    inbox = next(each for each in ok(client.get("/api/lists", headers=ann)) if each["is_default"])
-    ok(client.patch(f"/api/lists/{inbox['id']}", json={"name": "Eingang", "color": "green"}, headers=ann))
-    work = post(client, ann, "/api/lists", {"name": "Work", "color": "blue"})
-    home = post(client, ann, "/api/lists", {"name": "Home"})
-    ok(client.patch(f"/api/lists/{home['id']}", json={"after": None}, headers=ann))  # Home first
+    ok(client.patch("/api/auth/me", json={"time_zone": "Europe/Paris"}, headers=ann_auth))
+    inbox = next(each for each in ok(client.get("/api/lists", headers=ann_auth)) if each["is_default"])
+    ok(
+        client.patch(
+            f"/api/lists/{inbox['id']}", json={"name": "Eingang", "color": "green"}, headers=ann_auth
+        )
+    )
+    work = post(client, ann_auth, "/api/lists", {"name": "Work", "color": "blue"})
+    home = post(client, ann_auth, "/api/lists", {"name": "Home"})
+    ok(client.patch(f"/api/lists/{home['id']}", json={"after": None}, headers=ann_auth))  # Home first
     plan = post(
         client,
-        ann,
+        ann_auth,
         "/api/tasks",
         {"title": "Plan Q4", "list_id": work["id"], "tags": ["work", "q4"], "priority": "high"},
     )
     draft = post(
-        client, ann, "/api/tasks", {"title": "Draft", "parent_id": plan["id"], "description": "two pages"}
+        client,
+        ann_auth,
+        "/api/tasks",
+        {"title": "Draft", "parent_id": plan["id"], "description": "two pages"},
     )
-    outline = post(client, ann, "/api/tasks", {"title": "Outline", "parent_id": draft["id"], "order": 7})
-    post(client, ann, "/api/tasks", {"title": "Bullets", "parent_id": outline["id"], "priority": "low"})
-    review = post(client, ann, "/api/tasks", {"title": "Review", "parent_id": plan["id"]})
-    ok(client.post(f"/api/tasks/{review['id']}/move", json={"after": None}, headers=ann))  # before Draft
+    outline = post(client, ann_auth, "/api/tasks", {"title": "Outline", "parent_id": draft["id"], "order": 7})
+    post(client, ann_auth, "/api/tasks", {"title": "Bullets", "parent_id": outline["id"], "priority": "low"})
+    review = post(client, ann_auth, "/api/tasks", {"title": "Review", "parent_id": plan["id"]})
+    ok(client.post(f"/api/tasks/{review['id']}/move", json={"after": None}, headers=ann_auth))  # before Draft
     standup = {
         "title": "Stand-up",
         "list_id": work["id"],
@@ -130,10 +127,10 @@ def rich(client: TestClient, ann: Headers) -> dict[str, Any]:
         "time_zone": "America/New_York",
         "reminders": [{"before": "PT15M"}, {"at": "2030-01-07T13:00:00Z"}],
     }
-    post(client, ann, "/api/tasks", standup)
+    post(client, ann_auth, "/api/tasks", standup)
     water = post(
         client,
-        ann,
+        ann_auth,
         "/api/tasks",
         {
             "title": "Water plants",
@@ -142,22 +139,22 @@ def rich(client: TestClient, ann: Headers) -> dict[str, Any]:
             "recurrence": "FREQ=DAILY",
         },
     )
-    ok(client.patch(f"/api/tasks/{water['id']}/complete", headers=ann))  # and its next occurrence
-    done = post(client, ann, "/api/tasks", {"title": "Old chore", "list_id": home["id"]})
-    ok(client.patch(f"/api/tasks/{done['id']}/complete", headers=ann))
-    gone = post(client, ann, "/api/tasks", {"title": "Deleted"})
-    ok(client.delete(f"/api/tasks/{gone['id']}", headers=ann), 204)
-    post(client, ann, "/api/tasks", {"title": "Call mom", "due_date": "2030-02-01T18:00:00Z"})
-    return export(client, ann)
+    ok(client.patch(f"/api/tasks/{water['id']}/complete", headers=ann_auth))  # and its next occurrence
+    done = post(client, ann_auth, "/api/tasks", {"title": "Old chore", "list_id": home["id"]})
+    ok(client.patch(f"/api/tasks/{done['id']}/complete", headers=ann_auth))
+    gone = post(client, ann_auth, "/api/tasks", {"title": "Deleted"})
+    ok(client.delete(f"/api/tasks/{gone['id']}", headers=ann_auth), 204)
+    post(client, ann_auth, "/api/tasks", {"title": "Call mom", "due_date": "2030-02-01T18:00:00Z"})
+    return export(client, ann_auth)
 
 
 # The export -----------------------------------------------------------------------------------
 
 
 def test_the_export_is_every_list_and_task_as_the_api_shows_them(
-    client: TestClient, ann: Headers, rich: dict[str, Any]
+    client: TestClient, ann_auth: Headers, rich: dict[str, Any]
 ) -> None:
-    answer = client.get("/api/export", headers=ann)
+    answer = client.get("/api/export", headers=ann_auth)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/json")
     assert (
         answer.headers["content-disposition"]
@@ -168,7 +165,7 @@ def test_the_export_is_every_list_and_task_as_the_api_shows_them(
     assert document["format"] == "todo-api/1"
     assert document["user"] == {"email": "ann@example.com", "name": None, "time_zone": "Europe/Paris"}
     assert [each["name"] for each in document["lists"]] == ["Home", "Eingang", "Work"], "by position"
-    api_tasks = all_tasks(client, ann)
+    api_tasks = all_tasks(client, ann_auth)
     assert {each["id"] for each in document["tasks"]} == {each["id"] for each in api_tasks}
     by_id = {each["id"]: each for each in api_tasks}
     for task in document["tasks"]:
@@ -178,12 +175,12 @@ def test_the_export_is_every_list_and_task_as_the_api_shows_them(
     assert "Old chore" in titles and "Deleted" not in titles
 
 
-def test_the_export_holds_no_secret(client: TestClient, ann: Headers) -> None:
-    token = ok(client.post("/api/auth/tokens", json={"name": "script"}, headers=ann), 201)["token"]
-    text = client.get("/api/export", headers=ann).text
+def test_the_export_holds_no_secret(client: TestClient, ann_auth: Headers) -> None:
+    token = ok(client.post("/api/auth/tokens", json={"name": "script"}, headers=ann_auth), 201)["token"]
+    text = client.get("/api/export", headers=ann_auth).text
     assert token not in text and "tdo_" not in text and "$2b$" not in text and "password" not in text
     read_only = ok(
-        client.post("/api/auth/tokens", json={"name": "r", "scopes": ["tasks:read"]}, headers=ann), 201
+        client.post("/api/auth/tokens", json={"name": "r", "scopes": ["tasks:read"]}, headers=ann_auth), 201
     )
     assert client.get("/api/export", headers=auth(read_only["token"])).status_code == 200
     refused = client.post("/api/import", content=text, headers={**auth(read_only["token"]), **JSON})
@@ -194,35 +191,35 @@ def test_the_export_holds_no_secret(client: TestClient, ann: Headers) -> None:
 
 
 def test_a_round_trip_into_a_fresh_account_keeps_everything(
-    client: TestClient, rich: dict[str, Any], bob: Headers
+    client: TestClient, rich: dict[str, Any], bob_auth: Headers
 ) -> None:
     text = json.dumps(rich)
-    report = import_file(client, bob, text, JSON)
+    report = import_file(client, bob_auth, text, JSON)
     assert report == {
         "lists_created": 2,
         "tasks_created": len(rich["tasks"]),
         "tasks_skipped": 0,
         "problems": [],
     }
-    again = export(client, bob)
+    again = export(client, bob_auth)
     assert shape(again) == shape(rich)
     assert again["user"]["email"] == "bob@example.com"
     # Imported again: nothing new.
-    assert import_file(client, bob, text, JSON) == {
+    assert import_file(client, bob_auth, text, JSON) == {
         "lists_created": 0,
         "tasks_created": 0,
         "tasks_skipped": len(rich["tasks"]),
         "problems": [],
     }
-    assert shape(export(client, bob)) == shape(rich)
+    assert shape(export(client, bob_auth)) == shape(rich)
 
 
 def test_imported_tasks_are_tasks_like_any_other(
-    client: TestClient, rich: dict[str, Any], bob: Headers
+    client: TestClient, rich: dict[str, Any], bob_auth: Headers
 ) -> None:
-    cursor = ok(client.get("/api/changes", headers=bob))["cursor"]
-    import_file(client, bob, json.dumps(rich), JSON)
-    changes = ok(client.get("/api/changes", params={"since": cursor}, headers=bob))["changes"]
+    cursor = ok(client.get("/api/changes", headers=bob_auth))["cursor"]
+    import_file(client, bob_auth, json.dumps(rich), JSON)
+    changes = ok(client.get("/api/changes", params={"since": cursor}, headers=bob_auth))["changes"]
     tasks = [change["task"]["title"] for change in changes if change["kind"] == "task"]
     assert sorted(tasks) == sorted(each["title"] for each in rich["tasks"])
     assert {change["list"]["name"] for change in changes if change["kind"] == "list"} == {
@@ -232,23 +229,23 @@ def test_imported_tasks_are_tasks_like_any_other(
     }
     kinds = events_of("bob@example.com")
     assert kinds.count("task.created") == len(rich["tasks"]) and kinds.count("list.created") == 3  # Inbox too
-    standup = next(each for each in all_tasks(client, bob) if each["title"] == "Stand-up")
+    standup = next(each for each in all_tasks(client, bob_auth) if each["title"] == "Stand-up")
     assert standup["version"] == 1 and standup["recurrence"] == "FREQ=WEEKLY;BYDAY=MO,WE"
-    armed = ok(client.get("/api/reminders", params={"before": "2031-01-01T00:00:00Z"}, headers=bob))
+    armed = ok(client.get("/api/reminders", params={"before": "2031-01-01T00:00:00Z"}, headers=bob_auth))
     assert [(each["title"], each["reminder"]) for each in armed] == [
         ("Stand-up", {"at": "2030-01-07T13:00:00Z"}),
         ("Stand-up", {"before": "PT15M"}),
     ]
-    done = ok(client.patch(f"/api/tasks/{standup['id']}/complete", headers=bob))
+    done = ok(client.patch(f"/api/tasks/{standup['id']}/complete", headers=bob_auth))
     assert done["completed"] is True
     follows = [
-        each for each in all_tasks(client, bob) if each["title"] == "Stand-up" and not each["completed"]
+        each for each in all_tasks(client, bob_auth) if each["title"] == "Stand-up" and not each["completed"]
     ]
     assert len(follows) == 1 and follows[0]["due_date"] == "2030-01-09T14:00:00Z", "its series goes on"
-    new = post(client, bob, "/api/tasks", {"title": "After the import"})
+    new = post(client, bob_auth, "/api/tasks", {"title": "After the import"})
     assert new["position"] > max(
         each["position"]
-        for each in all_tasks(client, bob)
+        for each in all_tasks(client, bob_auth)
         if each["list_id"] == new["list_id"] and each["id"] != new["id"] and each["parent_id"] is None
     )
 
@@ -256,7 +253,7 @@ def test_imported_tasks_are_tasks_like_any_other(
 # Todoist and TickTick -------------------------------------------------------------------------
 
 
-def test_a_todoist_project_csv_goes_into_the_list_named(client: TestClient, ann: Headers) -> None:
+def test_a_todoist_project_csv_goes_into_the_list_named(client: TestClient, ann_auth: Headers) -> None:
     text = todoist_csv(
         todoist_task("Buy milk @home", priority=1, date="2030-10-09"),
         todoist_note("Oat if none"),
@@ -265,13 +262,15 @@ def test_a_todoist_project_csv_goes_into_the_list_named(client: TestClient, ann:
         todoist_task("Bins", date="every monday"),
         todoist_task("Paint", date="next spring"),
     )
-    headers = {**ann, **CSV, "Content-Disposition": 'attachment; filename="Errands.csv"'}
+    headers = {**ann_auth, **CSV, "Content-Disposition": 'attachment; filename="Errands.csv"'}
     report = ok(client.post("/api/import?list=Errands", content=text, headers=headers))
     assert report["lists_created"] == 1 and report["tasks_created"] == 4 and report["tasks_skipped"] == 0
     assert [problem["where"] for problem in report["problems"]] == ["Errands.csv:8", "Errands.csv:12"]
-    errands = next(each for each in ok(client.get("/api/lists", headers=ann)) if each["name"] == "Errands")
+    errands = next(
+        each for each in ok(client.get("/api/lists", headers=ann_auth)) if each["name"] == "Errands"
+    )
     assert errands["task_count"] == 4 and errands["open_count"] == 4
-    tasks = {each["title"]: each for each in all_tasks(client, ann)}
+    tasks = {each["title"]: each for each in all_tasks(client, ann_auth)}
     assert tasks["Buy milk"]["tags"] == ["home"] and tasks["Buy milk"]["priority"] == "high"
     assert tasks["Buy milk"]["description"] == "Oat if none" and tasks["Buy milk"]["list_id"] == errands["id"]
     assert (
@@ -296,32 +295,32 @@ def test_a_todoist_project_csv_goes_into_the_list_named(client: TestClient, ann:
     )
     third = ok(client.post("/api/import?list=Errands", content=grown, headers=headers))
     assert (third["tasks_created"], third["tasks_skipped"]) == (1, 4)
-    baker = next(each for each in all_tasks(client, ann) if each["title"] == "Ask the baker")
+    baker = next(each for each in all_tasks(client, ann_auth) if each["title"] == "Ask the baker")
     assert (
         baker["parent_id"] == tasks["Buy milk"]["id"]
         and baker["position"] > tasks["Ask the neighbours"]["position"]
     )
 
 
-def test_a_todoist_backup_is_a_list_per_project(client: TestClient, ann: Headers) -> None:
+def test_a_todoist_backup_is_a_list_per_project(client: TestClient, ann_auth: Headers) -> None:
     backup = todoist_backup(
         {
             "Inbox": todoist_csv(todoist_task("Reply to Bob")),
             "Café": todoist_csv(todoist_task("Order beans @coffee"), todoist_task("Grind", indent=2)),
         }
     )
-    report = import_file(client, ann, backup, ZIP)
+    report = import_file(client, ann_auth, backup, ZIP)
     assert report == {"lists_created": 1, "tasks_created": 3, "tasks_skipped": 0, "problems": []}
-    lists = {each["name"]: each for each in ok(client.get("/api/lists", headers=ann))}
+    lists = {each["name"]: each for each in ok(client.get("/api/lists", headers=ann_auth))}
     assert (
         set(lists) == {"Inbox", "Café"}
         and lists["Inbox"]["task_count"] == 1
         and lists["Café"]["task_count"] == 2
     )
-    assert import_file(client, ann, backup, ZIP)["tasks_skipped"] == 3
+    assert import_file(client, ann_auth, backup, ZIP)["tasks_skipped"] == 3
 
 
-def test_a_ticktick_backup(client: TestClient, ann: Headers) -> None:
+def test_a_ticktick_backup(client: TestClient, ann_auth: Headers) -> None:
     backup = ticktick_backup(
         ticktick_row("Outline", task_id="64f0c2a1", list_name="Work", parentId="64f0c2a0"),
         ticktick_row("Write report", task_id="64f0c2a0", list_name="Work", Tags="writing", Priority="5",
@@ -330,9 +329,9 @@ def test_a_ticktick_backup(client: TestClient, ann: Headers) -> None:
                      **{"Completed Time": "2026-10-01T10:39:31+0000",
                         "Created Time": "2022-01-21T11:33:40+0000"}),
     )  # fmt: skip
-    report = import_file(client, ann, backup, CSV)
+    report = import_file(client, ann_auth, backup, CSV)
     assert report == {"lists_created": 1, "tasks_created": 3, "tasks_skipped": 0, "problems": []}
-    tasks = {each["title"]: each for each in all_tasks(client, ann)}
+    tasks = {each["title"]: each for each in all_tasks(client, ann_auth)}
     assert tasks["Outline"]["parent_id"] == tasks["Write report"]["id"]
     assert (
         tasks["Write report"]["reminders"] == [{"before": "PT30M"}]
@@ -341,21 +340,21 @@ def test_a_ticktick_backup(client: TestClient, ann: Headers) -> None:
     passport = tasks["Renew passport"]
     assert passport["completed"] and passport["completed_at"] == "2026-10-01T10:39:31Z"
     assert passport["created_at"] == "2022-01-21T11:33:40Z"
-    inbox = next(each for each in ok(client.get("/api/lists", headers=ann)) if each["is_default"])
+    inbox = next(each for each in ok(client.get("/api/lists", headers=ann_auth)) if each["is_default"])
     assert passport["list_id"] == inbox["id"] and inbox["open_count"] == 0 and inbox["task_count"] == 1
-    assert import_file(client, ann, backup, CSV)["tasks_skipped"] == 3
+    assert import_file(client, ann_auth, backup, CSV)["tasks_skipped"] == 3
 
 
 # Refusals: nothing written --------------------------------------------------------------------
 
 
-def test_refused_files_write_nothing(client: TestClient, ann: Headers) -> None:
-    post(client, ann, "/api/tasks", {"title": "Mine"})
-    before, events = export(client, ann), events_of("ann@example.com")
-    unknown = client.post("/api/import", content=b"name,age\nann,3\n", headers={**ann, **CSV})
+def test_refused_files_write_nothing(client: TestClient, ann_auth: Headers) -> None:
+    post(client, ann_auth, "/api/tasks", {"title": "Mine"})
+    before, events = export(client, ann_auth), events_of("ann@example.com")
+    unknown = client.post("/api/import", content=b"name,age\nann,3\n", headers={**ann_auth, **CSV})
     assert unknown.status_code == 415 and unknown.json()["code"] == "unsupported_media_type"
     text = todoist_csv(todoist_task("Fine"), todoist_task("x" * 201))
-    headers = {**ann, **CSV, "Content-Disposition": 'attachment; filename="Work [2203306141].csv"'}
+    headers = {**ann_auth, **CSV, "Content-Disposition": 'attachment; filename="Work [2203306141].csv"'}
     refused = client.post("/api/import", content=text, headers=headers)
     assert refused.status_code == 422 and refused.json()["code"] == "validation_error"
     (problem,) = refused.json()["detail"]
@@ -365,25 +364,25 @@ def test_refused_files_write_nothing(client: TestClient, ann: Headers) -> None:
         "lists": [],
         "tasks": [{"id": 1, "title": "ok"}, {"id": 2, "title": ""}],
     }
-    refused = client.post("/api/import", json=document, headers=ann)
+    refused = client.post("/api/import", json=document, headers=ann_auth)
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "tasks", 1, "title"]
-    malformed = client.post("/api/import", content=b'{"format": ', headers={**ann, **JSON})
+    malformed = client.post("/api/import", content=b'{"format": ', headers={**ann_auth, **JSON})
     assert malformed.status_code == 400
     bad_list = client.post(
-        "/api/import?list=", content=todoist_csv(todoist_task("a")), headers={**ann, **CSV}
+        "/api/import?list=", content=todoist_csv(todoist_task("a")), headers={**ann_auth, **CSV}
     )
     assert bad_list.status_code == 422 and bad_list.json()["detail"][0]["loc"] == ["query", "list"]
-    assert export(client, ann)["tasks"] == before["tasks"] and events_of("ann@example.com") == events
+    assert export(client, ann_auth)["tasks"] == before["tasks"] and events_of("ann@example.com") == events
 
 
-def test_a_failure_half_way_rolls_everything_back(client: TestClient, ann: Headers) -> None:
+def test_a_failure_half_way_rolls_everything_back(client: TestClient, ann_auth: Headers) -> None:
     """A subtask of a task Ann has four levels down would be a fifth level: found only while
     writing, once a list and a task of the file are made, and all of it rolled back."""
     levels = [
         todoist_task(title, indent=level) for level, title in enumerate(("One", "Two", "Three", "Four"), 1)
     ]
-    import_file(client, ann, todoist_csv(*levels), CSV, "?list=Deep")
-    before, events = export(client, ann), events_of("ann@example.com")
+    import_file(client, ann_auth, todoist_csv(*levels), CSV, "?list=Deep")
+    before, events = export(client, ann_auth), events_of("ann@example.com")
     four = next(task for task in before["tasks"] if task["title"] == "Four")
     document = {
         "format": "todo-api/1",
@@ -394,12 +393,12 @@ def test_a_failure_half_way_rolls_everything_back(client: TestClient, ann: Heade
             {"id": 11, "title": "Under Four", "list_id": 1, "parent_id": 12},
         ],
     }
-    refused = client.post("/api/import", json=document, headers=ann)
+    refused = client.post("/api/import", json=document, headers=ann_auth)
     assert refused.status_code == 422, refused.text
     (problem,) = refused.json()["detail"]
     assert problem["loc"] == ["body", "tasks", 2, "parent_id"] and problem["type"] == "too_deep"
-    assert export(client, ann)["tasks"] == before["tasks"] and events_of("ann@example.com") == events
-    assert "Fresh" not in [each["name"] for each in ok(client.get("/api/lists", headers=ann))]
+    assert export(client, ann_auth)["tasks"] == before["tasks"] and events_of("ann@example.com") == events
+    assert "Fresh" not in [each["name"] for each in ok(client.get("/api/lists", headers=ann_auth))]
 
 
 def test_a_body_over_import_max_bytes_is_413(make_settings: Callable[..., Settings]) -> None:
@@ -422,29 +421,29 @@ def test_a_body_over_import_max_bytes_is_413(make_settings: Callable[..., Settin
 
 
 def test_a_dry_run_answers_what_the_import_would_do_and_writes_nothing(
-    client: TestClient, rich: dict[str, Any], bob: Headers
+    client: TestClient, rich: dict[str, Any], bob_auth: Headers
 ) -> None:
     text = json.dumps(rich)
-    lists, events = ok(client.get("/api/lists", headers=bob)), events_of("bob@example.com")
-    cursor = ok(client.get("/api/changes", headers=bob))["cursor"]
-    dry = import_file(client, bob, text, JSON, "?dry_run=true")
+    lists, events = ok(client.get("/api/lists", headers=bob_auth)), events_of("bob@example.com")
+    cursor = ok(client.get("/api/changes", headers=bob_auth))["cursor"]
+    dry = import_file(client, bob_auth, text, JSON, "?dry_run=true")
     assert dry["tasks_created"] == len(rich["tasks"]) and dry["lists_created"] == 2
-    assert ok(client.get("/api/lists", headers=bob)) == lists and all_tasks(client, bob) == []
+    assert ok(client.get("/api/lists", headers=bob_auth)) == lists and all_tasks(client, bob_auth) == []
     assert events_of("bob@example.com") == events
-    assert ok(client.get("/api/changes", params={"since": cursor}, headers=bob))["changes"] == []
-    assert import_file(client, bob, text, JSON) == dry
+    assert ok(client.get("/api/changes", params={"since": cursor}, headers=bob_auth))["changes"] == []
+    assert import_file(client, bob_auth, text, JSON) == dry
 
 
-def test_idempotency_key_replays_the_first_answer(client: TestClient, bob: Headers) -> None:
+def test_idempotency_key_replays_the_first_answer(client: TestClient, bob_auth: Headers) -> None:
     tasks = [{"id": n, "title": f"Task {n}", "description": "words " * 40} for n in range(1, 401)]
     text = json.dumps({"format": "todo-api/1", "lists": [], "tasks": tasks})
     assert len(text) > 65536, "past MAX_BODY_BYTES: the key's reading takes the import's limit"
-    keyed = {**bob, **JSON, "Idempotency-Key": "import-1"}
+    keyed = {**bob_auth, **JSON, "Idempotency-Key": "import-1"}
     first = client.post("/api/import", content=text, headers=keyed)
     second = client.post("/api/import", content=text, headers=keyed)
     assert first.status_code == second.status_code == 200
     assert second.headers["idempotent-replayed"] == "true" and second.json() == first.json()
-    assert first.json()["tasks_created"] == len(tasks) == len(export(client, bob)["tasks"])
+    assert first.json()["tasks_created"] == len(tasks) == len(export(client, bob_auth)["tasks"])
     other = client.post("/api/import", content=todoist_csv(todoist_task("x")), headers={**keyed, **CSV})
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
 
@@ -453,16 +452,16 @@ def test_idempotency_key_replays_the_first_answer(client: TestClient, bob: Heade
 
 
 def test_an_import_is_the_callers_only(
-    client: TestClient, rich: dict[str, Any], ann: Headers, bob: Headers
+    client: TestClient, rich: dict[str, Any], ann_auth: Headers, bob_auth: Headers
 ) -> None:
-    import_file(client, bob, json.dumps(rich), JSON)
-    assert shape(export(client, ann))["tasks"] == shape(rich)["tasks"], "Ann's tasks are as they were"
-    assert all(each["user_id"] != rich["tasks"][0]["user_id"] for each in export(client, bob)["tasks"])
+    import_file(client, bob_auth, json.dumps(rich), JSON)
+    assert shape(export(client, ann_auth))["tasks"] == shape(rich)["tasks"], "Ann's tasks are as they were"
+    assert all(each["user_id"] != rich["tasks"][0]["user_id"] for each in export(client, bob_auth)["tasks"])
     with database_proxy.obj.connection_context():
         uids = [row.uid for row in Task.select(Task.uid).where(Task.uid == rich["tasks"][0]["uid"])]
     assert len(uids) == 2, "the same uid in two accounts: one task each"
     # Importing Ann's export into Ann's account again: every task is hers already.
-    assert import_file(client, ann, json.dumps(rich), JSON)["tasks_skipped"] == len(rich["tasks"])
+    assert import_file(client, ann_auth, json.dumps(rich), JSON)["tasks_skipped"] == len(rich["tasks"])
 
 
 def test_a_frontend_elsewhere_may_send_the_file_name_and_read_the_exports(
@@ -482,3 +481,22 @@ def test_a_frontend_elsewhere_may_send_the_file_name_and_read_the_exports(
         headers = {**auth(signup(client)["access_token"]), "Origin": "https://app.example.com"}
         exported = client.get("/api/export", headers=headers)
         assert "Content-Disposition" in exported.headers["access-control-expose-headers"]
+
+
+def test_a_new_list_a_file_names_twice_in_other_cases_is_made_once(
+    client: TestClient, ann_auth: Headers
+) -> None:
+    """The second name finds the list the first made (list names are unique whatever their case)."""
+    document = {
+        "format": "todo-api/1",
+        "lists": [
+            {"id": 1, "name": "Inbox", "is_default": True},
+            {"id": 2, "name": "Errands"},
+            {"id": 3, "name": "errands"},
+        ],
+        "tasks": [{"id": 1, "title": "One", "list_id": 2}, {"id": 2, "title": "Two", "list_id": 3}],
+    }
+    report = ok(client.post("/api/import", json=document, headers=ann_auth))
+    assert (report["lists_created"], report["tasks_created"]) == (1, 2)
+    lists = ok(client.get("/api/lists", headers=ann_auth))
+    assert [(each["name"], each["task_count"]) for each in lists] == [("Inbox", 0), ("Errands", 2)]

@@ -6,24 +6,14 @@ keeps its lists; what it does is seen by the REST API and the other way round.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import caldav
 import pytest
 from caldav.lib import error
 
-from settings import Settings
 from tests.support.accounts import signup
 from tests.support.live import Server, call
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[Server]:
-    live = Server.sharing(settings).start()
-    yield live
-    live.stop()
-    assert "Traceback" not in live.output()
 
 
 def account(

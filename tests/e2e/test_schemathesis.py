@@ -67,6 +67,6 @@ def test_schemathesis_finds_nothing_against_the_live_server(tmp_path: Path, shap
         )
     finally:
         server.stop()
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:] + server.output()[-6000:]
     assert "Selected: 0" not in result.stdout
     assert "Traceback" not in server.output()
