@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from domain.fields import (
     Completed,
@@ -26,6 +26,7 @@ from domain.fields import (
     TimeZoneName,
     Title,
     hide_null_defaults,
+    integral,
     not_null,
     trimmed_text,
     trimmed_text_pattern,
@@ -140,7 +141,9 @@ class TokenCreate(BaseModel):
         "tasks:read",
         "tasks:write",
     ]
-    expires_in_days: int | None = Field(default=90, ge=1, le=365, description="null: never expires")
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365), BeforeValidator(integral)] | None = Field(
+        default=90, description="null: never expires"
+    )
 
 
 EventName = Literal[

@@ -69,7 +69,15 @@ class Statement:
 
 
 def loaded(model: type[ModelT], fields: list[peewee.Field], row: tuple[Any, ...]) -> ModelT:
-    """A model instance from a row, with no defaults filled in. Its fields count as changed
-    (a `save()` would write them all): the service writes rows through statements only."""
-    data = {field.name: field.python_value(value) for field, value in zip(fields, row, strict=True)}
-    return model(__no_default__=1, **data)
+    """A model instance from a row, with no defaults filled in: what `Model.__init__` makes of
+    it (its `__data__`, `_dirty`, `__rel__`), less a descriptor call per field, which a page of
+    rows would pay for each (a field's value is its converted column; a null stays None). Its
+    fields count as changed (a `save()` would write them all): the service writes rows through
+    statements only."""
+    instance = model.__new__(model)
+    data = {
+        field.name: None if value is None else field.python_value(value)
+        for field, value in zip(fields, row, strict=True)
+    }
+    vars(instance).update({"__data__": data, "_dirty": set(data), "__rel__": {}})
+    return instance

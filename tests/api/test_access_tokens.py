@@ -67,6 +67,9 @@ def test_a_token_is_shown_once_and_kept_hashed(client: TestClient, login: dict[s
         {"name": "a", "scopes": "tasks:read"},
         {"name": "a", "expires_in_days": 0},
         {"name": "a", "expires_in_days": 366},
+        {"name": "a", "expires_in_days": True},
+        {"name": "a", "expires_in_days": "30"},
+        {"name": "a", "expires_in_days": 1.5},
         {"scopes": [READ]},
     ],
 )

@@ -15,6 +15,7 @@ from models import open_database
 from settings import Settings
 
 BEFORE = "010_recurrence_reminders"
+CALDAV = "014_caldav"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -36,11 +37,11 @@ def test_existing_tasks_get_their_own_uids(settings: Settings) -> None:
                     (user, title, title, False, 2, now, now),
                 )
         with runner.foreign_keys_off(db):
-            runner.make_router(db).run()
+            runner.make_router(db).run(CALDAV)
         rows = db.execute_sql("SELECT user_id, uid, dav_name FROM tasks").fetchall()
         assert len(rows) == 6 and all(UUID.fullmatch(uid) and dav_name is None for _, uid, dav_name in rows)
         assert len({uid for _, uid, _ in rows}) == 6
         with pytest.raises(peewee.IntegrityError), db.atomic():
             db.execute_sql(f"UPDATE tasks SET uid = {param} WHERE user_id = {param}", (rows[0][1], "u_ann"))
-        assert runner.downgrade(db, steps=1) == ["014_caldav"]
-        assert runner.upgrade(db) == ["014_caldav"]
+        assert runner.downgrade(db, steps=1) == [CALDAV]
+        assert runner.upgrade(db)[0] == CALDAV
