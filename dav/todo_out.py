@@ -122,9 +122,7 @@ def status(task: Task, kept: Component | None) -> str:
 def due(task: Task) -> dt.datetime | dt.date:
     """In the task's zone; a date when it is that day's end there (how a date DUE is kept)."""
     moment = utc(task.due_date)
-    if task.time_zone == "UTC":
-        return moment
-    local = moment.astimezone(zoneinfo.ZoneInfo(task.time_zone))
+    local = moment if task.time_zone == "UTC" else moment.astimezone(zoneinfo.ZoneInfo(task.time_zone))
     return local.date() if local.time() == END_OF_DAY else local
 
 

@@ -262,18 +262,28 @@ def test_the_mapping_both_ways(dav_ann: DavUser) -> None:
     assert str(done["STATUS"]) == "COMPLETED" and "COMPLETED" in done
 
 
-def test_a_date_due_is_that_days_end_for_the_user_and_comes_back_as_a_date(dav_ann: DavUser) -> None:
-    dav_ann.rest("PATCH", "/api/auth/me", {"time_zone": "America/New_York"})
+@pytest.mark.parametrize(
+    ("zone", "day_end", "nine_local"),
+    [
+        ("America/New_York", "2026-12-02T04:59:59Z", "2026-12-01T14:00:00Z"),
+        ("UTC", "2026-12-01T23:59:59Z", "2026-12-01T09:00:00Z"),  # the default zone
+    ],
+)
+def test_a_date_due_is_that_days_end_for_the_user_and_comes_back_as_a_date(
+    dav_ann: DavUser, zone: str, day_end: str, nine_local: str
+) -> None:
+    dav_ann.rest("PATCH", "/api/auth/me", {"time_zone": zone})
     inbox = dav_ann.inbox_id()
     dav_ann.put(inbox, "day.ics", ics(vtodo("day", "All day", due=dt.date(2026, 12, 1))))
     floating = vtodo("float", "Floating")
     floating.add("DUE", dt.datetime(2026, 12, 1, 9, 0))  # no zone: the user's
     dav_ann.put(inbox, "float.ics", ics(floating))
     day, float_task = tasks_of(dav_ann)
-    assert (day["due_date"], day["time_zone"]) == ("2026-12-02T04:59:59Z", "America/New_York")
-    assert float_task["due_date"] == "2026-12-01T14:00:00Z"
+    assert (day["due_date"], day["time_zone"]) == (day_end, zone)
+    assert float_task["due_date"] == nine_local
     back = read_ics(dav_ann.request("GET", f"{dav_ann.calendar(inbox)}day.ics"))
     assert back["DUE"].dt == dt.date(2026, 12, 1)
+    assert read_ics(dav_ann.request("GET", f"{dav_ann.calendar(inbox)}float.ics"))["DUE"].dt.hour == 9
 
 
 def test_a_subtask_by_related_to_and_a_parent_not_there_yet_kept(dav_ann: DavUser) -> None:
