@@ -96,7 +96,7 @@ def task_of(
             tuple(where.loc()), f"Priority {priority!r} is not 0, 1, 3 or 5", "ticktick_priority"
         )
     if status not in OPEN + COMPLETED:
-        raise Invalid.at(tuple(where.loc()), f"Status {status!r} is not 0, 1 or 2", "ticktick_status")
+        raise Invalid.at(tuple(where.loc()), f"Status {status!r} is not 0, 1, 2 or -1", "ticktick_status")
     completed = status in COMPLETED
     fields: dict[str, Any] = {
         "title": title,
