@@ -9,6 +9,7 @@ import json
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 PASSWORD = "bench-password-1"
 READER_TASKS = 1000
@@ -135,7 +136,7 @@ def seed(port: int, users_and_tasks: tuple[tuple[str, int], ...] = USERS) -> See
             uids.append(str(task.get("uid", "")))
         if user == "reader":
             add_lists(client, token)
-        dav = dav_state(client, token, email(user), answer["user"]["id"]) if user in DAV_USERS else NO_DAV
+        dav = dav_state(client, token, email(user), answer) if user in DAV_USERS else NO_DAV
         users[user] = SeededUser(token, tuple(ids), *synced_state(client, token), *dav, uids=tuple(uids))
     return users
 
@@ -158,13 +159,14 @@ DavState = tuple[str | None, str | None, str | None]
 NO_DAV: DavState = (None, None, None)
 
 
-def dav_state(client: Client, token: str, address: str, user_id: str) -> DavState:
+def dav_state(client: Client, token: str, address: str, signed_up: dict[str, Any]) -> DavState:
     """(Authorization, the Inbox's path, the sync token after everything) of a task app signed
-    in with an app password; Nones where the revision has no CalDAV."""
+    in with an app password; Nones where the revision (or the peer) has no CalDAV."""
     status, _, data = client.call("POST", "/api/auth/tokens", {"name": "bench"}, token)
     if status != 201:
         return NO_DAV
     auth = "Basic " + base64.b64encode(f"{address}:{json.loads(data)['token']}".encode()).decode()
+    user_id = signed_up["user"]["id"]
     lists = client.json("GET", "/api/lists", token=token)
     assert isinstance(lists, list)
     inbox = next(each["id"] for each in lists if each["is_default"])
