@@ -217,7 +217,18 @@ async def seed(app: App, tasks: int) -> tuple[Headers, list[int]]:
     return auth, ids
 
 
-def cases(ids: list[int]) -> list[Case]:
+async def synced_cursor(app: App, auth: Headers) -> str:
+    """The change feed's cursor once a client has read all of it."""
+    query, more = "", True
+    while more:
+        status, body = await app.call("GET", f"/api/changes?limit=1000{query}", None, auth)
+        assert status == 200, body
+        answer = json.loads(body)
+        query, more = f"&since={answer['cursor']}", answer["has_more"]
+    return query.removeprefix("&since=")
+
+
+def cases(ids: list[int], cursor: str) -> list[Case]:
     def pick(n: int) -> int:
         return ids[n % len(ids)]
 
@@ -227,6 +238,8 @@ def cases(ids: list[int]) -> list[Case]:
 
     return [
         Case("get one", lambda n: ("GET", f"/api/tasks/{pick(n)}", None, [])),
+        # Before any write: nothing is new since the cursor.
+        Case("changes, nothing new", lambda n: ("GET", f"/api/changes?since={cursor}", None, [])),
         Case("create", lambda n: ("POST", "/api/tasks", {"title": f"New {n}", "tags": ["a", "b"]}, [])),
         Case("patch", lambda n: ("PATCH", f"/api/tasks/{pick(n)}", {"priority": priority(n)}, [])),
         Case("complete (toggle)", lambda n: ("PATCH", f"/api/tasks/{pick(n)}/complete", None, [])),
@@ -285,7 +298,7 @@ async def main(arguments: argparse.Namespace) -> None:
         print(f"# {settings.database.masked}, {arguments.requests} requests per case (µs per request)\n")
         print("| case | CPU | mean | median | event loop | thread hop | unit of work | statements |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for case in cases(ids):
+        for case in cases(ids, await synced_cursor(app, auth)):
             if arguments.case and case.name not in arguments.case:
                 continue
             for line in report(case.name, await measure(app, db, auth, case, arguments.requests)):

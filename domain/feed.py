@@ -11,9 +11,11 @@ autoincrement or a timestamp cannot promise that: their numbers are taken before
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import peewee
 
@@ -23,6 +25,7 @@ from domain.principal import Principal
 from domain.users import current_user
 from models import Departure, Task, TodoList, Tombstone
 from models.queries import tags_by_task
+from models.statements import Statement
 
 # The order of kinds within one sequence number: a list before the tasks that are in it.
 KIND_RANKS = {LIST: 0, TASK: 1}
@@ -73,47 +76,69 @@ def read_feed(principal: Principal, cursor: str | None, limit: int, cursors: Cur
 
 
 def after_position(
-    seq: peewee.Field, entity_id: peewee.Field, rank: int, since: Position
+    seq: peewee.Field, entity_id: peewee.Field, same_rank: bool, since_seq: int, step: int | bool
 ) -> peewee.ColumnBase:
-    """Rows of a kind of `rank` that come after `since` in the feed's order."""
-    if rank == since.rank:
-        same_seq: peewee.ColumnBase = entity_id > since.entity_id
-    else:
-        same_seq = peewee.Value(rank > since.rank)
-    return (seq > since.seq) | ((seq == since.seq) & same_seq)
+    """Rows of a kind that come after a position in the feed's order: a later sequence number,
+    or the same one and, for the position's own kind, a higher id (`step` is that id), for
+    another kind whether it ranks after (`step` is that answer)."""
+    same_seq = entity_id > step if same_rank else peewee.Value(step)
+    return (seq > since_seq) | ((seq == since_seq) & same_seq)
+
+
+def live_query(kind: str, same_rank: bool, *values: Any) -> peewee.ModelSelect[Any]:
+    user_id, since_seq, _, step, upto, limit = values  # `bounds`: since_seq is bound twice
+    model = MODELS[kind]
+    position = after_position(model.change_seq, model.id, same_rank, since_seq, step)
+    return (
+        model.select()
+        .where((model.user == user_id) & position & (model.change_seq <= upto))
+        .order_by(model.change_seq, model.id)
+        .limit(limit)
+    )
+
+
+def tombstones_query(same_rank: bool, *values: Any) -> peewee.ModelSelect[Tombstone]:
+    user_id, kind, since_seq, _, step, upto, limit = values  # `bounds`: since_seq is bound twice
+    position = after_position(Tombstone.change_seq, Tombstone.entity_id, same_rank, since_seq, step)
+    return (
+        Tombstone.select(Tombstone.change_seq, Tombstone.entity_id, Tombstone.version)
+        .where(
+            (Tombstone.user == user_id) & (Tombstone.kind == kind) & position & (Tombstone.change_seq <= upto)
+        )
+        .order_by(Tombstone.change_seq, Tombstone.entity_id)
+        .limit(limit)
+    )
+
+
+# By kind (tombstones: the kind is a value) and whether the cursor's position is of that kind:
+# the SQL written once for each.
+LIVE = {
+    (kind, same): Statement(functools.partial(live_query, kind, same))
+    for kind in KIND_RANKS
+    for same in (True, False)
+}
+TOMBSTONES = {same: Statement(functools.partial(tombstones_query, same)) for same in (True, False)}
+
+
+def bounds(rank: int, since: Position, upto: int, limit: int) -> tuple[Any, ...]:
+    """The values of a `live_query` or `tombstones_query` for a kind of `rank`, after its
+    user (and kind)."""
+    step = since.entity_id if rank == since.rank else rank > since.rank
+    return (since.seq, since.seq, step, upto, limit)
 
 
 def live(kind: str, user_id: str, since: Position, upto: int, limit: int) -> list[Entry]:
     model, rank = MODELS[kind], KIND_RANKS[kind]
-    rows = (
-        model.select()
-        .where(
-            (model.user == user_id)
-            & after_position(model.change_seq, model.id, rank, since)
-            & (model.change_seq <= upto)
-        )
-        .order_by(model.change_seq, model.id)
-        .limit(limit)
-    )
+    rows = LIVE[kind, rank == since.rank].models(model, user_id, *bounds(rank, since, upto, limit))
     return [Entry(Position(row.change_seq, rank, row.id), kind, "upsert", row.version, row) for row in rows]
 
 
 def tombstones(kind: str, user_id: str, since: Position, upto: int, limit: int) -> list[Entry]:
     rank = KIND_RANKS[kind]
-    rows = (
-        Tombstone.select()
-        .where(
-            (Tombstone.user == user_id)
-            & (Tombstone.kind == kind)
-            & after_position(Tombstone.change_seq, Tombstone.entity_id, rank, since)
-            & (Tombstone.change_seq <= upto)
-        )
-        .order_by(Tombstone.change_seq, Tombstone.entity_id)
-        .limit(limit)
-    )
+    rows = TOMBSTONES[rank == since.rank].rows(user_id, kind, *bounds(rank, since, upto, limit))
     return [
-        Entry(Position(row.change_seq, rank, row.entity_id), kind, "delete", row.version, None)
-        for row in rows
+        Entry(Position(seq, rank, entity_id), kind, "delete", version, None)
+        for seq, entity_id, version in rows
     ]
 
 

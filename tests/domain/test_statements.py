@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import peewee
 import pytest
 
+from domain import feed
 from models import Task, TaskTag, User, queries
 from models.statements import Statement
 from runtime.services import Services
@@ -207,3 +208,15 @@ def test_every_statement_of_the_queries_binds_in_its_own_order(db: Services) -> 
         assert all(a != b for n, a in enumerate(values) for b in values[n + 1 :]), values
         statement.texts.clear()
         statement.text(values, shape)  # raises when peewee binds them in another order
+
+
+def test_the_feeds_statements_bind_in_their_own_order(db: Services) -> None:
+    """As above, for the change feed's reads (domain/feed.py): the cursor's sequence number is
+    the one value bound twice, every other differs (the step is an id or, for the other kind,
+    True)."""
+    for (_, same_rank), statement in feed.LIVE.items():
+        statement.texts.clear()
+        statement.text(("u_a", 41, 41, 12 if same_rank else True, 51, 61))
+    for same_rank, statement in feed.TOMBSTONES.items():
+        statement.texts.clear()
+        statement.text(("u_a", "task", 41, 41, 12 if same_rank else True, 51, 61))
