@@ -241,6 +241,15 @@ def cases(ids: list[int], cursor: str) -> list[Case]:
         # Before any write: nothing is new since the cursor.
         Case("changes, nothing new", lambda n: ("GET", f"/api/changes?since={cursor}", None, [])),
         Case("create", lambda n: ("POST", "/api/tasks", {"title": f"New {n}", "tags": ["a", "b"]}, [])),
+        Case(
+            "create, Idempotency-Key",
+            lambda n: (
+                "POST",
+                "/api/tasks",
+                {"title": f"Keyed {n}"},
+                [(b"idempotency-key", f"k{n}".encode())],
+            ),
+        ),
         Case("patch", lambda n: ("PATCH", f"/api/tasks/{pick(n)}", {"priority": priority(n)}, [])),
         Case("complete (toggle)", lambda n: ("PATCH", f"/api/tasks/{pick(n)}/complete", None, [])),
         Case("list 20 (cached)", lambda n: ("GET", "/api/tasks?limit=20", None, [])),

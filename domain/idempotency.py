@@ -18,6 +18,7 @@ import peewee
 
 from domain.errors import KeyInFlight
 from models import IdempotencyKey, bound_database, utc_now
+from models.statements import Statement
 
 
 @dataclass
@@ -32,25 +33,53 @@ class Claim:
 current_claim: ContextVar[Claim | None] = ContextVar("current_claim", default=None)
 
 
+def of_key(user_id: str, key: str) -> peewee.ColumnBase:
+    return (IdempotencyKey.user == user_id) & (IdempotencyKey.key == key)
+
+
+# Every request with a key runs some of these: their SQL is written once (models/statements.py).
+FIND = Statement(
+    lambda user_id, key, since: IdempotencyKey.select().where(
+        of_key(user_id, key) & (IdempotencyKey.created_at >= since)
+    )
+)
+DELETE_EXPIRED = Statement(
+    lambda user_id, key, before: IdempotencyKey.delete().where(
+        of_key(user_id, key) & (IdempotencyKey.created_at < before)
+    )
+)
+DELETE = Statement(lambda user_id, key: IdempotencyKey.delete().where(of_key(user_id, key)))
+INSERT = Statement(
+    lambda user_id, key, fingerprint, status, headers, body, created_at: IdempotencyKey.insert(
+        user=user_id,
+        key=key,
+        fingerprint=fingerprint,
+        status=status,
+        headers=headers,
+        body=body,
+        created_at=created_at,
+    )
+)
+STORE = Statement(
+    lambda status, headers, body, user_id, key: IdempotencyKey.update(
+        status=status, headers=headers, body=body
+    ).where(of_key(user_id, key))
+)
+
+
 def in_flight() -> KeyInFlight:
     return KeyInFlight("A request with this Idempotency-Key is still running")
 
 
 def find_key(claim: Claim) -> IdempotencyKey | None:
     """The key's row, unless it is older than the time keys are kept."""
-    row = IdempotencyKey.get_or_none(
-        (IdempotencyKey.user == claim.user_id)
-        & (IdempotencyKey.key == claim.key)
-        & (IdempotencyKey.created_at >= utc_now() - claim.ttl)
-    )
-    return row
+    return FIND.first(IdempotencyKey, claim.user_id, claim.key, utc_now() - claim.ttl)
 
 
 def claim_key(claim: Claim) -> None:
     """The key's row, inserted in the write transaction this runs in; 409 when another request
     holds it (a row past its time is taken over)."""
-    key = (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
-    IdempotencyKey.delete().where(key & (IdempotencyKey.created_at < utc_now() - claim.ttl)).execute()
+    DELETE_EXPIRED.execute(claim.user_id, claim.key, utc_now() - claim.ttl)
     try:
         with bound_database().atomic():  # a savepoint: PostgreSQL survives the conflict
             insert(claim, None, None, None)
@@ -63,9 +92,7 @@ def store_answer(claim: Claim, status: int, headers: list[tuple[str, str]], body
     (an answer a retry gets again all the same). A key claimed meanwhile by another request
     keeps that request's answer."""
     if claim.committed:
-        IdempotencyKey.update(status=status, headers=json.dumps(headers), body=body).where(
-            (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
-        ).execute()
+        STORE.execute(status, json.dumps(headers), body, claim.user_id, claim.key)
         return
     try:
         with bound_database().atomic():
@@ -76,21 +103,11 @@ def store_answer(claim: Claim, status: int, headers: list[tuple[str, str]], body
 
 def release_key(claim: Claim) -> None:
     """Forget the key (the request answered 5xx: a retry runs again)."""
-    IdempotencyKey.delete().where(
-        (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
-    ).execute()
+    DELETE.execute(claim.user_id, claim.key)
 
 
 def insert(claim: Claim, status: int | None, headers: str | None, body: str | None) -> None:
-    IdempotencyKey.insert(
-        user=claim.user_id,
-        key=claim.key,
-        fingerprint=claim.fingerprint,
-        status=status,
-        headers=headers,
-        body=body,
-        created_at=utc_now(),
-    ).execute()
+    INSERT.execute(claim.user_id, claim.key, claim.fingerprint, status, headers, body, utc_now())
 
 
 def purge_keys(before: dt.datetime, batch: int = 1000) -> int:

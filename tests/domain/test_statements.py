@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import peewee
 import pytest
 
-from domain import feed
+from domain import feed, idempotency
 from models import Task, TaskTag, User, queries
 from models.statements import Statement
 from runtime.services import Services
@@ -220,3 +220,18 @@ def test_the_feeds_statements_bind_in_their_own_order(db: Services) -> None:
     for same_rank, statement in feed.TOMBSTONES.items():
         statement.texts.clear()
         statement.text(("u_a", "task", 41, 41, 12 if same_rank else True, 51, 61))
+
+
+def test_the_idempotency_statements_bind_in_their_own_order(db: Services) -> None:
+    """As above, for domain/idempotency.py's, with values that all differ."""
+    at = dt.datetime(2026, 1, 1, 8, 30)
+    cases = [
+        (idempotency.FIND, ("u_a", "key-1", at)),
+        (idempotency.DELETE_EXPIRED, ("u_a", "key-1", at)),
+        (idempotency.DELETE, ("u_a", "key-1")),
+        (idempotency.INSERT, ("u_a", "key-1", "f" * 64, 201, '[["etag", "1"]]', "{}", at)),
+        (idempotency.STORE, (201, '[["etag", "1"]]', "{}", "u_a", "key-1")),
+    ]
+    for statement, values in cases:
+        statement.texts.clear()
+        statement.text(values)
