@@ -8,7 +8,8 @@
   a changed case against the schema again):
   - a batch's temp_ids are unique: each names one create (a duplicate makes the batch a 422);
   - an Idempotency-Key is a client's own for one request (the same key with another request is
-    a 422 by design, tests/api/test_sync.py): each generated one is made unique;
+    a 422 by design, tests/api/test_sync.py): each generated one is made unique, and again at
+    each send (`before_call`);
   - the change feed's `since` is a cursor the service signed, which no generated string is: the
     feed is asked without one (tests/api/test_sync.py covers cursors);
   - a list or task a body or query names (`list_id`, `parent_id`, `after`, `move_to`) must be
@@ -60,11 +61,32 @@ PROJECT = todoist_csv(todoist_task("Imported by schemathesis @generated", date="
 FILES = {"text/csv": PROJECT.encode(), "application/zip": todoist_backup({"Generated": PROJECT})}
 
 
+UNIQUE_SUFFIX = re.compile(r"~[0-9a-f]{32}\Z")  # what `unique_key` adds
+
+
 @schemathesis.hook
 def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> dict[str, Any] | None:
     if path_parameters and "user_id" in path_parameters:
         path_parameters["user_id"] = os.environ["SCHEMATHESIS_USER_ID"]
     return path_parameters
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """The stateful phase and the shrinking of a failure send one case more than once: each
+    send gets a key of its own too."""
+    unique_key(case)
+
+
+def unique_key(case: Any) -> None:
+    """An Idempotency-Key made unique across the run (a UUID: a phase may load the hooks anew,
+    resetting any counter). A key sent twice is a replay of the first answer, whose list may be
+    gone since."""
+    key = case.headers.get("Idempotency-Key") if case.headers else None
+    if isinstance(key, str):
+        key = UNIQUE_SUFFIX.sub("", key)
+        if 1 <= len(key) <= 200:
+            case.headers["Idempotency-Key"] = f"{key}~{uuid.uuid4().hex}"
 
 
 @schemathesis.hook
@@ -76,11 +98,7 @@ def map_case(context: Any, case: Any) -> Any:
         temp_id = operation.get("temp_id") if isinstance(operation, dict) else None
         if isinstance(temp_id, str) and 1 <= len(temp_id) <= 64:  # a valid one stays valid
             operation["temp_id"] = f"{temp_id[:50]}~{number}"
-    key = case.headers.get("Idempotency-Key") if case.headers else None
-    if isinstance(key, str) and 1 <= len(key) <= 200:
-        # Unique across the run whatever resets a counter (a phase may load the hooks anew): a
-        # key sent twice is a replay of the first answer, whose list may be gone since.
-        case.headers["Idempotency-Key"] = f"{key}~{uuid.uuid4().hex}"
+    unique_key(case)
     if path.endswith("/changes") and isinstance(case.query, dict):
         case.query.pop("since", None)
     if case.method.upper() in ("POST", "PUT", "PATCH"):
