@@ -13,8 +13,10 @@
   - the change feed's `since` is a cursor the service signed, which no generated string is: the
     feed is asked without one (tests/api/test_sync.py covers cursors);
   - a list or task a body or query names (`list_id`, `parent_id`, `after`, `move_to`) must be
-    the caller's, which no generated id is (a 422 on that field by design): well-formed ones are
-    left out (tests/api/test_lists.py covers them); malformed ones stay, to be refused;
+    the caller's, which no generated id is (a 422 on that field by design), and one a stateful
+    link gives may have been deleted by a step since: well-formed ones are left out, when the
+    case is made and again at each send (tests/api/test_lists.py covers them); malformed ones
+    stay, to be refused;
   - a webhook's URL must resolve, which no generated host does: a well-formed one becomes one
     on this machine (the server allows private addresses; tests/jobs/test_webhooks.py covers the
     address rules);
@@ -73,9 +75,12 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) ->
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    """The stateful phase and the shrinking of a failure send one case more than once: each
-    send gets a key of its own too."""
+    """At each send, after the stateful phase's links have filled a case in: a key of its own
+    (the phase and a failure's shrinking send one case more than once), and no list or task id
+    a link gave a write (another step may have deleted that list since: the use-after-free
+    pattern left out of the checks)."""
     unique_key(case)
+    without_references(case)
 
 
 def unique_key(case: Any) -> None:
@@ -112,12 +117,19 @@ def map_case(context: Any, case: Any) -> Any:
         exported(case.body)
     if path == "/api/webhooks" and isinstance(body.get("url"), str) and WEBHOOK_URL.match(body["url"]):
         body["url"] = f"http://127.0.0.1:9/hook/{next(UNIQUE)}"
+    without_references(case)
+    return case
+
+
+def without_references(case: Any) -> None:
+    """Well-formed list and task ids a write names left out (an invalid one stays: a negative
+    case stays negative)."""
+    body = case.body if isinstance(case.body, dict) else {}
     for fields in (body, case.query if isinstance(case.query, dict) else {}):
         if case.method.upper() != "GET":
             for name in REFERENCES:
-                if is_id(fields.get(name)):  # an invalid one stays: a negative case stays negative
+                if is_id(fields.get(name)):
                     del fields[name]
-    return case
 
 
 def exported(document: dict[str, Any]) -> None:
