@@ -32,7 +32,7 @@ run: $(VENV)/.runtime
 TEST_WORKERS ?= 4
 test: check
 	scripts/install-test-deps.sh
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## The code checks itself: ruff's lint and format, and mypy --strict (pyproject.toml says on what).
 check: $(VENV)/.dev

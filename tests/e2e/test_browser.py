@@ -32,7 +32,10 @@ from tests.support.oauth import PKCE, answer_of, consent_form
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, Route, ViewportSize
 
-pytestmark = pytest.mark.slow
+# One process runs them all, one Chromium at a time (`make test` distributes by group). With up
+# to four browsers beside the database servers on two cores, two CI runs saw the page at / not
+# ready within 10-15 s.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 ARTIFACTS = Path(PROJECT_DIR) / "tests" / "artifacts"
 # What Chromium prints to the console when the page's Content-Security-Policy blocks something,

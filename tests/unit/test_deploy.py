@@ -372,7 +372,7 @@ def test_the_test_command_runs_every_check_before_the_suite() -> None:
     checks = [".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy"]
     positions = [commands.index(check) for check in checks]
     assert positions == sorted(positions) and positions[-1] < commands.index(
-        ".venv/bin/python -m pytest -n 4"
+        ".venv/bin/python -m pytest -n 4 --dist loadgroup"
     )
     mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
     assert mypy["strict"] is True
