@@ -379,6 +379,9 @@ class MariaDBServer(DatabaseServer):
     def __init__(self, base_dir: str | os.PathLike[str]) -> None:
         super().__init__(base_dir)
         self.data_dir = self.base_dir / "mariadb"
+        # A temporary directory of its own: a server starting removes the temporary tables it
+        # finds in its tmpdir, which in a shared /tmp are another installing server's.
+        self.tmp_dir = self.base_dir / "mariadb-tmp"
         self.socket = self.run_dir / "mariadbd.sock"
         self.os_user = pwd.getpwuid(os.geteuid()).pw_name
 
@@ -417,9 +420,11 @@ class MariaDBServer(DatabaseServer):
 
     def _initialize(self) -> None:
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
         self._run(
             self._tool("mariadb-install-db"),
             *("--no-defaults", f"--datadir={self.data_dir}", "--skip-test-db", "--skip-name-resolve"),
+            f"--tmpdir={self.tmp_dir}",
             f"--auth-root-socket-user={self.os_user}",
             *self._user_option(),
             *self.innodb_options,
@@ -429,6 +434,7 @@ class MariaDBServer(DatabaseServer):
         return [
             self._tool("mariadbd"),
             *("--no-defaults", f"--datadir={self.data_dir}", f"--socket={self.socket}"),
+            f"--tmpdir={self.tmp_dir}",
             *(f"--pid-file={self.run_dir / 'mariadbd.pid'}", f"--port={self.port}"),
             *(f"--bind-address={HOST}", "--skip-networking=0", "--skip-name-resolve"),
             *("--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"),
