@@ -23,13 +23,30 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from runtime.imports import leave_out_unused
+from settings import PROJECT_DIR, Settings, SettingsError, load_settings
+
+
+def load_or_exit() -> Settings:
+    """The settings, or one line naming the bad variable and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(f"todo-api: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+SETTINGS = load_or_exit()
+# Before the app's modules below import peewee and PyJWT, which import drivers whether used or not.
+leave_out_unused(SETTINGS)
+
 from background.fanout import fan_out
 from background.jobs import Job, once_migrated, running
 from background.maintenance import purge_expired
 from background.reminders import fire_reminders
 from background.webhooks.dispatcher import deliver_webhooks
-from dav.app import app as dav_app
-from dav.app import well_known as caldav_well_known
+from dav.door import door as dav_door
+from dav.door import well_known as caldav_well_known
 from handlers import (
     batch,
     change_password,
@@ -95,7 +112,6 @@ from oauth.door import door as oauth_door
 from runtime.logs import configure_logging
 from runtime.metrics import Metrics, flush_periodically, open_metrics
 from runtime.services import build_services, close_services
-from settings import PROJECT_DIR, Settings, SettingsError, load_settings
 
 # Starlette tries routes in this order: the task routes first, as they take nearly every
 # request (list first). Paths of the two shapes overlap only where a user id or task id is the
@@ -191,9 +207,9 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
     routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
     routes += [Route(path, oauth_door, methods=methods) for path, methods in OAUTH_PATHS.items()]
     routes.append(Route("/.well-known/caldav", caldav_well_known, methods=DAV_METHODS))
-    routes.append(Mount("/dav", dav_app))
+    routes.append(Mount("/dav", dav_door))
     # A CalDAV client given the bare address asks the root who the user is (as /dav/ answers).
-    routes.append(Route("/", dav_app, methods=["PROPFIND"]))
+    routes.append(Route("/", dav_door, methods=["PROPFIND"]))
     routes.append(Mount("/static", RevalidatedStaticFiles(directory=PROJECT_DIR / "static"), name="static"))
     routes.append(Mount("/docs/assets", StaticFiles(directory=swagger_ui_assets()), name="docs-assets"))
     return routes
@@ -287,13 +303,4 @@ def create_app(settings: Settings, modules: tuple[ModuleType, ...] = HANDLER_MOD
     return app
 
 
-def load_or_exit() -> Settings:
-    """The settings, or one line naming the bad variable and exit status 2."""
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        print(f"todo-api: configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-app = create_app(load_or_exit())
+app = create_app(SETTINGS)

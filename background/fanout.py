@@ -1,17 +1,12 @@
 """The event hub's reads (runtime/event_hub.py), for as long as the app serves: on PostgreSQL
-as its LISTEN connection tells it (runtime/listener.py), elsewhere by polling."""
+as its LISTEN connection tells it (background/listening.py), elsewhere by polling."""
 
 from __future__ import annotations
 
-import functools
-
-import anyio
-
 from domain.event_stream import HubRead, hub_read
 from domain.principal import Principal
-from models.database import is_postgresql, listening_connection
+from models.database import is_postgresql
 from runtime import calls
-from runtime.listener import PROBE_CHANNEL, USER_CHANNEL, Listener, send_probe
 from runtime.services import Services
 
 
@@ -26,14 +21,7 @@ async def fan_out(services: Services) -> None:
     if not is_postgresql(services.db):
         await hub.run(read)
         return
+    # psycopg2 is imported by a PostgreSQL worker alone (runtime/imports.py).
+    from background.listening import listen_and_read
 
-    async def probe(token: str) -> None:
-        await calls.run(services, False, send_probe, token)
-
-    settings = services.settings
-    connect = functools.partial(
-        listening_connection, settings.database, settings.db_timeout_seconds, (USER_CHANNEL, PROBE_CHANNEL)
-    )
-    async with anyio.create_task_group() as group:
-        group.start_soon(Listener(hub, connect, probe).run)
-        await hub.run(read)
+    await listen_and_read(services, read)

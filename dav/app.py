@@ -1,5 +1,4 @@
-"""The CalDAV door's ASGI app, mounted at /dav (router.py), and the /.well-known/caldav
-redirect (RFC 6764).
+"""The CalDAV door's ASGI app, mounted at /dav (router.py) through dav/door.py.
 
 Each request: what its path names (dav/paths.py), OPTIONS answered at once, then who calls
 (dav/auth.py; another user's paths are 404, as a resource that is not there), a write needs
@@ -13,14 +12,14 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from dav import delete, get, mkcalendar, options, propfind, proppatch, put, report
 from dav.auth import authenticate
 from dav.call import DavCall
 from dav.errors import DavError, dav_error
-from dav.paths import PREFIX, Kind, target_of
+from dav.paths import Kind, target_of
 from domain.errors import DomainError
 from domain.principal import TASKS_WRITE, require_scope
 
@@ -75,11 +74,6 @@ def raw_path(request: Request) -> str:
     raw = request.scope.get("raw_path")
     path = raw.decode("latin-1") if isinstance(raw, bytes) else quote(request.url.path)
     return path.split("?", 1)[0]
-
-
-async def well_known(request: Request) -> Response:
-    """/.well-known/caldav: the context path of the CalDAV service (RFC 6764 5)."""
-    return RedirectResponse(PREFIX, status_code=301)
 
 
 app = DavApp()

@@ -8,11 +8,9 @@ then kept running until the app stops.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import anyio
-import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -21,6 +19,7 @@ from domain.errors import Unauthenticated
 from domain.principal import TASK_SCOPES
 from mcp_tools.state import MCPState, mcp_state
 from runtime.auth import PRINCIPAL, verify_bearer
+from runtime.imports import import_door
 from runtime.public_base import public_base, resource_metadata_url
 from runtime.request_context import note_user
 
@@ -62,7 +61,7 @@ async def serve(state: MCPState) -> None:
     """A background job: waits for the first /mcp request, then runs the SDK's session manager
     (its task group holds each request's server task) until the app stops."""
     await state.wanted.wait()
-    registry: Any = await anyio.to_thread.run_sync(importlib.import_module, "mcp_tools.registry")
+    registry: Any = await import_door("mcp_tools.registry")
     manager, state.app = registry.transport()
     async with manager.run():
         state.ready.set()

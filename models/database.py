@@ -9,9 +9,8 @@ with "database is locked".
 from __future__ import annotations
 
 import peewee
-import psycopg2
 from playhouse.db_url import parse
-from playhouse.pool import PooledDatabase, PooledMySQLDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import PooledDatabase, PooledMySQLDatabase, PooledSqliteDatabase
 
 from settings import DatabaseURL
 
@@ -23,24 +22,6 @@ FIELD_TYPES = {
     "postgresql": {"MEDIUMTEXT": "TEXT"},
     "mysql": {"DATETIME": "DATETIME(6)"},
 }
-
-
-class CheckedPooledPostgresqlDatabase(PooledPostgresqlDatabase):
-    """Finds the pooled connections a server restart has ended before handing one out.
-
-    A restart leaves idle connections that look open until used. `poll()` reads, without
-    waiting, what the server sent meanwhile: its shutdown notice or end-of-file marks the
-    connection dead, and the pool opens a new one, so the first request after a restart works.
-    """
-
-    def _is_closed(self, conn: psycopg2.extensions.connection) -> bool:
-        if super()._is_closed(conn):  # type: ignore[no-untyped-call]  # playhouse.pool has no types
-            return True
-        try:
-            conn.poll()
-        except psycopg2.Error:
-            return True
-        return False
 
 
 def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peewee.Database:
@@ -68,7 +49,10 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
             field_types=FIELD_TYPES["sqlite"],
         )
     if database.dialect == "postgresql":
-        return CheckedPooledPostgresqlDatabase(
+        # Only a PostgreSQL process imports psycopg2 (runtime/imports.py leaves it out of others).
+        from models.postgres import CheckedPooledPostgresqlDatabase
+
+        return CheckedPooledPostgresqlDatabase(  # type: ignore[no-untyped-call]  # playhouse.pool has no types
             **options, timeout=timeout, connect_timeout=int(timeout), field_types=FIELD_TYPES["postgresql"]
         )
     if "passwd" in options:  # playhouse spells it the old way; PyMySQL now wants `password`
@@ -85,34 +69,6 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
         # MySQL's default, would hide a row another request just inserted).
         init_command="SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     )
-
-
-def listening_connection(
-    database: DatabaseURL, timeout: float, channels: tuple[str, ...]
-) -> psycopg2.extensions.connection:
-    """A PostgreSQL connection of its own, outside the pool, in autocommit, that LISTENs on
-    `channels` (runtime/listener.py); blocks while it connects. Parameters the URL gives (TLS,
-    a timeout) win over these defaults. TCP keepalives find a peer gone without a word within
-    about 25 s: the server sends nothing while there is nothing to notify."""
-    options: dict[str, object] = {
-        "connect_timeout": int(timeout),
-        "application_name": "todo-api listener",
-        "keepalives": 1,
-        "keepalives_idle": 10,
-        "keepalives_interval": 5,
-        "keepalives_count": 3,
-    }
-    options.update(parse(database.url, unquote_user=True, unquote_password=True))
-    connection = psycopg2.connect(**options)
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            for channel in channels:
-                cursor.execute(f"LISTEN {channel}")  # our own names: identifiers cannot be bound
-    except BaseException:
-        connection.close()
-        raise
-    return connection
 
 
 def close_connections(db: peewee.Database) -> None:

@@ -20,8 +20,12 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
+import jwt  # noqa: F401
+import peewee  # noqa: F401
 import pytest
 
+# jwt and peewee above: this process serves every database and issuer, so they load every
+# driver and cryptography before `router` could leave them out (runtime/imports.py).
 # `router` builds its module-level app from the environment on import: keep it off the repo.
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="todo-api-import-"))
 os.environ.setdefault("BCRYPT_ROUNDS", "4")

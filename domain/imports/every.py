@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from icalendar import vRecur
-
 from domain.imports.dates import END_OF_DAY
 from domain.recurrence import Rule, to_utc
 
@@ -92,6 +90,8 @@ def repeat_of(text: str, zone: zoneinfo.ZoneInfo, now: dt.datetime) -> Repeat | 
 
 def rule_text(parts: dict[str, Any]) -> str:
     """RRULE parts as the rule's text, written by icalendar."""
+    from icalendar import vRecur  # on first use: a worker that imports nothing need not load it
+
     text: bytes = vRecur(parts).to_ical()  # type: ignore[no-untyped-call]  # icalendar has no annotations here
     return text.decode()
 

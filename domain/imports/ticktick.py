@@ -24,8 +24,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from icalendar import vRecur
-
 from domain.errors import Invalid
 from domain.imports.csv_rows import Row, cell, header_index, is_blank
 from domain.imports.dates import END_OF_DAY, end_of_day, utc_moment, zone_of
@@ -161,6 +159,8 @@ def rule_of(text: str, has_due: bool, where: Where, source: Source) -> str | Non
         return None
     first = next((line for line in text.splitlines() if line.strip()), "").strip()
     first = first[len("RRULE:") :] if first.upper().startswith("RRULE:") else first
+    from icalendar import vRecur  # on first use: a worker that imports nothing need not load it
+
     try:
         parts = vRecur.from_ical(first)
     except ValueError:

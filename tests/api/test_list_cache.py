@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from handlers.http.page_cache import Page, PageCache
+from handlers.http.page_cache import ENTRY_OVERHEAD_BYTES, Page, PageCache
 from settings import Settings
 from tests.support.accounts import auth, signup
 from tests.support.live import Server, call
@@ -84,13 +84,16 @@ def test_pages_are_kept_per_address(client: TestClient) -> None:
 
 
 def test_cache_is_bounded() -> None:
-    cache = PageCache(max_bytes=100, max_entry_bytes=60)
+    entry = Page(b"x" * 30, [(b"etag", b'W/"1"')])
+    assert entry.size() == 30 + 4 + 5 + ENTRY_OVERHEAD_BYTES
+    cache = PageCache(max_bytes=3 * entry.size(), max_entry_bytes=60)
     cache.put(("big",), Page(b"x" * 61, []))
     assert cache.get(("big",)) is None
     for key in range(5):
-        cache.put((key,), Page(b"x" * 30, []))
-        assert cache.size <= 100
-    assert cache.get((4,)) == Page(b"x" * 30, [])
+        cache.put((key,), entry)
+        assert cache.size <= 3 * entry.size()
+    assert cache.get((4,)) == entry
+    assert cache.get((2,)) is None  # the fourth page found it full: it started again empty
 
 
 def test_token_verification_is_cached_but_revocation_is_not(client: TestClient) -> None:

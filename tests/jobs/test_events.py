@@ -30,7 +30,7 @@ import pytest
 from domain.event_stream import StreamStart, purge_events
 from domain.principal import Principal
 from models import AccessToken, Event, User, open_database, utc_now
-from models.database import listening_connection
+from models.postgres import listening_connection
 from runtime import listener
 from runtime.event_hub import POLL_SECONDS, EventHub, HubRead, Subscription
 from runtime.listener import PROBE_CHANNEL, USER_CHANNEL, Listener

@@ -1,0 +1,63 @@
+"""What a worker process imports (runtime/imports.py): a SQLite worker loads neither database
+driver, cryptography waits for a door that needs it, icalendar for CalDAV or an import. Each case
+is a fresh interpreter, as uvicorn starts one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from settings import PROJECT_DIR
+
+WATCHED = ("psycopg2", "pymysql", "cryptography", "icalendar", "mcp")
+REPORT = "import json, sys; print(json.dumps({name: sys.modules.get(name) is not None for name in WATCHED}))"
+
+
+def loaded(tmp_path: Path, code: str = "import router", **env: str) -> dict[str, bool]:
+    """Which of WATCHED a fresh `python -c code` has loaded at its end."""
+    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "JWKS_URL")}
+    environment.update(DATA_DIR=str(tmp_path), JWT_SECRET="s" * 40, **env)
+    script = f"WATCHED = {WATCHED!r}\n{code}\n{REPORT}"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer: dict[str, bool] = json.loads(done.stdout.splitlines()[-1])
+    return answer
+
+
+def test_a_sqlite_worker_loads_no_driver_nor_what_its_doors_wait_for(tmp_path: Path) -> None:
+    assert loaded(tmp_path) == dict.fromkeys(WATCHED, False)
+
+
+def test_a_postgresql_or_mysql_worker_loads_the_drivers(tmp_path: Path) -> None:
+    for url in ("postgresql://todo@127.0.0.1:9/todo", "mysql://todo@127.0.0.1:9/todo"):
+        imported = loaded(tmp_path, DATABASE_URL=url)
+        assert imported["psycopg2"] and imported["pymysql"], url
+
+
+def test_an_external_issuer_keeps_cryptography_for_its_keys(tmp_path: Path) -> None:
+    imported = loaded(tmp_path, JWKS_URL="https://issuer.example/.well-known/jwks.json")
+    assert imported["cryptography"]
+    assert not imported["psycopg2"]
+
+
+def test_a_door_imported_on_first_use_gets_cryptography_back(tmp_path: Path) -> None:
+    first_use = (
+        "import anyio, router\n"
+        "from runtime.imports import import_door\n"
+        "anyio.run(import_door, 'mcp_tools.registry')\n"
+        "anyio.run(import_door, 'dav.app')"
+    )
+    assert loaded(tmp_path, first_use) == {
+        **dict.fromkeys(WATCHED, True),
+        "psycopg2": False,
+        "pymysql": False,
+    }
