@@ -2,9 +2,9 @@
 
 peewee imports the PostgreSQL and MySQL drivers whenever they are installed, and PyJWT imports
 cryptography for its asymmetric algorithms: together about 19 MB of a worker's memory. A SQLite
-worker uses neither driver. cryptography is needed for an external issuer's keys (JWKS_URL) and
-by the `mcp` SDK, whose doors (/mcp, OAuth) are imported on their first request, like CalDAV's
-(icalendar).
+worker uses neither driver. cryptography is needed for an external issuer's keys (JWKS_URL), by
+PyMySQL (MySQL 8's caching_sha2_password) and by the `mcp` SDK, whose doors (/mcp, OAuth) are
+imported on their first request, like CalDAV's (icalendar).
 
 A module set to None in `sys.modules` makes its import raise ModuleNotFoundError, which peewee and
 PyJWT take as "not installed". That only works before their first import: `router` calls
@@ -32,7 +32,7 @@ def leave_out_unused(settings: Settings) -> None:
     if settings.database.dialect == "sqlite" and "peewee" not in sys.modules:
         for name in DRIVERS:
             sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "not installed"
-    if settings.jwks_url is None and "jwt" not in sys.modules:
+    if settings.jwks_url is None and settings.database.dialect != "mysql" and "jwt" not in sys.modules:
         sys.modules.setdefault(DEFERRED, None)  # type: ignore[arg-type]
 
 

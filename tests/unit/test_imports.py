@@ -43,6 +43,11 @@ def test_a_postgresql_or_mysql_worker_loads_the_drivers(tmp_path: Path) -> None:
         assert imported["psycopg2"] and imported["pymysql"], url
 
 
+def test_a_mysql_worker_keeps_cryptography_for_caching_sha2_password(tmp_path: Path) -> None:
+    assert loaded(tmp_path, DATABASE_URL="mysql://todo@127.0.0.1:9/todo")["cryptography"]
+    assert not loaded(tmp_path, DATABASE_URL="postgresql://todo@127.0.0.1:9/todo")["cryptography"]
+
+
 def test_an_external_issuer_keeps_cryptography_for_its_keys(tmp_path: Path) -> None:
     imported = loaded(tmp_path, JWKS_URL="https://issuer.example/.well-known/jwks.json")
     assert imported["cryptography"]
