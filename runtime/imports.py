@@ -1,7 +1,7 @@
 """What a worker imports only once it needs it, and what it never imports.
 
 peewee imports the PostgreSQL and MySQL drivers whenever they are installed, and PyJWT imports
-cryptography for its asymmetric algorithms: together about 19 MB of a worker's memory. A SQLite
+cryptography for its asymmetric algorithms: together about 17 MB of a worker's memory. A SQLite
 worker uses neither driver. cryptography is needed for an external issuer's keys (JWKS_URL), by
 PyMySQL (MySQL 8's caching_sha2_password) and by the `mcp` SDK, whose doors (/mcp, OAuth) are
 imported on their first request, like CalDAV's (icalendar).
