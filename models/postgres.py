@@ -1,7 +1,7 @@
 """What only PostgreSQL needs: its pool that finds dead connections, and a LISTEN connection.
 
-Imported by a PostgreSQL process alone (models/database.py, background/fanout.py): psycopg2 is not
-loaded where it is not used (runtime/imports.py).
+Imported by a PostgreSQL process alone (models/database.py, background/listening.py): psycopg2 is
+not loaded where it is not used (runtime/imports.py).
 """
 
 from __future__ import annotations
