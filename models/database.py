@@ -22,15 +22,20 @@ FIELD_TYPES = {
     "postgresql": {"MEDIUMTEXT": "TEXT"},
     "mysql": {"DATETIME": "DATETIME(6)"},
 }
+# WAL pages past which a commit on SQLite copies the WAL back into the database file itself
+# (SQLite's default is 1,000). The app's checkpoint thread does it beside the writes
+# (runtime/checkpoints.py); this bounds the WAL (about 40 MB) where that thread is not running
+# or cannot keep up.
+AUTOCHECKPOINT_PAGES = 10_000
 
 
 def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peewee.Database:
     """A pooled peewee database for `database`, not yet connected.
 
-    `pool_size` is the number of database threads; SQLite's writer (runtime/group_commit.py) runs
-    beside them and gets a connection of its own.
+    `pool_size` is the number of database threads; SQLite's writer (runtime/group_commit.py) and
+    its checkpoints (runtime/checkpoints.py) run beside them and get a connection each.
     """
-    writer = 1 if database.dialect == "sqlite" else 0
+    writer = 2 if database.dialect == "sqlite" else 0
     # A user or password with `@`, `:` or `/` arrives percent-escaped (as any URL encoder writes it).
     credentials = parse(database.url, unquote_user=True, unquote_password=True)
     options: dict[str, object] = {**credentials, "max_connections": pool_size + writer}
@@ -40,7 +45,12 @@ def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peew
     options["autoconnect"] = False
     if database.dialect == "sqlite":
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        pragmas = {"foreign_keys": 1, "synchronous": "normal", "busy_timeout": int(timeout * 1000)}
+        pragmas = {
+            "foreign_keys": 1,
+            "synchronous": "normal",
+            "busy_timeout": int(timeout * 1000),
+            "wal_autocheckpoint": AUTOCHECKPOINT_PAGES,
+        }
         return PooledSqliteDatabase(
             **options,
             pragmas=pragmas,

@@ -27,6 +27,7 @@ import peewee
 from domain.idempotency import Claim
 from domain.unit_of_work import write_step
 from models import write_transaction
+from runtime.checkpoints import Checkpointer
 
 MAX_BATCH = 64  # writes in one transaction at most: a longer queue goes on in the next one
 
@@ -56,6 +57,7 @@ class GroupWriter:
         self.db = db
         self.max_batch = max_batch
         self.waiting: queue.SimpleQueue[Write | object] = queue.SimpleQueue()
+        self.checkpoints = Checkpointer(db)
         self.thread = threading.Thread(target=self.serve, name="todo-api-writer", daemon=True)
         self.thread.start()
 
@@ -70,6 +72,7 @@ class GroupWriter:
     def close(self) -> None:
         self.waiting.put(STOP)
         self.thread.join()
+        self.checkpoints.close()
 
     def serve(self) -> None:
         while (first := self.waiting.get()) is not STOP:
@@ -97,6 +100,7 @@ class GroupWriter:
         except Exception as exc:  # the lone write failed, or BEGIN or COMMIT: nothing committed
             for write in batch:
                 write.error = write.error or exc
+        self.checkpoints.committed()
         for write in batch:
             if write.error is None and write.claim is not None:
                 write.claim.committed = True

@@ -1,9 +1,11 @@
 """SQLite's writes committed together (runtime/group_commit.py): the writes waiting at once go
 into one transaction, each in a savepoint of its own; each caller is answered once that
-transaction committed, and one write that fails is undone alone."""
+transaction committed, and one write that fails is undone alone. The WAL they leave is copied
+into the database file by a thread beside the writer (runtime/checkpoints.py)."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -15,6 +17,7 @@ import pytest
 from domain.errors import Conflict, Unavailable
 from models import User, utc_now
 from runtime import calls
+from runtime.checkpoints import CHECKPOINT_EVERY
 from runtime.services import Services
 from settings import load_settings
 from tests.support.services import migrated_services
@@ -103,3 +106,34 @@ async def test_a_lone_write_that_fails_leaves_nothing(sqlite_services: Services)
         await calls.run(sqlite_services, True, refused)
     with sqlite_services.db.connection_context():
         assert "u_alone" not in users()
+
+
+async def test_the_checkpoint_thread_copies_the_wal_into_the_database_file(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """The writer's commits stay in the WAL (SQLite's own checkpoint waits for 10,000 pages);
+    every CHECKPOINT_EVERY of them, the checkpoint thread copies them into the database file."""
+    path = sqlite_services.settings.database.sqlite_path
+
+    def in_the_file_alone() -> set[str]:
+        """The users a copy of the database file holds without its WAL."""
+        copy = tmp_path / "file-alone.db"
+        shutil.copyfile(path, copy)
+        connection = sqlite3.connect(copy)
+        try:
+            return {row[0] for row in connection.execute("SELECT id FROM users")}
+        except sqlite3.DatabaseError:  # copied while the checkpoint was writing it
+            return set()
+        finally:
+            connection.close()
+
+    written = {f"u_{n}" for n in range(CHECKPOINT_EVERY)}
+    for user_id in sorted(written)[:-1]:
+        await calls.run(sqlite_services, True, add_user, user_id)
+    assert not written & in_the_file_alone()
+    await calls.run(sqlite_services, True, add_user, sorted(written)[-1])
+    for _ in range(200):  # polled for up to 10 s: the thread is not the test's to wait on
+        if written <= in_the_file_alone():
+            return
+        await anyio.sleep(0.05)
+    pytest.fail("the checkpoint thread did not copy the writes into the database file")
