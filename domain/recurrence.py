@@ -7,7 +7,8 @@ across daylight-saving changes. COUNT is applied here rather than by the search:
 series' occurrences (each task records its number), while each next occurrence is computed from
 the current one's due date (so a rescheduled occurrence moves the series with it). An UNTIL
 that is a date includes that whole local day. Reading a rule is cheap (it runs while a request
-is validated); searching for an occurrence (occurrences.py) runs only in database calls.
+is validated); searching for an occurrence (occurrences.py) runs only in database calls, and
+never on the event loop's thread (`require_thread`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from domain.occurrences import Pattern, SearchExhausted, after
+from domain.unit_of_work import require_thread
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL")
@@ -184,6 +186,7 @@ def next_occurrence(
     """The series' next occurrence after the one due at `due` (naive UTC; number `occurrence`)
     and after `completed_at`, as (naive UTC, its number); None when COUNT or UNTIL is used up,
     the calendar ends, or the search gives up (the series ends rather than searching on)."""
+    require_thread()
     rule, zone = Rule(text), zoneinfo.ZoneInfo(time_zone)
     try:
         start, threshold = local(due, zone), local(max(due, completed_at), zone)
@@ -201,6 +204,7 @@ def findable(text: str, time_zone: str, due: dt.datetime) -> bool:
     """False when the search for the occurrence after `due` (naive UTC) gives up: the rule
     never occurs from that date (FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Thursday) or only
     decades later. A rule used up by COUNT or UNTIL is findable: it simply has no next one."""
+    require_thread()
     zone = zoneinfo.ZoneInfo(time_zone)
     try:
         next(Rule(text).occurrences(local(due, zone), zone), None)

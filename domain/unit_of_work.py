@@ -34,15 +34,29 @@ POSTGRES_RETRYABLE = ("40P01", "40001")
 logger = logging.getLogger("todo_api.db")
 
 writing: ContextVar[bool] = ContextVar("writing", default=False)
+# Set for a point write run on the event loop's own thread (runtime/group_commit.py `write_here`).
+on_loop: ContextVar[bool] = ContextVar("on_loop", default=False)
 
 
 class WriteNeeded(Exception):
     """Raised by `require_write()` in a read transaction."""
 
 
+class ThreadNeeded(Exception):
+    """Raised by `require_thread()` in work running on the event loop's thread."""
+
+
 def require_write() -> None:
     if not writing.get():
         raise WriteNeeded
+
+
+def require_thread() -> None:
+    """Called first by work that may take long (the search for a recurrence's next occurrence):
+    on the event loop's thread, it ends the work there (rolled back), and the work runs again in
+    a database thread, so that the loop goes on answering other requests meanwhile."""
+    if on_loop.get():
+        raise ThreadNeeded
 
 
 def write_step(work: Callable[[], T], claims: bool = True) -> tuple[T, Claim | None]:

@@ -43,5 +43,7 @@ async def handle(request: Request) -> Response:
     task_id = task_id_from_path(request)
     data = await read_json(request, services_of(request).settings.max_body_bytes, required=False)
     completed = None if data is None else validate(CompleteIn, data, "body").completed
-    task, tags = await calls.write(request, complete_task, principal, task_id, completed, if_match(request))
+    task, tags = await calls.write_now(
+        request, complete_task, principal, task_id, completed, if_match(request)
+    )
     return task_response(request, task, tags)

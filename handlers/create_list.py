@@ -33,5 +33,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     fields = await parse_body(request, ListCreate, services_of(request).settings.max_body_bytes)
-    todo_list, default_id = await calls.write(request, create_list, principal, fields)
+    todo_list, default_id = await calls.write_now(request, create_list, principal, fields)
     return list_response(request, todo_list, default_id, status=201)

@@ -32,5 +32,5 @@ ENDPOINT = Endpoint(
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     fields = await parse_body(request, TaskCreate, services_of(request).settings.max_body_bytes)
-    task, tags = await calls.write(request, create_task, principal, fields)
+    task, tags = await calls.write_now(request, create_task, principal, fields)
     return task_response(request, task, tags, status=201)

@@ -27,5 +27,5 @@ ENDPOINT = Endpoint(
 
 async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
-    await calls.write(request, delete_task, principal, task_id_from_path(request), if_match(request))
+    await calls.write_now(request, delete_task, principal, task_id_from_path(request), if_match(request))
     return no_content()

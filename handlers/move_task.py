@@ -38,5 +38,5 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     task_id = task_id_from_path(request)
     move = await parse_body(request, TaskMove, services_of(request).settings.max_body_bytes)
-    task, tags = await calls.write(request, move_task, principal, task_id, move, if_match(request))
+    task, tags = await calls.write_now(request, move_task, principal, task_id, move, if_match(request))
     return task_response(request, task, tags)

@@ -34,7 +34,7 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     list_id = list_id_from_path(request)
     fields = await parse_body(request, ListPatch, services_of(request).settings.max_body_bytes)
-    todo_list, default_id = await calls.write(
+    todo_list, default_id = await calls.write_now(
         request, update_list, principal, list_id, fields, if_match(request)
     )
     return list_response(request, todo_list, default_id)

@@ -34,5 +34,5 @@ async def handle(request: Request) -> Response:
     principal = await authenticate(request, ENDPOINT.scope)
     task_id = task_id_from_path(request)
     fields = await parse_body(request, TaskPatch, services_of(request).settings.max_body_bytes)
-    task, tags = await calls.write(request, update_task, principal, task_id, fields, if_match(request))
+    task, tags = await calls.write_now(request, update_task, principal, task_id, fields, if_match(request))
     return task_response(request, task, tags)

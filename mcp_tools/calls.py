@@ -48,7 +48,7 @@ class Caller:
         return await calls.run(self.services, False, work, *args, **kwargs)
 
     async def write(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await calls.run(self.services, True, work, *args, **kwargs)
+        return await calls.point_write(self.services, work, *args, **kwargs)
 
     def task(self, task: Task, tags: list[str]) -> Payload:
         return task_json(task, tags, self.root)

@@ -8,6 +8,9 @@ with "database is locked".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import peewee
 from playhouse.db_url import parse
 from playhouse.pool import PooledDatabase, PooledMySQLDatabase, PooledSqliteDatabase
@@ -32,10 +35,11 @@ AUTOCHECKPOINT_PAGES = 10_000
 def open_database(database: DatabaseURL, pool_size: int, timeout: float) -> peewee.Database:
     """A pooled peewee database for `database`, not yet connected.
 
-    `pool_size` is the number of database threads; SQLite's writer (runtime/group_commit.py) and
-    its checkpoints (runtime/checkpoints.py) run beside them and get a connection each.
+    `pool_size` is the number of database threads. On SQLite three more hold a connection at
+    times: the writer's thread and the event loop's for a write (runtime/group_commit.py), and
+    the checkpoints' thread (runtime/checkpoints.py). None of them waits on the pool for another.
     """
-    writer = 2 if database.dialect == "sqlite" else 0
+    writer = 3 if database.dialect == "sqlite" else 0
     # A user or password with `@`, `:` or `/` arrives percent-escaped (as any URL encoder writes it).
     credentials = parse(database.url, unquote_user=True, unquote_password=True)
     options: dict[str, object] = {**credentials, "max_connections": pool_size + writer}
@@ -98,6 +102,18 @@ def is_postgresql(db: peewee.Database) -> bool:
 def write_transaction(db: peewee.Database) -> peewee._atomic:
     """A transaction that takes SQLite's write lock up front (`BEGIN IMMEDIATE`)."""
     return db.atomic("IMMEDIATE") if is_sqlite(db) else db.atomic()
+
+
+@contextmanager
+def impatient(db: peewee.Database) -> Iterator[None]:
+    """The calling thread's SQLite connection without a busy timeout for the block: a lock that
+    another connection holds fails at once ("database is locked") instead of being waited for."""
+    (patience,) = db.execute_sql("PRAGMA busy_timeout").fetchone()
+    db.execute_sql("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(patience)}")
 
 
 def binary_collation(db: peewee.Database) -> str | None:

@@ -2,8 +2,9 @@
 work (domain/unit_of_work.py), without blocking the event loop.
 
 Reads run in the pool's threads, as many at once as DB_POOL_SIZE. Writes on SQLite go to the
-process's one writer thread, which commits the writes waiting together (runtime/group_commit.py);
-on PostgreSQL and MySQL they run in the pool's threads like reads, each in its own transaction.
+process's one writer thread, which commits the writes waiting together (runtime/group_commit.py),
+or, for a point write alone, run on the event loop itself; on PostgreSQL and MySQL they run in
+the pool's threads like reads, each in its own transaction.
 A database that cannot be reached becomes `Unavailable` (REST answers a clean 503), never a
 driver's message.
 """
@@ -53,12 +54,28 @@ async def write(request: Request, work: Callable[P, T], *args: P.args, **kwargs:
     return await run(services_of(request), True, work, *args, **kwargs)
 
 
+async def write_now(request: Request, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    return await point_write(services_of(request), work, *args, **kwargs)
+
+
+async def point_write(services: Services, work: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """A point write (one task or list: a few rows by key): on SQLite on the event loop itself
+    when it is the process's only write and no other process holds the write lock
+    (runtime/group_commit.py `write_here`); otherwise like `write`. Not for a write of many rows,
+    which would hold the loop meanwhile."""
+    return await call_unit(services, True, functools.partial(work, *args, **kwargs), here=True)
+
+
 async def run(services: Services, writes: bool, work: Callable[..., T], *args: object, **kwargs: object) -> T:
     """`work(*args, **kwargs)` as one unit of work (a write one when `writes`) in a database
     thread; the way background work reaches the database too, having no request."""
+    return await call_unit(services, writes, functools.partial(work, *args, **kwargs))
+
+
+async def call_unit(services: Services, writes: bool, call: Callable[[], T], here: bool = False) -> T:
+    """`call()` as one unit of work; a write on the loop's thread when `here` and it can be."""
     queued = time.perf_counter()
     began = queued
-    call = functools.partial(work, *args, **kwargs)
 
     def in_thread() -> T:
         nonlocal began
@@ -67,7 +84,9 @@ async def run(services: Services, writes: bool, work: Callable[..., T], *args: o
 
     try:
         if writes and services.writer is not None:
-            written = await services.writer.write(call)
+            written = services.writer.write_here(call) if here else None
+            if written is None:
+                written = await services.writer.write(call)
             began = written.began or queued
             if written.error is not None:
                 raise written.error

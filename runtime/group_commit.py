@@ -1,4 +1,5 @@
-"""SQLite's writes of this process, committed together (group commit).
+"""SQLite's writes of this process, committed together (group commit), or on the event loop when
+one is alone.
 
 SQLite takes one writer at a time, and a commit costs more than most writes' own statements
 (the WAL frames of every page the transaction touched, bench/README.md "Where the time goes").
@@ -8,11 +9,17 @@ after that COMMIT, so an acknowledged write is a committed one; one that fails i
 to its savepoint and fails alone, the others going on. A write waits at most for the
 transaction before its own. PostgreSQL and MySQL write in parallel transactions instead
 (runtime/calls.py).
+
+A point write (one task or list: `calls.write_now`) that finds no other write of the process
+queued or under way runs on the event loop's thread instead, without the hop to the writer's
+thread and back, which costs about as much as the write's own statements. It never waits there:
+when another process holds the write lock it goes to the writer's thread, which waits its turn.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import queue
@@ -25,8 +32,9 @@ from typing import Any
 import peewee
 
 from domain.idempotency import Claim
-from domain.unit_of_work import write_step
+from domain.unit_of_work import ThreadNeeded, on_loop, write_step
 from models import write_transaction
+from models.database import impatient
 from runtime.checkpoints import Checkpointer
 
 MAX_BATCH = 64  # writes in one transaction at most: a longer queue goes on in the next one
@@ -57,6 +65,9 @@ class GroupWriter:
         self.db = db
         self.max_batch = max_batch
         self.waiting: queue.SimpleQueue[Write | object] = queue.SimpleQueue()
+        # Writes handed to the writer's thread and not yet answered; counted on the event loop's
+        # thread alone (in `write` and `settle`), so `write_here` reads it exactly.
+        self.pending = 0
         self.checkpoints = Checkpointer(db)
         self.thread = threading.Thread(target=self.serve, name="todo-api-writer", daemon=True)
         self.thread.start()
@@ -66,8 +77,39 @@ class GroupWriter:
         `error` set when it failed, alone or with the transaction)."""
         loop = asyncio.get_running_loop()
         write = Write(work, contextvars.copy_context(), loop, loop.create_future())
+        self.pending += 1
         self.waiting.put(write)
         return await asyncio.shield(write.future)  # a cancelled caller's write still completes
+
+    def write_here(self, work: Callable[[], Any]) -> Write | None:
+        """`work` run and committed on the calling thread, the event loop's, when no write of the
+        process is waiting or under way; None when it did not run: `pending` writes, or another
+        process holding the write lock (the connection's busy timeout is off meanwhile, so that
+        BEGIN fails at once instead of blocking the loop).
+
+        The loop's thread holds a connection of the pool for the call (models/database.py
+        counts it); it holds none otherwise.
+        """
+        if self.pending:
+            return None
+        loop = asyncio.get_running_loop()
+        write = Write(work, contextvars.copy_context(), loop, loop.create_future())
+        try:
+            with self.db.connection_context(), impatient(self.db), contextlib.ExitStack() as transaction:
+                try:
+                    transaction.enter_context(write_transaction(self.db))
+                except peewee.OperationalError:  # another process writes: nothing began here
+                    return None
+                write.began = time.perf_counter()
+                write.result, write.claim = write.context.run(step_on_loop, work)
+        except ThreadNeeded:  # rolled back: the writer's thread runs it again
+            return None
+        except Exception as exc:  # the work or its COMMIT failed: rolled back
+            write.error = exc
+        if write.error is None and write.claim is not None:
+            write.claim.committed = True
+        self.checkpoints.committed()
+        return write
 
     def close(self) -> None:
         self.waiting.put(STOP)
@@ -105,7 +147,7 @@ class GroupWriter:
             if write.error is None and write.claim is not None:
                 write.claim.committed = True
         for loop in {write.loop for write in batch}:  # one wake-up of each loop for the group
-            loop.call_soon_threadsafe(settle, [write for write in batch if write.loop is loop])
+            loop.call_soon_threadsafe(self.settle, [write for write in batch if write.loop is loop])
 
     def step(self, write: Write, alone: bool) -> None:
         """One write, in a savepoint of its own when others share its transaction (peewee's
@@ -120,8 +162,13 @@ class GroupWriter:
         except Exception as exc:
             write.error = exc
 
+    def settle(self, writes: list[Write]) -> None:
+        self.pending -= len(writes)
+        for write in writes:
+            if not write.future.done():
+                write.future.set_result(write)
 
-def settle(writes: list[Write]) -> None:
-    for write in writes:
-        if not write.future.done():
-            write.future.set_result(write)
+
+def step_on_loop(work: Callable[[], Any]) -> tuple[Any, Claim | None]:
+    on_loop.set(True)
+    return write_step(work)

@@ -1,6 +1,7 @@
 """SQLite's writes committed together (runtime/group_commit.py): the writes waiting at once go
 into one transaction, each in a savepoint of its own; each caller is answered once that
-transaction committed, and one write that fails is undone alone. The WAL they leave is copied
+transaction committed, and one write that fails is undone alone. A point write alone runs on the
+event loop's thread, and never waits there. The WAL they leave is copied
 into the database file by a thread beside the writer (runtime/checkpoints.py)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import anyio
 import pytest
 
 from domain.errors import Conflict, Unavailable
+from domain.unit_of_work import require_thread, writing
 from models import User, utc_now
 from runtime import calls
 from runtime.checkpoints import CHECKPOINT_EVERY
@@ -137,3 +139,92 @@ async def test_the_checkpoint_thread_copies_the_wal_into_the_database_file(
             return
         await anyio.sleep(0.05)
     pytest.fail("the checkpoint thread did not copy the writes into the database file")
+
+
+def add_user_noting_thread(user_id: str, threads: list[str]) -> str:
+    threads.append(threading.current_thread().name)
+    return add_user(user_id)
+
+
+async def test_a_lone_point_write_runs_on_the_event_loops_thread(sqlite_services: Services) -> None:
+    threads: list[str] = []
+    assert await calls.point_write(sqlite_services, add_user_noting_thread, "u_here", threads) == "u_here"
+    assert threads == [threading.current_thread().name]
+    assert not writing.get()  # the write's context stayed its own
+    with sqlite_services.db.connection_context():
+        assert "u_here" in users()
+
+
+async def test_a_point_write_that_fails_on_the_loop_leaves_nothing(sqlite_services: Services) -> None:
+    def refused() -> str:
+        add_user("u_refused_here")
+        raise Conflict("refused after writing")
+
+    with pytest.raises(Conflict):
+        await calls.point_write(sqlite_services, refused)
+    with sqlite_services.db.connection_context():
+        assert "u_refused_here" not in users()
+
+
+async def test_work_that_needs_a_thread_leaves_the_loop_and_runs_again(sqlite_services: Services) -> None:
+    """What it wrote on the loop is rolled back: the same user inserted again would clash."""
+    threads: list[str] = []
+
+    def searching() -> str:
+        add_user_noting_thread("u_searched", threads)
+        require_thread()
+        return "found"
+
+    assert await calls.point_write(sqlite_services, searching) == "found"
+    assert threads == [threading.current_thread().name, "todo-api-writer"]
+    with sqlite_services.db.connection_context():
+        assert "u_searched" in users()
+
+
+async def test_a_point_write_behind_another_goes_to_the_writers_thread(sqlite_services: Services) -> None:
+    gate, entered = threading.Event(), threading.Event()
+    threads: list[str] = []
+
+    def held() -> str:
+        entered.set()
+        gate.wait(10)
+        return add_user("u_held")
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(calls.run, sqlite_services, True, held)
+        await anyio.to_thread.run_sync(entered.wait, 10)
+        group.start_soon(calls.point_write, sqlite_services, add_user_noting_thread, "u_behind", threads)
+        await anyio.sleep(0.1)
+        gate.set()
+    assert threads == ["todo-api-writer"]
+    with sqlite_services.db.connection_context():
+        assert {"u_held", "u_behind"} <= users()
+
+
+async def test_a_point_write_does_not_hold_the_loop_while_another_process_writes(
+    sqlite_services: Services,
+) -> None:
+    """Another connection holds the write lock for a while: the point write waits for it on
+    the writer's thread, and the event loop goes on meanwhile."""
+    holder = sqlite3.connect(sqlite_services.settings.database.sqlite_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    threads: list[str] = []
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        for _ in range(20):
+            ticks += 1
+            await anyio.sleep(0.01)
+        holder.execute("COMMIT")
+
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(tick)
+            await calls.point_write(sqlite_services, add_user_noting_thread, "u_patient", threads)
+    finally:
+        holder.close()
+    assert ticks == 20
+    assert threads == ["todo-api-writer"]
+    with sqlite_services.db.connection_context():
+        assert "u_patient" in users()
