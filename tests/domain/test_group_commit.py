@@ -6,9 +6,11 @@ into the database file by a thread beside the writer (runtime/checkpoints.py).""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -209,22 +211,23 @@ async def test_a_point_write_does_not_hold_the_loop_while_another_process_writes
     holder = sqlite3.connect(sqlite_services.settings.database.sqlite_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     threads: list[str] = []
-    ticks = 0
+    ticks: list[float] = []
 
     async def tick() -> None:
-        nonlocal ticks
         for _ in range(20):
-            ticks += 1
+            ticks.append(time.monotonic())
             await anyio.sleep(0.01)
         holder.execute("COMMIT")
 
     try:
         async with anyio.create_task_group() as group:
             group.start_soon(tick)
+            await anyio.sleep(0.02)  # ticking before the write comes
             await calls.point_write(sqlite_services, add_user_noting_thread, "u_patient", threads)
     finally:
         holder.close()
-    assert ticks == 20
+    assert len(ticks) == 20
+    assert max(later - earlier for earlier, later in itertools.pairwise(ticks)) < 1  # busy timeout: 5 s
     assert threads == ["todo-api-writer"]
     with sqlite_services.db.connection_context():
         assert "u_patient" in users()
