@@ -30,14 +30,16 @@ class Checkpointer:
     def __init__(self, db: peewee.Database, every: int = CHECKPOINT_EVERY) -> None:
         self.db = db
         self.every = every
-        self.commits = 0  # only the writer's thread counts them
+        # Counted by one thread at a time: the writer's, or the loop's for a write it runs, which
+        # it runs only when the writer has nothing under way (runtime/group_commit.py).
+        self.commits = 0
         self.due = threading.Event()
         self.closing = False
         self.thread = threading.Thread(target=self.serve, name="todo-api-checkpoints", daemon=True)
         self.thread.start()
 
     def committed(self) -> None:
-        """Called by the writer's thread after each of its transactions."""
+        """Called after each transaction the writer commits, on its thread or on the loop's."""
         self.commits += 1
         if self.commits % self.every == 0:
             self.due.set()
