@@ -105,15 +105,15 @@ def write_transaction(db: peewee.Database) -> peewee._atomic:
 
 
 @contextmanager
-def impatient(db: peewee.Database) -> Iterator[None]:
+def impatient(db: peewee.Database, patience_ms: int) -> Iterator[None]:
     """The calling thread's SQLite connection without a busy timeout for the block: a lock that
-    another connection holds fails at once ("database is locked") instead of being waited for."""
-    (patience,) = db.execute_sql("PRAGMA busy_timeout").fetchone()
+    another connection holds fails at once ("database is locked") instead of being waited for.
+    The connection's timeout is `patience_ms` again afterwards (what `open_database` gave it)."""
     db.execute_sql("PRAGMA busy_timeout = 0")
     try:
         yield
     finally:
-        db.execute_sql(f"PRAGMA busy_timeout = {int(patience)}")
+        db.execute_sql(f"PRAGMA busy_timeout = {patience_ms}")
 
 
 def binary_collation(db: peewee.Database) -> str | None:

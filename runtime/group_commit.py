@@ -61,8 +61,9 @@ STOP = object()  # what `close` queues: the thread ends after the writes before 
 
 
 class GroupWriter:
-    def __init__(self, db: peewee.Database, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, db: peewee.Database, patience_ms: int, max_batch: int = MAX_BATCH) -> None:
         self.db = db
+        self.patience_ms = patience_ms  # the connections' busy timeout (DB_TIMEOUT_SECONDS)
         self.max_batch = max_batch
         self.waiting: queue.SimpleQueue[Write | object] = queue.SimpleQueue()
         # Writes handed to the writer's thread and not yet answered; counted on the event loop's
@@ -95,7 +96,11 @@ class GroupWriter:
         loop = asyncio.get_running_loop()
         write = Write(work, contextvars.copy_context(), loop, loop.create_future())
         try:
-            with self.db.connection_context(), impatient(self.db), contextlib.ExitStack() as transaction:
+            with (
+                self.db.connection_context(),
+                impatient(self.db, self.patience_ms),
+                contextlib.ExitStack() as transaction,
+            ):
                 try:
                     transaction.enter_context(write_transaction(self.db))
                 except peewee.OperationalError:  # another process writes: nothing began here

@@ -55,7 +55,7 @@ def build_services(
         tokens=TokenService(settings, jwks),
         passwords=PasswordHasher(settings.bcrypt_rounds),
         db_limiter=db_limiter,
-        writer=GroupWriter(db) if is_sqlite(db) else None,
+        writer=GroupWriter(db, int(settings.db_timeout_seconds * 1000)) if is_sqlite(db) else None,
         file_limiter=anyio.CapacityLimiter(1),
         cursors=Cursors(settings.jwt_secret, settings.changes_retention_days),
         loop_reader=open_loop_reader(db),

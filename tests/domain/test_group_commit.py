@@ -155,6 +155,9 @@ async def test_a_lone_point_write_runs_on_the_event_loops_thread(sqlite_services
     assert not writing.get()  # the write's context stayed its own
     with sqlite_services.db.connection_context():
         assert "u_here" in users()
+        # the connection the write borrowed has its busy timeout back (the write turned it off)
+        patience = sqlite_services.db.execute_sql("PRAGMA busy_timeout").fetchone()
+        assert patience == (int(sqlite_services.settings.db_timeout_seconds * 1000),)
 
 
 async def test_a_point_write_that_fails_on_the_loop_leaves_nothing(sqlite_services: Services) -> None:
