@@ -69,23 +69,23 @@ async def keyed(
     body = await read_body(request, body_limit(settings))
     ttl = dt.timedelta(hours=settings.idempotency_ttl_hours)
     claim = Claim(principal.subject, key, fingerprint(request, body), ttl)
-    if (first := await calls.read(request, find_key, claim)) is not None:
+    if (first := await calls.read_now(request, find_key, claim)) is not None:
         return answer_again(claim, first)
     context = current_claim.set(claim)
     try:
         response = await answer(handler, with_body(request, body))
     except Exception:
         if claim.committed:
-            await calls.write(request, release_key, claim)
+            await calls.write_now(request, release_key, claim)
         raise
     finally:
         current_claim.reset(context)
     if response.status_code < 500:
         kept = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in kept_headers(response)]
         text = bytes(response.body).decode("utf-8", errors="replace")
-        await calls.write(request, store_answer, claim, response.status_code, kept, text)
+        await calls.write_now(request, store_answer, claim, response.status_code, kept, text)
     elif claim.committed:
-        await calls.write(request, release_key, claim)
+        await calls.write_now(request, release_key, claim)
     return response
 
 
