@@ -110,6 +110,7 @@ from models.database import close_connections
 from oauth.door import PATHS as OAUTH_PATHS
 from oauth.door import door as oauth_door
 from runtime.logs import configure_logging
+from runtime.long_lived import freeze_long_lived
 from runtime.metrics import Metrics, flush_periodically, open_metrics
 from runtime.services import build_services, close_services
 
@@ -255,6 +256,7 @@ def make_lifespan(
         services = build_services(settings, db, app_metrics)
         rest = RestState(PageCache(metrics=app_metrics), tuple(module.ENDPOINT for module in modules))
         mcp = MCPState()
+        freeze_long_lived()
         async with running(services, background_jobs(mcp, app_metrics)):
             yield {"services": services, "rest": rest, "mcp": mcp}
         close_services(services)

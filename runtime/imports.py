@@ -22,6 +22,7 @@ from types import ModuleType
 import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from runtime.long_lived import freeze_long_lived
 from settings import Settings
 
 DRIVERS = ("psycopg2", "psycopg2cffi", "psycopg", "pymysql", "MySQLdb")
@@ -38,10 +39,13 @@ def leave_out_unused(settings: Settings) -> None:
 
 async def import_door(name: str) -> ModuleType:
     """Module `name`, imported in a worker thread (the event loop goes on serving meanwhile), with
-    cryptography importable again. PyJWT, imported already without it, keeps to HS256."""
+    cryptography importable again. PyJWT, imported already without it, keeps to HS256. What the
+    import made is frozen (runtime/long_lived.py)."""
     if DEFERRED in sys.modules and sys.modules[DEFERRED] is None:
         del sys.modules[DEFERRED]
-    return await anyio.to_thread.run_sync(importlib.import_module, name)
+    module = await anyio.to_thread.run_sync(importlib.import_module, name)
+    freeze_long_lived()
+    return module
 
 
 class DoorOnFirstUse:
