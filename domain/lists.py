@@ -22,6 +22,7 @@ from domain.users import current_user
 from domain.versions import Condition, etag_of, require_match
 from models import Task, TodoList, User, queries, utc_now
 from models.queries import last_key
+from models.statements import Statement
 
 MAX_LISTS = 1000
 INBOX = "Inbox"
@@ -29,12 +30,16 @@ INBOX = "Inbox"
 Lists = tuple[list[TodoList], int]  # the lists, and the id of the default one
 ListAndDefault = tuple[TodoList, int | None]  # a list, and the id of the user's default one
 
+# GET /api/lists reads this every time: its SQL is written once (models/statements.py).
+LISTS_BY_POSITION = Statement(
+    lambda user_id: TodoList.select().where(TodoList.user == user_id).order_by(TodoList.position, TodoList.id)
+)
+
 
 def read_lists(principal: Principal) -> Lists:
     """The caller's lists by position."""
     user = user_with_inbox(principal)
-    lists = TodoList.select().where(TodoList.user == user.id).order_by(TodoList.position, TodoList.id)
-    return list(lists), inbox_id_of(user)
+    return LISTS_BY_POSITION.models(TodoList, user.id), inbox_id_of(user)
 
 
 def find_list(principal: Principal, reference: int | str) -> TodoList:

@@ -73,18 +73,20 @@ class ListOut(BaseModel):
 
 
 def list_json(todo_list: TodoList, default_list_id: int | None, root: str) -> dict[str, Any]:
+    row = todo_list.__data__  # the row's values, as `task_json` reads them
+    list_id = row["id"]
     return {
-        "id": todo_list.id,
-        "name": todo_list.name,
-        "color": todo_list.color,
-        "position": todo_list.position,
-        "is_default": todo_list.id == default_list_id,
-        "task_count": todo_list.task_count,
-        "open_count": todo_list.open_count,
-        "version": todo_list.version,
-        "url": f"{root}api/lists/{todo_list.id}",
-        "created_at": iso(todo_list.created_at),
-        "updated_at": iso(todo_list.updated_at),
+        "id": list_id,
+        "name": row.get("name"),
+        "color": row.get("color"),
+        "position": row.get("position"),
+        "is_default": list_id == default_list_id,
+        "task_count": row.get("task_count"),
+        "open_count": row.get("open_count"),
+        "version": row.get("version"),
+        "url": f"{root}api/lists/{list_id}",
+        "created_at": iso(row.get("created_at")),
+        "updated_at": iso(row.get("updated_at")),
     }
 
 

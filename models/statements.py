@@ -15,7 +15,7 @@ statement of queries.py with values that all differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import peewee
 
@@ -23,12 +23,37 @@ from models.base import bound_database
 
 ModelT = TypeVar("ModelT", bound=peewee.Model)
 
+# Peewee's own fields (not subclasses, which may convert more) whose `python_value` gives back a
+# value of exactly this type as it is: the driver's value is the field's value already.
+KEPT_AS_IS: dict[type[peewee.Field], type] = {
+    peewee.IntegerField: int,
+    peewee.BigIntegerField: int,
+    peewee.SmallIntegerField: int,
+    peewee.AutoField: int,
+    peewee.BigAutoField: int,
+    peewee.CharField: str,
+    peewee.TextField: str,
+}
+
+
+class Column(NamedTuple):
+    """What a column of a statement's rows becomes in its model."""
+
+    name: str  # the field's
+    kept: type | None  # a value of exactly this type is kept as it is
+    convert: Callable[[Any], Any]  # any other value goes through the field's `python_value`
+
+
+def column_of(field: peewee.Field) -> Column:
+    held = field.rel_field if isinstance(field, peewee.ForeignKeyField) else field  # its python_value's
+    return Column(field.name, KEPT_AS_IS.get(type(held)), field.python_value)
+
 
 class Statement:
     def __init__(self, build: Callable[..., peewee.Query]) -> None:
         self.build = build  # build(*values) -> the query for those values
         self.texts: dict[tuple[peewee.Database, Hashable], str] = {}
-        self.fields: dict[tuple[type[peewee.Model], tuple[str, ...]], list[peewee.Field]] = {}
+        self.columns: dict[tuple[type[peewee.Model], tuple[str, ...]], list[Column]] = {}
 
     def text(self, values: Sequence[Any], shape: Hashable = None) -> str:
         key = (bound_database(), shape)
@@ -45,10 +70,10 @@ class Statement:
         (as `Model.raw` would, less its working out which field each column is at every run)."""
         cursor = bound_database().execute_sql(self.text(values, shape), values)
         names = tuple(column[0] for column in cursor.description)
-        fields = self.fields.get((model, names))
-        if fields is None:
-            fields = self.fields[(model, names)] = [model._meta.columns[name] for name in names]
-        return [loaded(model, fields, row) for row in cursor.fetchall()]
+        columns = self.columns.get((model, names))
+        if columns is None:
+            columns = self.columns[(model, names)] = [column_of(model._meta.columns[name]) for name in names]
+        return [loaded(model, columns, row) for row in cursor.fetchall()]
 
     def first(self, model: type[ModelT], *values: Any, shape: Hashable = None) -> ModelT | None:
         found = self.models(model, *values, shape=shape)
@@ -68,7 +93,7 @@ class Statement:
         return int(bound_database().execute_sql(self.text(values, shape), values).rowcount)
 
 
-def loaded(model: type[ModelT], fields: list[peewee.Field], row: tuple[Any, ...]) -> ModelT:
+def loaded(model: type[ModelT], columns: list[Column], row: tuple[Any, ...]) -> ModelT:
     """A model instance from a row, with no defaults filled in: what `Model.__init__` makes of
     it (its `__data__`, `_dirty`, `__rel__`), less a descriptor call per field, which a page of
     rows would pay for each (a field's value is its converted column; a null stays None). Its
@@ -76,8 +101,8 @@ def loaded(model: type[ModelT], fields: list[peewee.Field], row: tuple[Any, ...]
     statements only."""
     instance = model.__new__(model)
     data = {
-        field.name: None if value is None else field.python_value(value)
-        for field, value in zip(fields, row, strict=True)
+        name: value if value is None or type(value) is kept else convert(value)
+        for (name, kept, convert), value in zip(columns, row, strict=True)
     }
     vars(instance).update({"__data__": data, "_dirty": set(data), "__rel__": {}})
     return instance

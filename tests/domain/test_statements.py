@@ -11,7 +11,7 @@ import peewee
 import pytest
 
 from domain import feed, idempotency
-from models import Task, TaskTag, User, queries
+from models import Task, TaskTag, TodoList, User, queries
 from models.statements import Statement
 from runtime.services import Services
 from tests.support.services import migrated_services
@@ -69,6 +69,28 @@ def test_models_come_back_converted(db: Services) -> None:
     assert statement.models(Task, task_id, "u_other") == []  # the owner is part of the match
     [user] = Statement(lambda user_id: User.select().where(User.id == user_id)).models(User, "u_a")
     assert user.created_at == dt.datetime(2026, 1, 2, 3, 4, 5)
+
+
+def test_every_column_comes_back_as_peewee_gives_it(db: Services) -> None:
+    """The values a model is made of, and their types, are those of peewee's own select: the
+    ones kept as the driver gave them (whole numbers, text) and the converted ones (datetimes,
+    booleans, foreign keys), a null staying None."""
+    add_user("u_a")
+    list_id = TodoList.insert(user="u_a", name="Errands", name_key="errands", position="m").execute()
+    due = dt.datetime(2026, 12, 24, 18, 30, 0, 123456)
+    task_id = add_task(
+        "u_a", "Buy milk", list=list_id, completed=True, due_date=due, recurrence="FREQ=DAILY",
+        ical_extra="X-THING:1", reminders='[{"before": "PT1H"}]', change_seq=2**40,
+    )  # fmt: skip
+    for model, row_id in ((Task, task_id), (TodoList, list_id), (User, "u_a")):
+        [made] = Statement(
+            lambda row_id, model=model: model.select().where(model._meta.primary_key == row_id)
+        ).models(model, row_id)
+        given = model.get_by_id(row_id).__data__
+        assert made.__data__ == given
+        assert {name: type(value) for name, value in made.__data__.items()} == {
+            name: type(value) for name, value in given.items()
+        }
 
 
 def test_the_shape_keeps_texts_apart(db: Services) -> None:
