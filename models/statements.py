@@ -45,7 +45,8 @@ class Column(NamedTuple):
 
 
 def column_of(field: peewee.Field) -> Column:
-    held = field.rel_field if isinstance(field, peewee.ForeignKeyField) else field  # its python_value's
+    # A foreign key's value converts as the key it refers to (ForeignKeyField.python_value).
+    held = field.rel_field if isinstance(field, peewee.ForeignKeyField) else field
     return Column(field.name, KEPT_AS_IS.get(type(held)), field.python_value)
 
 
@@ -96,7 +97,8 @@ class Statement:
 def loaded(model: type[ModelT], columns: list[Column], row: tuple[Any, ...]) -> ModelT:
     """A model instance from a row, with no defaults filled in: what `Model.__init__` makes of
     it (its `__data__`, `_dirty`, `__rel__`), less a descriptor call per field, which a page of
-    rows would pay for each (a field's value is its converted column; a null stays None). Its
+    rows would pay for each (a field's value is its converted column, or the column's value as
+    it is where that is what the field would give: `Column.kept`; a null stays None). Its
     fields count as changed (a `save()` would write them all): the service writes rows through
     statements only."""
     instance = model.__new__(model)
