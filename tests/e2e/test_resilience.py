@@ -4,6 +4,7 @@ Real servers, real HTTP."""
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from collections.abc import Iterator
@@ -115,7 +116,7 @@ def kill_during_writes(env: dict[str, str], tmp_path: Path) -> None:
                 reply = call(
                     "POST", f"{server.base}/api/tasks", {"title": f"w{client}-{number}"}, token, timeout=5
                 )
-            except OSError:
+            except (OSError, http.client.HTTPException):  # refused, or cut off by the kill: not a 201
                 continue
             if reply.status == 201:
                 acknowledged.append(reply.body["id"])
