@@ -4,13 +4,9 @@ is a fresh interpreter, as uvicorn starts one."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from settings import PROJECT_DIR
+from tests.support.fresh import fresh_python
 
 WATCHED = ("psycopg2", "pymysql", "cryptography", "icalendar", "mcp")
 REPORT = "import json, sys; print(json.dumps({name: sys.modules.get(name) is not None for name in WATCHED}))"
@@ -18,18 +14,7 @@ REPORT = "import json, sys; print(json.dumps({name: sys.modules.get(name) is not
 
 def loaded(tmp_path: Path, code: str = "import router", **env: str) -> dict[str, bool]:
     """Which of WATCHED a fresh `python -c code` has loaded at its end."""
-    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "JWKS_URL")}
-    environment.update(DATA_DIR=str(tmp_path), JWT_SECRET="s" * 40, **env)
-    script = f"WATCHED = {WATCHED!r}\n{code}\n{REPORT}"
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    answer: dict[str, bool] = json.loads(done.stdout.splitlines()[-1])
+    answer: dict[str, bool] = fresh_python(tmp_path, f"WATCHED = {WATCHED!r}\n{code}\n{REPORT}", **env)
     return answer
 
 

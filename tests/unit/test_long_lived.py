@@ -5,13 +5,9 @@ uvicorn starts one."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from settings import PROJECT_DIR
+from tests.support.fresh import fresh_python
 
 # After each step: how many times gc.freeze ran, and how many objects it holds frozen.
 SCRIPT = """
@@ -33,17 +29,7 @@ print(json.dumps(steps))
 
 
 def test_start_up_and_a_doors_import_freeze_what_they_made(tmp_path: Path) -> None:
-    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    environment.update(DATA_DIR=str(tmp_path), JWT_SECRET="s" * 40)
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    first, second, third, door = json.loads(done.stdout.splitlines()[-1])
+    first, second, third, door = fresh_python(tmp_path, SCRIPT)
     assert first[0] == 1 and first[1] > 30_000  # the modules' classes and functions, the app
     assert third[0] == second[0]  # nothing imported since the last start: nothing frozen
     assert door[0] == third[0] + 1 and door[1] > third[1] + 30_000  # the mcp SDK's
