@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
 from dav.errors import DavError
 from dav.paths import Target
@@ -17,6 +17,7 @@ from domain.principal import Principal
 from domain.versions import Condition, parse_condition
 from runtime import calls
 from runtime.headers import header
+from runtime.request_body import BodyRefused, read_limited
 from runtime.services import Services, services_of
 
 P = ParamSpec("P")
@@ -64,20 +65,10 @@ class DavCall:
 
     async def body(self, limit: int | None = None) -> bytes:
         """The raw body; 413 as soon as it is known to exceed `limit` (default MAX_BODY_BYTES)."""
-        limit = limit or self.services.settings.max_body_bytes
-        declared = self.header(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            raise DavError(413 if declared.isdigit() else 400, f"The body is larger than {limit} bytes")
-        chunks, size = [], 0
         try:
-            async for chunk in self.request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise DavError(413, f"The body is larger than {limit} bytes")
-                chunks.append(chunk)
-        except ClientDisconnect:
-            raise DavError(400, "The body ended early") from None
-        return b"".join(chunks)
+            return await read_limited(self.request, limit or self.services.settings.max_body_bytes)
+        except BodyRefused as refused:
+            raise DavError(refused.status, refused.message) from None
 
     async def xml(self) -> ET.Element | None:
         """The body as XML (None: no body); 400 for one refused (dav/xml_in.py)."""

@@ -4,6 +4,10 @@ Stateless, with JSON answers: each POST is one complete exchange that any worker
 answer, and nothing is kept between requests. The SDK is imported and its session manager
 started by `serve` (a background job of the app's lifespan) when the first request arrives,
 then kept running until the app stops.
+
+A POST's body is read here first, up to MAX_BODY_BYTES (the SDK reads any size), and only then
+does the exchange take one of the worker's EXCHANGES places in the SDK (mcp_tools/state.py):
+a slow client holds no place while it sends.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import Unauthenticated
 from domain.principal import TASK_SCOPES
@@ -21,7 +25,9 @@ from mcp_tools.state import MCPState, mcp_state
 from runtime.auth import PRINCIPAL, verify_bearer
 from runtime.imports import import_door
 from runtime.public_base import public_base, resource_metadata_url
+from runtime.request_body import BodyRefused, read_limited
 from runtime.request_context import note_user
+from runtime.services import services_of
 
 JSON_MEDIA_TYPE = "application/json; charset=utf-8"
 
@@ -40,13 +46,48 @@ class Endpoint:
             return
         note_user(principal.subject)
         state = mcp_state(request)
-        state.wanted.set()
-        await state.ready.wait()
-        assert state.app is not None
-        await state.app(scope, receive, send)
+        if scope["method"] != "POST":  # a GET's stream stays open as long as its client: no exchange
+            await (await started(state))(scope, receive, send)
+            return
+        try:
+            body = await read_limited(request, services_of(request).settings.max_body_bytes)
+        except BodyRefused as refused:
+            await refused_body(refused)(scope, receive, send)
+            return
+        app = await started(state)
+        async with state.exchanges:
+            await app(scope, replaying(body, receive), send)
 
 
 endpoint = Endpoint()
+
+
+async def started(state: MCPState) -> ASGIApp:
+    """The SDK's app, once `serve` has started it."""
+    state.wanted.set()
+    await state.ready.wait()
+    assert state.app is not None
+    return state.app
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """`receive` with the body already read given first, whole; then the client's own messages
+    (its disconnect)."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def refused_body(refused: BodyRefused) -> Response:
+    code = "payload_too_large" if refused.status == 413 else "bad_request"
+    return JSONResponse({"detail": refused.message, "code": code}, refused.status, media_type=JSON_MEDIA_TYPE)
 
 
 def unauthenticated(refusal: Unauthenticated, base: str) -> Response:

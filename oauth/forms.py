@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
 from domain.authorization_requests import Query
 from domain.errors import OAuthRefusal
+from runtime.request_body import BodyRefused, read_limited
 from runtime.services import services_of
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
@@ -39,17 +40,10 @@ async def form(request: Request) -> dict[str, list[str]]:
 
 async def body(request: Request, error: str) -> bytes:
     """The request's body; OAuthRefusal(`error`) past MAX_BODY_BYTES, read no further."""
-    limit = services_of(request).settings.max_body_bytes
-    chunks, size = [], 0
     try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise OAuthRefusal(error, f"The body is larger than {limit} bytes")
-            chunks.append(chunk)
-    except ClientDisconnect:
-        raise OAuthRefusal(error, "The body ended early") from None
-    return b"".join(chunks)
+        return await read_limited(request, services_of(request).settings.max_body_bytes)
+    except BodyRefused as refused:
+        raise OAuthRefusal(error, refused.message) from None
 
 
 def single(values: Query, name: str) -> str | None:

@@ -6,10 +6,11 @@ import json
 import re
 from typing import Any
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
 from domain.validation import ModelT, validate
 from handlers.http.errors import ApiError
+from runtime.request_body import BodyRefused, read_limited
 
 JSON_MEDIA_TYPES = ("application/json",)
 # JSON may escape half of a UTF-16 surrogate pair alone ("\ud800"): json.loads makes it a str
@@ -20,22 +21,10 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The raw body; 413 as soon as it is known to exceed `limit`, before reading the rest."""
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise ApiError(400, "Invalid Content-Length header")
-        if int(declared) > limit:
-            raise ApiError(413, f"Request body is larger than {limit} bytes")
-    chunks, size = [], 0
     try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise ApiError(413, f"Request body is larger than {limit} bytes")
-            chunks.append(chunk)
-    except ClientDisconnect:
-        raise ApiError(400, "Request body ended early") from None
-    return b"".join(chunks)
+        return await read_limited(request, limit)
+    except BodyRefused as refused:
+        raise ApiError(refused.status, refused.message) from None
 
 
 def is_json_media_type(content_type: str) -> bool:
