@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from runtime.imports import leave_out_unused
+from runtime.malloc_arenas import limit_malloc_arenas
 from settings import PROJECT_DIR, Settings, SettingsError, load_settings
 
 
@@ -39,6 +40,7 @@ def load_or_exit() -> Settings:
 SETTINGS = load_or_exit()
 # Before the app's modules below import peewee and PyJWT, which import drivers whether used or not.
 leave_out_unused(SETTINGS)
+limit_malloc_arenas()  # before the worker's threads start
 
 from background.fanout import fan_out
 from background.jobs import Job, once_migrated, running
