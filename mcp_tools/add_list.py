@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.lists import create_list
 from domain.principal import TASKS_WRITE
 from domain.schemas import ListCreate
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, answer
 from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import CreatedList, list_answer
 
@@ -21,7 +20,7 @@ ANNOTATIONS = ToolAnnotations(title="Add a list", read_only_hint=False, destruct
 
 
 async def run(
-    ctx: Context[Any, Any], name: a.ListName, color: a.Color = None, user_id: a.UserId = None
+    ctx: ToolContext, name: a.ListName, color: a.Color = None, user_id: a.UserId = None
 ) -> Annotated[CallToolResult, CreatedList]:
     given = {"name": name, "color": color}
 

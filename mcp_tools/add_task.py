@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.principal import TASKS_WRITE
 from domain.schemas import TaskCreate
 from domain.tasks import create_task
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, answer
 from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import Created, task_answer
 
@@ -24,7 +23,7 @@ ANNOTATIONS = ToolAnnotations(title="Add a task", read_only_hint=False, destruct
 
 
 async def run(
-    ctx: Context[Any, Any],
+    ctx: ToolContext,
     title: a.Title,
     description: a.Description = None,
     priority: a.Priority = None,

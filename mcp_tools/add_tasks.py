@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -13,7 +12,7 @@ from domain.principal import TASKS_WRITE
 from domain.schemas import TaskCreate
 from domain.tasks import create_task
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, ToolFailure, answer, sentence
+from mcp_tools.calls import Caller, Payload, ToolContext, ToolFailure, answer, sentence
 from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import AddedTasks
 
@@ -41,7 +40,7 @@ def one_to_25(tasks: list[NewTask]) -> list[NewTask]:
 
 
 async def run(
-    ctx: Context[Any, Any],
+    ctx: ToolContext,
     tasks: Annotated[
         list[NewTask],
         AfterValidator(one_to_25),

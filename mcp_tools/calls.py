@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from mcp.server.mcpserver import Context
+from mcp.server.context import ServerRequestContext
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -28,6 +28,7 @@ from runtime import calls
 from runtime.auth import PRINCIPAL
 from runtime.services import Services, services_of
 
+ToolContext = ServerRequestContext[Any, Any]  # what the SDK's low-level server hands a handler
 P = ParamSpec("P")
 T = TypeVar("T")
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -63,9 +64,9 @@ class Caller:
         return (await self.read(find_list, self.principal, reference)).id
 
 
-def caller_of(ctx: Context[Any, Any]) -> Caller:
+def caller_of(ctx: ToolContext) -> Caller:
     """The principal /mcp verified, from the HTTP request the SDK hands the tool."""
-    request = ctx.request_context.request
+    request = ctx.request
     if not isinstance(request, Request):  # only the HTTP transport is served
         raise ToolFailure("This tool is served over HTTP only.")
     return Caller(request.scope[PRINCIPAL], services_of(request), str(request.base_url))
@@ -91,7 +92,7 @@ def validated(model: type[ModelT], body: dict[str, Any]) -> ModelT:
 
 
 async def answer(
-    ctx: Context[Any, Any],
+    ctx: ToolContext,
     user_id: str | None,
     scope: str,
     act: Callable[[Caller], Awaitable[Payload]],

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.principal import TASKS_WRITE
 from domain.tasks import delete_task
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, answer
 from mcp_tools.results import Deleted
 
 NAME = "delete_task"
@@ -21,7 +20,7 @@ ANNOTATIONS = ToolAnnotations(
 
 
 async def run(
-    ctx: Context[Any, Any], task_id: a.TaskId, user_id: a.UserId = None
+    ctx: ToolContext, task_id: a.TaskId, user_id: a.UserId = None
 ) -> Annotated[CallToolResult, Deleted]:
     async def act(caller: Caller) -> Payload:
         task = await caller.write(delete_task, caller.principal, task_id)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.principal import TASKS_READ
 from domain.tasks import read_task
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, answer
 from mcp_tools.results import Found, task_answer
 
 NAME = "get_task"
@@ -19,7 +18,7 @@ ANNOTATIONS = ToolAnnotations(title="Read a task", read_only_hint=True)
 
 
 async def run(
-    ctx: Context[Any, Any], task_id: a.TaskId, user_id: a.UserId = None
+    ctx: ToolContext, task_id: a.TaskId, user_id: a.UserId = None
 ) -> Annotated[CallToolResult, Found]:
     async def act(caller: Caller) -> Payload:
         task, tags = await caller.read(read_task, caller.principal, task_id)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.lists import read_lists
 from domain.principal import TASKS_READ
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, answer
 from mcp_tools.results import Lists
 
 NAME = "list_lists"
@@ -21,7 +20,7 @@ DESCRIPTION = (
 ANNOTATIONS = ToolAnnotations(title="List the lists", read_only_hint=True)
 
 
-async def run(ctx: Context[Any, Any], user_id: a.UserId = None) -> Annotated[CallToolResult, Lists]:
+async def run(ctx: ToolContext, user_id: a.UserId = None) -> Annotated[CallToolResult, Lists]:
     async def act(caller: Caller) -> Payload:
         lists, default_id = await caller.read(read_lists, caller.principal)
         return {"lists": [caller.list(todo_list, default_id) for todo_list in lists]}

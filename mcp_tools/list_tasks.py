@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.principal import TASKS_READ
 from domain.schemas import TaskListQuery
 from domain.task_list import matching
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, answer
 from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import TaskList
 
@@ -25,7 +24,7 @@ ANNOTATIONS = ToolAnnotations(title="List tasks", read_only_hint=True)
 
 
 async def run(
-    ctx: Context[Any, Any],
+    ctx: ToolContext,
     status: a.Status = "all",
     q: a.Search = None,
     priority: a.Priority = None,

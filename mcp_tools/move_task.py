@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.principal import TASKS_WRITE
 from domain.schemas import TaskMove
 from domain.tasks import move_task
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, answer, validated
+from mcp_tools.calls import Caller, Payload, ToolContext, answer, validated
 from mcp_tools.results import Moved, task_answer
 
 NAME = "move_task"
@@ -25,7 +24,7 @@ ANNOTATIONS = ToolAnnotations(
 
 
 async def run(
-    ctx: Context[Any, Any],
+    ctx: ToolContext,
     task_id: a.TaskId,
     list: a.ListRef = None,  # the argument's name in the tool's schema
     parent_id: a.MoveParent = None,

@@ -1,13 +1,16 @@
-"""The one place tools are registered, and the SDK's server and session manager built on them."""
+"""The one place tools are registered, and the SDK's low-level server and session manager built
+on them (not its MCPServer framework: runtime/imports.py says why)."""
 
 from __future__ import annotations
 
+import logging
 from types import ModuleType
+from typing import Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.tools import Tool
+from mcp.server.lowlevel.server import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types import CallToolRequestParams, CallToolResult, ListToolsResult, PaginatedRequestParams
 from starlette.applications import Starlette
 
 from mcp_tools import (
@@ -24,6 +27,7 @@ from mcp_tools import (
     reschedule_task,
     update_task,
 )
+from mcp_tools.calls import ToolContext, failed
 from mcp_tools.checked import CheckedTool
 from settings import SERVICE_VERSION
 
@@ -48,9 +52,42 @@ INSTRUCTIONS = (
 )
 
 
-def build_server() -> MCPServer:
-    tools: list[Tool] = [CheckedTool.of(tool) for tool in TOOLS]
-    return MCPServer(name="todo-api", version=SERVICE_VERSION, instructions=INSTRUCTIONS, tools=tools)
+CHECKED = {checked.name: checked for checked in map(CheckedTool.of, TOOLS)}
+LISTED = ListToolsResult(tools=[checked.listed() for checked in CHECKED.values()])
+
+logger = logging.getLogger("todo_api.mcp")
+
+
+async def list_tools(ctx: ToolContext, params: PaginatedRequestParams | None) -> ListToolsResult:
+    return LISTED
+
+
+async def call_tool(ctx: ToolContext, params: CallToolRequestParams) -> CallToolResult:
+    """The tool's result; a crash is logged and answered as a failed call that names no detail."""
+    checked = CHECKED.get(params.name)
+    if checked is None:
+        return failed(f"Unknown tool: {params.name}.")
+    try:
+        return await checked.call(params.arguments or {}, ctx)
+    except Exception:
+        logger.exception("tool %r raised an unexpected exception", params.name)
+        return failed(f"Error executing tool {params.name}.")
+
+
+def input_schema(name: str) -> dict[str, Any] | None:
+    checked = CHECKED.get(name)
+    return None if checked is None else checked.input_schema
+
+
+def build_server() -> Server[Any]:
+    return Server(
+        "todo-api",
+        version=SERVICE_VERSION,
+        instructions=INSTRUCTIONS,
+        get_tool_input_schema=input_schema,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
 
 
 def transport() -> tuple[StreamableHTTPSessionManager, Starlette]:

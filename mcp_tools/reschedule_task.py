@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field, WithJsonSchema
 
@@ -12,7 +11,7 @@ from domain.principal import TASKS_WRITE
 from domain.schemas import TaskPatch
 from domain.tasks import reschedule_task
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, ToolFailure, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, ToolFailure, answer
 from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import Rescheduled, task_answer
 
@@ -33,7 +32,7 @@ NewDueDate = Annotated[
 
 
 async def run(
-    ctx: Context[Any, Any], task_id: a.TaskId, due_date: NewDueDate, user_id: a.UserId = None
+    ctx: ToolContext, task_id: a.TaskId, due_date: NewDueDate, user_id: a.UserId = None
 ) -> Annotated[CallToolResult, Rescheduled]:
     async def act(caller: Caller) -> Payload:
         due = parsed(TaskPatch, {"due_date": due_date}).due_date

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, ToolAnnotations
 
 from domain.principal import TASKS_WRITE
 from domain.schemas import TaskPatch
 from domain.tasks import update_task
 from mcp_tools import arguments as a
-from mcp_tools.calls import Caller, Payload, ToolFailure, answer
+from mcp_tools.calls import Caller, Payload, ToolContext, ToolFailure, answer
 from mcp_tools.calls import arguments as parsed
 from mcp_tools.results import Updated, task_answer
 
@@ -27,7 +26,7 @@ ANNOTATIONS = ToolAnnotations(
 
 
 async def run(
-    ctx: Context[Any, Any],
+    ctx: ToolContext,
     task_id: a.TaskId,
     title: a.Title | None = None,
     description: a.Description = None,

@@ -1,6 +1,6 @@
 """What a worker process imports (runtime/imports.py): a SQLite worker loads neither database
-driver, cryptography waits for a door that needs it, icalendar for CalDAV or an import. Each case
-is a fresh interpreter, as uvicorn starts one."""
+driver, cryptography only for an external issuer or MySQL, icalendar for CalDAV or an import,
+and of the `mcp` SDK what /mcp uses. Each case is a fresh interpreter, as uvicorn starts one."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 from tests.support.fresh import fresh_python
 
 WATCHED = ("psycopg2", "pymysql", "cryptography", "icalendar", "mcp")
+# The `mcp` package's and MCPServer's own imports, which /mcp does without.
+SDK_UNUSED = ("mcp.client", "mcp.server.mcpserver.server", "httpx2", "rich")
 REPORT = "import json, sys; print(json.dumps({name: sys.modules.get(name) is not None for name in WATCHED}))"
 
 
@@ -39,15 +41,19 @@ def test_an_external_issuer_keeps_cryptography_for_its_keys(tmp_path: Path) -> N
     assert not imported["psycopg2"]
 
 
-def test_a_door_imported_on_first_use_gets_cryptography_back(tmp_path: Path) -> None:
+def test_the_doors_imported_on_first_use_load_what_they_use(tmp_path: Path) -> None:
     first_use = (
         "import anyio, router\n"
         "from runtime.imports import import_door\n"
-        "anyio.run(import_door, 'mcp_tools.registry')\n"
-        "anyio.run(import_door, 'dav.app')"
+        "for door in ('mcp_tools.registry', 'oauth.routes', 'dav.app'):\n"
+        "    anyio.run(import_door, door)\n"
+        "import mcp_tools.registry\n"
+        "mcp_tools.registry.transport()\n"
+        f"WATCHED += {SDK_UNUSED!r}"
     )
     assert loaded(tmp_path, first_use) == {
-        **dict.fromkeys(WATCHED, True),
-        "psycopg2": False,
-        "pymysql": False,
+        **dict.fromkeys(WATCHED, False),
+        **dict.fromkeys(SDK_UNUSED, False),
+        "icalendar": True,
+        "mcp": True,
     }
