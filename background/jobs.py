@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,6 +14,15 @@ from runtime.services import Services
 
 Job = Callable[[Services], Coroutine[Any, Any, None]]
 SCHEMA_POLL_SECONDS = 1.0
+# The operating system's randomness, not the `random` module's generator: a job's waits leave
+# that generator's state alone (Hypothesis, in the tests, sees a change made beside its draws),
+# and forked workers do not wait alike.
+JITTER = random.SystemRandom()
+
+
+def spread(seconds: float, by: float) -> float:
+    """`seconds`, up to `by` (a fraction of it) less or more: processes polling alike spread out."""
+    return seconds * JITTER.uniform(1 - by, 1 + by)
 
 
 @asynccontextmanager

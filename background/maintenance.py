@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 
 import anyio
 
+from background.jobs import spread
 from domain.errors import Unavailable
 from domain.event_stream import purge_events
 from domain.feed import purge_departures, purge_tombstones
@@ -28,7 +28,7 @@ logger = logging.getLogger("todo_api.maintenance")
 async def purge_expired(services: Services) -> None:
     settings = services.settings
     while True:
-        await anyio.sleep(INTERVAL_SECONDS * random.uniform(0.5, 1.5))  # noqa: S311 (spreads workers)
+        await anyio.sleep(spread(INTERVAL_SECONDS, 0.5))
         now = utc_now()
         tombstones = now - dt.timedelta(days=settings.changes_retention_days + 1)
         keys = now - dt.timedelta(hours=settings.idempotency_ttl_hours)

@@ -5,10 +5,10 @@ process runs it; a reminder fires once, in whichever process's transaction claim
 from __future__ import annotations
 
 import logging
-import random
 
 import anyio
 
+from background.jobs import spread
 from domain.errors import Unavailable
 from domain.reminders import due_reminders, fire_due
 from domain.views import service_root
@@ -32,7 +32,7 @@ async def fire_reminders(services: Services) -> None:
         except Unavailable:  # the database is away: the next round tries again
             fired = 0
         if fired < BATCH:  # caught up: wait (a little less or more, so processes spread out)
-            await anyio.sleep(settings.reminder_poll_seconds * random.uniform(0.8, 1.2))  # noqa: S311
+            await anyio.sleep(spread(settings.reminder_poll_seconds, 0.2))
 
 
 async def fire_round(services: Services) -> int:
