@@ -269,7 +269,10 @@ def make_lifespan(
 
 def background_jobs(mcp: MCPState, app_metrics: Metrics | None) -> list[Job]:
     database_jobs = [purge_expired, fan_out, deliver_webhooks, fire_reminders]
-    jobs: list[Job] = [lambda _: serve_mcp(mcp), *map(once_migrated, database_jobs)]
+    jobs: list[Job] = [
+        lambda services: serve_mcp(mcp, services.settings.max_body_bytes),
+        *map(once_migrated, database_jobs),
+    ]
     if app_metrics is not None:
         jobs.append(lambda _: flush_periodically(app_metrics))
     return jobs

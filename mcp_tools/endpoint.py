@@ -5,9 +5,10 @@ answer, and nothing is kept between requests. The SDK is imported and its sessio
 started by `serve` (a background job of the app's lifespan) when the first request arrives,
 then kept running until the app stops.
 
-A POST's body is read here first, up to MAX_BODY_BYTES (the SDK reads any size), and only then
-does the exchange take one of the worker's EXCHANGES places in the SDK (mcp_tools/state.py):
-a slow client holds no place while it sends.
+A POST's body is read here first, up to MAX_BODY_BYTES (413 in the contract's error body past
+it), and only then does the exchange take one of the worker's EXCHANGES places in the SDK
+(mcp_tools/state.py): a slow client holds no place while it sends. The SDK's own limit is set to
+the same number, so it never refuses a body this one took.
 """
 
 from __future__ import annotations
@@ -98,12 +99,12 @@ def unauthenticated(refusal: Unauthenticated, base: str) -> Response:
     return JSONResponse(body, 401, {"WWW-Authenticate": challenge}, media_type=JSON_MEDIA_TYPE)
 
 
-async def serve(state: MCPState) -> None:
+async def serve(state: MCPState, max_body_bytes: int) -> None:
     """A background job: waits for the first /mcp request, then runs the SDK's session manager
     (its task group holds each request's server task) until the app stops."""
     await state.wanted.wait()
     registry: Any = await import_door("mcp_tools.registry")
-    manager, state.app = registry.transport()
+    manager, state.app = registry.transport(max_body_bytes)
     async with manager.run():
         state.ready.set()
         await anyio.sleep_forever()

@@ -90,7 +90,7 @@ def build_server() -> Server[Any]:
     )
 
 
-def transport() -> tuple[StreamableHTTPSessionManager, Starlette]:
+def transport(max_body_bytes: int) -> tuple[StreamableHTTPSessionManager, Starlette]:
     """The SDK's session manager (its `run()` is the caller's to enter) and the app that serves
     /mcp through it. Stateless, answering in JSON. No DNS-rebinding check: every request
     carries its bearer token (no cookie a browser would add by itself), which is what that
@@ -100,6 +100,7 @@ def transport() -> tuple[StreamableHTTPSessionManager, Starlette]:
         streamable_http_path="/mcp",
         stateless_http=True,
         json_response=True,
+        max_request_body_size=max_body_bytes,  # MAX_BODY_BYTES, which /mcp checks first
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
     return server.session_manager, app

@@ -77,3 +77,14 @@ def test_a_body_over_max_body_bytes_is_413_and_changes_nothing(make_settings: An
         small = tool_call("add_task", {"title": "small", "description": "y" * 1000})
         assert client.post("/mcp", content=small, headers=headers).status_code == 200
         assert titles(client, token) == ["small"]
+
+
+def test_the_sdk_takes_any_body_max_body_bytes_allows(make_settings: Any) -> None:
+    """The SDK's own limit (4 MiB unless told) is MAX_BODY_BYTES too: it refuses nothing /mcp took."""
+    with TestClient(create_app(make_settings(MAX_BODY_BYTES=str(6 * 2**20)))) as client:
+        token = signup(client)["access_token"]
+        body = tool_call("add_task", {"title": "big", "description": "y" * (5 * 2**20)})
+        answer = client.post("/mcp", content=body, headers={**HEADERS, **auth(token)})
+        assert answer.status_code == 200  # a tool result (the description is too long), not a 413
+        assert answer.json()["result"]["isError"] is True
+        assert titles(client, token) == []

@@ -48,7 +48,7 @@ def test_the_doors_imported_on_first_use_load_what_they_use(tmp_path: Path) -> N
         "for door in ('mcp_tools.registry', 'oauth.routes', 'dav.app'):\n"
         "    anyio.run(import_door, door)\n"
         "import mcp_tools.registry\n"
-        "mcp_tools.registry.transport()\n"
+        "mcp_tools.registry.transport(65536)\n"
         f"WATCHED += {SDK_UNUSED!r}"
     )
     assert loaded(tmp_path, first_use) == {
