@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from runtime.imports import leave_out_unused
 from runtime.malloc_arenas import limit_malloc_arenas
@@ -204,7 +204,7 @@ def build_routes(modules: tuple[ModuleType, ...]) -> list[BaseRoute]:
         for path in endpoint.paths:
             handlers_by_path.setdefault(path, {})[endpoint.method] = handler
     routes: list[BaseRoute] = [
-        Route(path, method_dispatcher(handlers), methods=list(handlers))
+        Route(path, MethodDispatcher(handlers), methods=list(handlers))
         for path, handlers in handlers_by_path.items()
     ]
     routes.append(Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"]))
@@ -231,12 +231,19 @@ def swagger_ui_assets() -> Path:
     return Path(spec.submodule_search_locations[0]) / "static"
 
 
-def method_dispatcher(handlers: dict[str, Handler]) -> Handler:
-    async def dispatch(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        return await handlers[method](request)
+class MethodDispatcher:
+    """One path's handlers by method, as an ASGI app: the request to its method's handler and
+    the response to the client. (Starlette's own wrapping of a function, `request_response`,
+    also looks for exception handlers, which this app has none of: ErrorMiddleware answers
+    every exception.)"""
 
-    return dispatch
+    def __init__(self, handlers: dict[str, Handler]) -> None:
+        self.handlers = handlers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        response = await self.handlers[method](Request(scope, receive, send))
+        await response(scope, receive, send)
 
 
 def make_lifespan(

@@ -34,6 +34,8 @@ T = TypeVar("T")
 # or asking for the pool's connection (which the loop's thread never holds).
 NOT_HERE = (peewee.OperationalError, peewee.InterfaceError, WriteNeeded)
 
+MAX_USERS_KEPT = 1024  # rows of distinct users read between two commits; then it starts again
+
 logger = logging.getLogger("todo_api.db")
 
 
@@ -60,22 +62,35 @@ class LoopReader:
         self.connection: sqlite3.Connection = self.db.connection()
         query = User.select(User.created_at, User.token_version, User.tasks_version).where(User.id == "")
         self.user_sql = query.sql()[0]  # peewee's SQL for the model, run with each caller's id
+        # The user rows read while the database's data_version was `seen_version`: any commit
+        # by another connection (a worker, this process's writers) changes it, and this one
+        # never writes. Emptied when it changes.
+        self.users: dict[str, UserState] = {}
+        self.seen_version: int | None = None
 
     def user_state(self, user_id: str) -> UserState | None:
         """The user's row, or None when there is none or it cannot be read without waiting.
 
-        `fetchall` ends the statement, and with it the read transaction: a statement left open
+        `fetchall` ends each statement, and with it the read transaction: a statement left open
         would keep this connection on an old snapshot.
         """
         try:
+            version = self.connection.execute("PRAGMA data_version").fetchall()[0][0]
+            if version != self.seen_version or len(self.users) >= MAX_USERS_KEPT:
+                self.users.clear()
+                self.seen_version = version
+            elif (kept := self.users.get(user_id)) is not None:
+                return kept
             rows = self.connection.execute(self.user_sql, (user_id,)).fetchall()
             if not rows:
                 return None
             created_at, token_version, tasks_version = rows[0]
-            return UserState(user_id, dt.datetime.fromisoformat(created_at), token_version, tasks_version)
+            state = UserState(user_id, dt.datetime.fromisoformat(created_at), token_version, tasks_version)
         except (sqlite3.Error, TypeError, ValueError) as exc:
             logger.debug("user row not read on the loop: %s", exc)
             return None
+        self.users[user_id] = state
+        return state
 
     def run(self, work: Callable[[], T]) -> T:
         """`work()` in one read transaction on this connection (one snapshot for all its reads);

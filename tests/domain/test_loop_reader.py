@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import sys
 from pathlib import Path
 
+import anyio
 import anyio.to_thread
 import pytest
 from starlette.testclient import TestClient
@@ -42,6 +44,24 @@ async def test_each_commit_is_seen_at_once(sqlite_services: Services) -> None:
         User.delete_by_id("u_loop")
     assert reader.user_state("u_loop") is None
     assert reader.user_state("") is None
+
+
+@pytest.mark.anyio
+async def test_another_process_commit_is_seen_though_the_row_was_read_before(
+    sqlite_services: Services,
+) -> None:
+    """A row read once is kept while nothing is committed (PRAGMA data_version): a commit made by
+    another process, as another worker makes it, is seen by the next read all the same."""
+    reader = sqlite_services.loop_reader
+    assert reader is not None
+    with sqlite_services.db.connection_context():
+        User.create(id="u_other", email="other@example.com")
+    before = reader.user_state("u_other")
+    assert before is not None and reader.user_state("u_other") == before
+    update = "UPDATE users SET tasks_version = tasks_version + 1 WHERE id = 'u_other'"
+    script = f"import sqlite3; c = sqlite3.connect({reader.db.database!r}); c.execute({update!r}); c.commit()"
+    await anyio.run_process([sys.executable, "-c", script])
+    assert reader.user_state("u_other") == before._replace(tasks_version=before.tasks_version + 1)
 
 
 @pytest.mark.anyio

@@ -44,7 +44,9 @@ class ForwardedHeadersMiddleware:
         await self.app(scope, receive, send)
 
     def apply(self, scope: Scope) -> None:
-        headers = dict(scope["headers"])
+        headers = {name: value for name, value in scope["headers"] if name.startswith(b"x-forwarded-")}
+        if not headers:
+            return
         if (proto := last_value(headers.get(b"x-forwarded-proto"))) and proto in ("http", "https"):
             scope["scheme"] = proto
         host = last_value(headers.get(b"x-forwarded-host"))
