@@ -16,7 +16,7 @@ from starlette.types import Scope
 from domain.views import DEFAULT_ROOT
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestInfo:
     id: str
     user_id: str | None = None  # the token's subject, once `authenticate` has verified it

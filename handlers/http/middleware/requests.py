@@ -49,7 +49,8 @@ class RequestMiddleware:
         added_headers = [(b"x-request-id", info.id.encode()), *SECURITY_HEADERS]
         if not has_origin:
             added_headers.append(VARY_ORIGIN)
-        started = time.perf_counter()
+        recording = self.metrics is not None or self.access_log
+        started = time.perf_counter() if recording else 0.0
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -61,7 +62,7 @@ class RequestMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            if self.metrics is not None or self.access_log:
+            if recording:
                 self.record(scope, info.status or 500, time.perf_counter() - started, info)
             service_root.reset(root_context)
             current_request.reset(context)
