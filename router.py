@@ -47,6 +47,7 @@ from background.jobs import Job, once_migrated, running
 from background.maintenance import purge_expired
 from background.reminders import fire_reminders
 from background.webhooks.dispatcher import deliver_webhooks
+from dav.door import DavState
 from dav.door import door as dav_door
 from dav.door import well_known as caldav_well_known
 from handlers import (
@@ -267,7 +268,7 @@ def make_lifespan(
         mcp = MCPState()
         freeze_long_lived()
         async with running(services, background_jobs(mcp, app_metrics)):
-            yield {"services": services, "rest": rest, "mcp": mcp}
+            yield {"services": services, "rest": rest, "mcp": mcp, "dav": DavState()}
         close_services(services)
         close_connections(db)
 

@@ -2,7 +2,8 @@
 
 Each request: what its path names (dav/paths.py), OPTIONS answered at once, then who calls
 (dav/auth.py; another user's paths are 404, as a resource that is not there), a write needs
-`tasks:write`, then the method's module. A refusal, the door's own (`DavError`) or the
+`tasks:write`, its body is read, then the method's module, in one of the worker's places
+(dav/door.py: a slow client's body holds none). A refusal, the door's own (`DavError`) or the
 domain's (`dav_error`, the one mapping), becomes its CalDAV answer here.
 """
 
@@ -17,7 +18,8 @@ from starlette.types import Receive, Scope, Send
 
 from dav import delete, get, mkcalendar, options, propfind, proppatch, put, report
 from dav.auth import authenticate
-from dav.call import DavCall
+from dav.call import DavCall, read_body
+from dav.door import dav_state
 from dav.errors import DavError, dav_error
 from dav.paths import Kind, target_of
 from domain.errors import DomainError
@@ -64,7 +66,9 @@ async def answer(request: Request) -> Response:
     try:
         if request.method in WRITES:
             require_scope(principal, TASKS_WRITE)
-        return await method(DavCall(request, principal, target))
+        call = DavCall(request, principal, target, await read_body(request))
+        async with dav_state(request).places:
+            return await method(call)
     except DomainError as error:
         raise dav_error(error, principal.subject) from None
 

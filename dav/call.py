@@ -1,5 +1,6 @@
 """One CalDAV request as the methods see it: who calls, what it names, its body (bounded by
-MAX_BODY_BYTES), its headers, and the database calls it makes (runtime/calls.py)."""
+MAX_BODY_BYTES, or XML_BODY_BYTES for XML), its headers, and the database calls it makes
+(runtime/calls.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class DavCall:
     request: Request
     principal: Principal
     target: Target
+    raw_body: bytes  # read_body's: at most the larger of the two limits
 
     @property
     def services(self) -> Services:
@@ -63,17 +65,26 @@ class DavCall:
             raise DavError(400, "Depth must be 0, 1 or infinity")
         return 0 if value == "0" else 1
 
-    async def body(self, limit: int | None = None) -> bytes:
-        """The raw body; 413 as soon as it is known to exceed `limit` (default MAX_BODY_BYTES)."""
-        try:
-            return await read_limited(self.request, limit or self.services.settings.max_body_bytes)
-        except BodyRefused as refused:
-            raise DavError(refused.status, refused.message) from None
+    def body(self) -> bytes:
+        """The raw body; 413 past MAX_BODY_BYTES (an XML body may be larger: `xml`)."""
+        limit = self.services.settings.max_body_bytes
+        if len(self.raw_body) > limit:
+            raise DavError(413, f"The body is larger than {limit} bytes")
+        return self.raw_body
 
-    async def xml(self) -> ET.Element | None:
+    def xml(self) -> ET.Element | None:
         """The body as XML (None: no body); 400 for one refused (dav/xml_in.py)."""
         try:
-            limit = max(XML_BODY_BYTES, self.services.settings.max_body_bytes)
-            return parse_xml(await self.body(limit))
+            return parse_xml(self.raw_body)
         except XmlRefused as refused:
             raise DavError(400, str(refused)) from None
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body, up to the larger limit a method may allow it; 413 as soon as it is known to
+    exceed it. Each method holds it to its own (`DavCall.body`)."""
+    try:
+        limit = max(XML_BODY_BYTES, services_of(request).settings.max_body_bytes)
+        return await read_limited(request, limit)
+    except BodyRefused as refused:
+        raise DavError(refused.status, refused.message) from None

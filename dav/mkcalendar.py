@@ -28,7 +28,7 @@ async def handle(call: DavCall) -> Response:
         raise DavError(
             403, "Calendars are made in your calendar home", caldav("calendar-collection-location-ok")
         )
-    props = properties(await call.xml(), extended=call.request.method == "MKCOL")
+    props = properties(call.xml(), extended=call.request.method == "MKCOL")
     if await call.read(named_calendar_exists, call.principal, target.calendar):
         raise DavError(405, "There is a calendar at this URL already", dav("resource-must-be-null"))
     name = (props.get(dav("displayname")) or target.calendar).strip()[:MAX_LIST_NAME] or "Tasks"

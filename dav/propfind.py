@@ -32,7 +32,7 @@ Asked = tuple[str, list[str]]  # "allprop", "propname" or "prop", and the names 
 
 
 async def handle(call: DavCall) -> Response:
-    asked = asked_for(await call.xml())
+    asked = asked_for(call.xml())
     resources = await resources_of(call, call.depth(default=1))
     return multistatus(entry(path, props, asked) for path, props in resources)
 

@@ -28,7 +28,7 @@ SETTABLE = {dav("displayname"): "name", apple("calendar-color"): "color"}
 
 
 async def handle(call: DavCall) -> Response:
-    root = await call.xml()
+    root = call.xml()
     if root is None or root.tag != dav("propertyupdate"):
         raise DavError(400, "A PROPPATCH body is a DAV:propertyupdate element")
     changes = requested(root)

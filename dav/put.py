@@ -30,7 +30,7 @@ async def handle(call: DavCall) -> Response:
     media_type = (call.header(b"content-type") or "").split(";", 1)[0].strip().lower()
     if media_type != "text/calendar":
         raise DavError(415, "A task is sent as text/calendar", caldav("supported-calendar-data"))
-    body = await call.body()
+    body = call.body()
     todo = read_todo(body)
     conditions = call.condition(b"if-match"), call.condition(b"if-none-match")
     written = await call.write(put_copy, call.principal, target.calendar, target.name, todo, *conditions)

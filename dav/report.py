@@ -13,7 +13,7 @@ from dav.paths import Kind
 
 
 async def handle(call: DavCall) -> Response:
-    root = await call.xml()
+    root = call.xml()
     if root is None:
         raise DavError(400, "A REPORT needs a body")
     if call.target.kind is not Kind.CALENDAR:

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope
 
+from dav.door import DavState
 from handlers.http.page_cache import PageCache
 from handlers.http.state import RestState
 from mcp_tools.state import MCPState
@@ -45,7 +46,7 @@ def make_request(
         "query_string": query.encode(),
         "headers": [(k.lower().encode(), v.encode()) for k, v in all_headers.items()],
         "path_params": path_params or {},
-        "state": {"services": services, "rest": RestState(PageCache()), "mcp": MCPState()},
+        "state": {"services": services, "rest": RestState(PageCache()), "mcp": MCPState(), "dav": DavState()},
     }
     return Request(scope, receive_once(body))
 
