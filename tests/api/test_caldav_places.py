@@ -4,9 +4,6 @@ threads run at once on its event loop."""
 
 from __future__ import annotations
 
-import threading
-
-import anyio
 import pytest
 from starlette.responses import Response
 from starlette.testclient import TestClient
@@ -16,6 +13,7 @@ from dav.call import DavCall
 from dav.door import PLACES
 from router import create_app
 from settings import Settings
+from tests.support.concurrency import Overlap, at_once
 from tests.support.dav import dav_user, ics, vtodo
 
 
@@ -26,17 +24,11 @@ def test_no_more_than_places_requests_are_served_at_once(
         ann = dav_user(client)
         inbox = ann.inbox_id()
         assert ann.put(inbox, "first.ics", ics(vtodo("first", "First"))).status_code == 201  # the door is in
-        put, inside, most = dav.app.METHODS["PUT"], 0, 0
+        put, overlap = dav.app.METHODS["PUT"], Overlap()
 
         async def counting(call: DavCall) -> Response:
-            nonlocal inside, most
-            inside += 1
-            most = max(most, inside)
-            await anyio.sleep(0.05)  # long enough for every request to have arrived
-            try:
+            async with overlap.held():
                 return await put(call)
-            finally:
-                inside -= 1
 
         monkeypatch.setitem(dav.app.METHODS, "PUT", counting)
         statuses: list[int] = []
@@ -45,12 +37,8 @@ def test_no_more_than_places_requests_are_served_at_once(
             body = ics(vtodo(f"t{number}", f"task {number}"))
             statuses.append(ann.put(inbox, f"t{number}.ics", body).status_code)
 
-        threads = [threading.Thread(target=add, args=(number,)) for number in range(3 * PLACES)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        at_once(add, 3 * PLACES)
         assert statuses == [201] * 3 * PLACES
-        assert most == PLACES  # as many at once as there are places, never more
+        assert overlap.most == PLACES  # as many at once as there are places, never more
         titles = {task["title"] for task in ann.rest("GET", "/api/tasks?limit=100")}
         assert titles == {"First", *(f"task {number}" for number in range(3 * PLACES))}

@@ -5,10 +5,8 @@ the lifespan started: requests from several threads run at once on its event loo
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
-import anyio
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
@@ -16,6 +14,7 @@ from mcp_tools.state import EXCHANGES, MCPState
 from router import create_app
 from settings import Settings
 from tests.support.accounts import auth, signup
+from tests.support.concurrency import Overlap, at_once
 
 HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
@@ -36,18 +35,12 @@ def test_no_more_than_exchanges_calls_are_in_the_sdk_at_once(sqlite_settings: Se
         headers = {**HEADERS, **auth(token)}
         assert client.post("/mcp", content=tool_call("list_lists", {}), headers=headers).status_code == 200
         state: MCPState = client.app_state["mcp"]
-        inner, inside, most = state.app, 0, 0
+        inner, overlap = state.app, Overlap()
 
         async def counting(scope: Scope, receive: Receive, send: Send) -> None:
-            nonlocal inside, most
-            inside += 1
-            most = max(most, inside)
-            await anyio.sleep(0.05)  # long enough for every request to have arrived
-            try:
-                assert inner is not None
+            assert inner is not None
+            async with overlap.held():
                 await inner(scope, receive, send)
-            finally:
-                inside -= 1
 
         state.app = counting
         statuses: list[int] = []
@@ -56,13 +49,9 @@ def test_no_more_than_exchanges_calls_are_in_the_sdk_at_once(sqlite_settings: Se
             body = tool_call("add_task", {"title": f"task {number}"})
             statuses.append(client.post("/mcp", content=body, headers=headers).status_code)
 
-        threads = [threading.Thread(target=add, args=(number,)) for number in range(3 * EXCHANGES)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        at_once(add, 3 * EXCHANGES)
         assert statuses == [200] * 3 * EXCHANGES
-        assert most == EXCHANGES  # as many at once as there are places, never more
+        assert overlap.most == EXCHANGES  # as many at once as there are places, never more
         assert sorted(titles(client, token)) == sorted(f"task {number}" for number in range(3 * EXCHANGES))
 
 
